@@ -1,0 +1,249 @@
+//! `recipe.toml`: what a corpus app exercises, how it is packaged, and what Android's tools
+//! must say about the result. The format is documented in `corpus/README.md`.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::CorpusError;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Recipe {
+    pub summary: String,
+    #[serde(default)]
+    pub exercises: Vec<String>,
+    #[serde(default)]
+    pub dex: Vec<DexSpec>,
+    #[serde(default)]
+    pub native: Vec<NativeSpec>,
+    #[serde(default)]
+    pub package: PackageSpec,
+    #[serde(default)]
+    pub expect: Expect,
+}
+
+/// One DEX file, assembled from smali directories or generated.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DexSpec {
+    #[serde(default)]
+    pub smali: Vec<String>,
+    #[serde(default = "default_api")]
+    pub api: u32,
+    pub generate: Option<GenerateSpec>,
+}
+
+/// Generated code: `classes` classes with `methods` static methods each, every method calling
+/// the next, so the DEX has as many call sites as methods.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GenerateSpec {
+    /// Java package in internal form, e.g. `org/hypercompat/gen/a`.
+    pub package: String,
+    pub classes: u32,
+    pub methods: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NativeSpec {
+    pub name: String,
+    pub sources: Vec<String>,
+    pub abis: Vec<Abi>,
+    #[serde(default = "default_page_size")]
+    pub page_size: u32,
+    #[serde(default)]
+    pub link: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+pub enum Abi {
+    #[serde(rename = "arm64-v8a")]
+    Arm64V8a,
+    #[serde(rename = "armeabi-v7a")]
+    ArmeabiV7a,
+    #[serde(rename = "x86_64")]
+    X86_64,
+}
+
+impl Abi {
+    pub const ALL: [Abi; 3] = [Abi::Arm64V8a, Abi::ArmeabiV7a, Abi::X86_64];
+
+    /// The directory name under `lib/` in an APK.
+    pub fn dir(self) -> &'static str {
+        match self {
+            Abi::Arm64V8a => "arm64-v8a",
+            Abi::ArmeabiV7a => "armeabi-v7a",
+            Abi::X86_64 => "x86_64",
+        }
+    }
+
+    /// Debian's cross compiler (or the host compiler) for this ABI and its ABI flags.
+    pub fn compiler(self) -> (&'static str, &'static [&'static str]) {
+        match self {
+            Abi::Arm64V8a => ("aarch64-linux-gnu-gcc", &[]),
+            // Android's armeabi-v7a: ARMv7-A, Thumb-2, soft-float calling convention.
+            Abi::ArmeabiV7a => (
+                "arm-linux-gnueabihf-gcc",
+                &["-march=armv7-a", "-mthumb", "-mfloat-abi=softfp"],
+            ),
+            Abi::X86_64 => ("gcc", &["-m64"]),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PackageSpec {
+    #[serde(default = "yes")]
+    pub compress_native: bool,
+    #[serde(default)]
+    pub compress_arsc: bool,
+    #[serde(default)]
+    pub align: Alignment,
+    #[serde(default = "default_schemes")]
+    pub sign: Vec<Scheme>,
+    #[serde(default)]
+    pub tamper: bool,
+}
+
+impl Default for PackageSpec {
+    fn default() -> Self {
+        PackageSpec {
+            compress_native: true,
+            compress_arsc: false,
+            align: Alignment::Page,
+            sign: default_schemes(),
+            tamper: false,
+        }
+    }
+}
+
+/// Which zipalign check passes: `page` (`-c -p 4`), `4` (`-c 4`) or `none`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+pub enum Alignment {
+    #[default]
+    #[serde(rename = "page")]
+    Page,
+    #[serde(rename = "4")]
+    Four,
+    #[serde(rename = "none")]
+    None,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+pub enum Scheme {
+    #[serde(rename = "v1")]
+    V1,
+    #[serde(rename = "v2")]
+    V2,
+    #[serde(rename = "v3")]
+    V3,
+}
+
+impl Scheme {
+    pub const ALL: [Scheme; 3] = [Scheme::V1, Scheme::V2, Scheme::V3];
+
+    /// apksigner's option that enables or disables this scheme.
+    pub fn apksigner_flag(self) -> &'static str {
+        match self {
+            Scheme::V1 => "--v1-signing-enabled",
+            Scheme::V2 => "--v2-signing-enabled",
+            Scheme::V3 => "--v3-signing-enabled",
+        }
+    }
+
+    /// How `apksigner verify -v` names this scheme in its `Verified using ... scheme` lines.
+    pub fn apksigner_label(self) -> &'static str {
+        match self {
+            Scheme::V1 => "v1 scheme",
+            Scheme::V2 => "v2 scheme",
+            Scheme::V3 => "v3 scheme",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Expect {
+    #[serde(default = "yes")]
+    pub verifies: bool,
+    #[serde(default = "default_schemes")]
+    pub schemes: Vec<Scheme>,
+    #[serde(default)]
+    pub zipalign: Alignment,
+}
+
+impl Default for Expect {
+    fn default() -> Self {
+        Expect {
+            verifies: true,
+            schemes: default_schemes(),
+            zipalign: Alignment::Page,
+        }
+    }
+}
+
+fn default_api() -> u32 {
+    24
+}
+
+fn default_page_size() -> u32 {
+    16384
+}
+
+fn default_schemes() -> Vec<Scheme> {
+    vec![Scheme::V2, Scheme::V3]
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Recipe {
+    pub fn load(path: &Path) -> Result<Recipe, CorpusError> {
+        let text = std::fs::read_to_string(path).map_err(|source| CorpusError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let recipe: Recipe = toml::from_str(&text).map_err(|err| CorpusError::Recipe {
+            path: path.to_path_buf(),
+            reason: err.message().to_string(),
+        })?;
+        recipe.validate().map_err(|reason| CorpusError::Recipe {
+            path: path.to_path_buf(),
+            reason,
+        })?;
+        Ok(recipe)
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        for (index, dex) in self.dex.iter().enumerate() {
+            if dex.smali.is_empty() == dex.generate.is_none() {
+                return Err(format!(
+                    "[[dex]] #{}: give exactly one of `smali` or `generate`",
+                    index + 1
+                ));
+            }
+        }
+        for lib in &self.native {
+            if !lib.name.starts_with("lib") || !lib.name.ends_with(".so") {
+                return Err(format!("[[native]] `{}`: name must be lib<name>.so", lib.name));
+            }
+            if !lib.page_size.is_power_of_two() || lib.page_size < 4096 {
+                return Err(format!(
+                    "[[native]] `{}`: page_size must be a power of two >= 4096",
+                    lib.name
+                ));
+            }
+            if lib.abis.is_empty() || lib.sources.is_empty() {
+                return Err(format!("[[native]] `{}`: needs sources and abis", lib.name));
+            }
+        }
+        if self.package.tamper && self.expect.verifies {
+            return Err("a tampered app cannot be expected to verify".into());
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,11 @@
+//! The HyperCompat analyzer: zero-copy readers for the files an Android app is made of.
+//!
+//! Readers work on borrowed bytes (`&[u8]`, typically a whole file), check every offset before
+//! use, return typed errors instead of panicking, and never allocate in proportion to a count
+//! read from the input without first checking that the input can hold it.
+
+pub mod apk;
+mod bytes;
+pub mod dex;
+pub mod signing_block;
+pub mod zip;

@@ -1,0 +1,617 @@
+//! The ZIP container of APK, JAR and AAR files, read in place.
+//!
+//! This reader exists beside the `zip` crate because the analyzer needs what that crate hides:
+//! each entry's data offset (alignment of stored entries decides whether Android can map them),
+//! the exact byte ranges (overlapping entries are a zip-bomb and a signature-bypass signal),
+//! the region between the last entry and the central directory (where the APK Signing Block
+//! lives), and trailing bytes after the end record. It follows what Android's `libziparchive`
+//! accepts: the end record is searched in the last 64 KiB + 22 bytes, ZIP64 records are honoured,
+//! local headers must carry their signature, and entry data must end before the central directory.
+//!
+//! Nothing here allocates in proportion to a number read from the file without first checking
+//! that the file is large enough to hold what that number promises.
+
+use std::borrow::Cow;
+
+use crate::bytes::{slice, u16_at, u32_at, u64_at};
+
+const EOCD_SIGNATURE: u32 = 0x0605_4b50;
+const EOCD_LEN: u64 = 22;
+const ZIP64_LOCATOR_SIGNATURE: u32 = 0x0706_4b50;
+const ZIP64_LOCATOR_LEN: u64 = 20;
+const ZIP64_EOCD_SIGNATURE: u32 = 0x0606_4b50;
+const ZIP64_EOCD_LEN: u64 = 56;
+const CENTRAL_HEADER_SIGNATURE: u32 = 0x0201_4b50;
+const CENTRAL_HEADER_LEN: u64 = 46;
+const LOCAL_HEADER_SIGNATURE: u32 = 0x0403_4b50;
+const LOCAL_HEADER_LEN: u64 = 30;
+const ZIP64_EXTRA_ID: u16 = 0x0001;
+const MAX_COMMENT_LEN: u64 = 0xffff;
+
+/// Largest inflated entry [`ZipArchive::read`] produces. Real DEX files and manifests are far
+/// below it; a declared size above it is a decompression bomb, not an app.
+pub const MAX_INFLATED_SIZE: u64 = 1 << 30;
+
+/// Why a ZIP container could not be read.
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
+pub enum ZipError {
+    #[error("not a zip archive: no end of central directory record in the last 65,557 bytes")]
+    NoEndRecord,
+    #[error("zip spans several disks, which Android does not support")]
+    MultiDisk,
+    #[error("truncated zip: {what} at offset {offset} runs past the end of the file")]
+    Truncated { what: &'static str, offset: u64 },
+    #[error("corrupt zip: bad {what} signature at offset {offset}")]
+    BadSignature { what: &'static str, offset: u64 },
+    #[error("corrupt zip: central directory claims {claimed} entries but has room for {room}")]
+    TooManyEntries { claimed: u64, room: u64 },
+    #[error("corrupt zip: central directory (offset {offset}, size {size}) is outside the file")]
+    CentralDirectoryOutOfBounds { offset: u64, size: u64 },
+    #[error("corrupt zip: ZIP64 extra field missing or short for entry {index}")]
+    BadZip64Extra { index: usize },
+    #[error("corrupt zip: data of entry `{name}` (offset {start}..{end}) runs into the central directory")]
+    EntryDataOutOfBounds { name: String, start: u64, end: u64 },
+    #[error("entry `{name}` uses unsupported compression method {method}")]
+    UnsupportedMethod { name: String, method: u16 },
+    #[error("entry `{name}` is encrypted")]
+    Encrypted { name: String },
+    #[error("entry `{name}` declares {size} bytes uncompressed, over the {limit}-byte limit")]
+    TooLarge { name: String, size: u64, limit: u64 },
+    #[error("entry `{name}` is corrupt: {reason}")]
+    CorruptData { name: String, reason: &'static str },
+}
+
+/// How an entry's bytes are stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Stored,
+    Deflated,
+    Other(u16),
+}
+
+impl Method {
+    fn from_raw(raw: u16) -> Self {
+        match raw {
+            0 => Method::Stored,
+            8 => Method::Deflated,
+            other => Method::Other(other),
+        }
+    }
+}
+
+/// One entry of the central directory, with the facts of its local header.
+#[derive(Debug, Clone)]
+pub struct ZipEntry<'a> {
+    /// Raw name bytes as stored in the central directory.
+    pub name: &'a [u8],
+    pub method: Method,
+    /// General-purpose bit flags (bit 0: encrypted, bit 3: data descriptor, bit 11: UTF-8).
+    pub flags: u16,
+    pub crc32: u32,
+    pub compressed_size: u64,
+    pub uncompressed_size: u64,
+    pub local_header_offset: u64,
+    /// Offset of the first byte of entry data, after the local header, name and extra field.
+    pub data_offset: u64,
+    /// The local header's name differs from the central directory's.
+    pub local_name_differs: bool,
+}
+
+impl ZipEntry<'_> {
+    /// The name as text; invalid UTF-8 is replaced, as Android's tools print it.
+    pub fn name_lossy(&self) -> Cow<'_, str> {
+        String::from_utf8_lossy(self.name)
+    }
+
+    /// End of this entry's data (exclusive).
+    pub fn data_end(&self) -> u64 {
+        self.data_offset.saturating_add(self.compressed_size)
+    }
+
+    pub fn is_encrypted(&self) -> bool {
+        self.flags & 1 != 0
+    }
+
+    /// Whether the name could escape the directory it is extracted into: absolute paths,
+    /// drive letters, backslashes, `..` components or NUL bytes.
+    pub fn has_unsafe_name(&self) -> bool {
+        let name = self.name;
+        name.first() == Some(&b'/')
+            || name.contains(&b'\\')
+            || name.contains(&0)
+            || (name.len() >= 2 && name[1] == b':')
+            || name.split(|&b| b == b'/').any(|part| part == b"..")
+    }
+}
+
+/// A ZIP archive read in place.
+#[derive(Debug)]
+pub struct ZipArchive<'a> {
+    data: &'a [u8],
+    entries: Vec<ZipEntry<'a>>,
+    /// Offset of the central directory's first byte.
+    pub central_directory_offset: u64,
+    pub central_directory_size: u64,
+    /// Offset of the (classic) end of central directory record.
+    pub eocd_offset: u64,
+    pub comment: &'a [u8],
+    /// The archive carries ZIP64 end records.
+    pub zip64: bool,
+    /// Bytes after the end record and its comment.
+    pub trailing_bytes: u64,
+}
+
+impl<'a> ZipArchive<'a> {
+    /// Reads the central directory and every local header of `data`.
+    pub fn parse(data: &'a [u8]) -> Result<Self, ZipError> {
+        let len = data.len() as u64;
+        let eocd_offset = find_end_record(data).ok_or(ZipError::NoEndRecord)?;
+        let truncated = |what| ZipError::Truncated {
+            what,
+            offset: eocd_offset,
+        };
+        let disk = u16_at(data, eocd_offset + 4).ok_or_else(|| truncated("end record"))?;
+        let cd_disk = u16_at(data, eocd_offset + 6).ok_or_else(|| truncated("end record"))?;
+        if disk != 0 || cd_disk != 0 {
+            return Err(ZipError::MultiDisk);
+        }
+        let mut count = u64::from(u16_at(data, eocd_offset + 10).ok_or_else(|| truncated("end record"))?);
+        let mut cd_size = u64::from(u32_at(data, eocd_offset + 12).ok_or_else(|| truncated("end record"))?);
+        let mut cd_offset = u64::from(u32_at(data, eocd_offset + 16).ok_or_else(|| truncated("end record"))?);
+        let comment_len = u64::from(u16_at(data, eocd_offset + 20).ok_or_else(|| truncated("end record"))?);
+        let comment_end = eocd_offset + EOCD_LEN + comment_len;
+        let comment =
+            slice(data, eocd_offset + EOCD_LEN, comment_len).ok_or_else(|| truncated("archive comment"))?;
+
+        let mut zip64 = false;
+        if let Some(locator) = eocd_offset.checked_sub(ZIP64_LOCATOR_LEN)
+            && u32_at(data, locator) == Some(ZIP64_LOCATOR_SIGNATURE)
+        {
+            zip64 = true;
+            let record = u64_at(data, locator + 8).ok_or(ZipError::Truncated {
+                what: "ZIP64 locator",
+                offset: locator,
+            })?;
+            let bad = ZipError::BadSignature {
+                what: "ZIP64 end of central directory",
+                offset: record,
+            };
+            if record.checked_add(ZIP64_EOCD_LEN).is_none_or(|end| end > locator)
+                || u32_at(data, record) != Some(ZIP64_EOCD_SIGNATURE)
+            {
+                return Err(bad);
+            }
+            // Only fields the classic record saturated are taken from the ZIP64 record.
+            let read = |at| {
+                u64_at(data, record + at).ok_or(ZipError::Truncated {
+                    what: "ZIP64 end record",
+                    offset: record,
+                })
+            };
+            if count == 0xffff {
+                count = read(32)?;
+            }
+            if cd_size == 0xffff_ffff {
+                cd_size = read(40)?;
+            }
+            if cd_offset == 0xffff_ffff {
+                cd_offset = read(48)?;
+            }
+        }
+
+        let cd_end = cd_offset
+            .checked_add(cd_size)
+            .filter(|&end| end <= eocd_offset)
+            .ok_or(ZipError::CentralDirectoryOutOfBounds {
+                offset: cd_offset,
+                size: cd_size,
+            })?;
+        let room = cd_size / CENTRAL_HEADER_LEN;
+        if count > room {
+            return Err(ZipError::TooManyEntries { claimed: count, room });
+        }
+
+        let mut entries = Vec::with_capacity(count as usize);
+        let mut at = cd_offset;
+        for index in 0..count as usize {
+            let entry = read_central_entry(data, at, cd_end, index)?;
+            at = entry.1;
+            entries.push(entry.0);
+        }
+        for entry in &entries {
+            if entry.data_end() > cd_offset || entry.data_offset > cd_offset {
+                return Err(ZipError::EntryDataOutOfBounds {
+                    name: entry.name_lossy().into_owned(),
+                    start: entry.data_offset,
+                    end: entry.data_end(),
+                });
+            }
+        }
+
+        Ok(ZipArchive {
+            data,
+            entries,
+            central_directory_offset: cd_offset,
+            central_directory_size: cd_size,
+            eocd_offset,
+            comment,
+            zip64,
+            trailing_bytes: len - comment_end,
+        })
+    }
+
+    /// Entries in central directory order.
+    pub fn entries(&self) -> &[ZipEntry<'a>] {
+        &self.entries
+    }
+
+    /// The first entry with this exact name.
+    pub fn entry(&self, name: &str) -> Option<&ZipEntry<'a>> {
+        self.entries.iter().find(|e| e.name == name.as_bytes())
+    }
+
+    /// The whole input.
+    pub fn data(&self) -> &'a [u8] {
+        self.data
+    }
+
+    /// Offset just past the last byte of entry data. What lies between it and the central
+    /// directory is the APK Signing Block, or unaccounted bytes.
+    pub fn end_of_entries(&self) -> u64 {
+        self.entries.iter().map(ZipEntry::data_end).max().unwrap_or(0)
+    }
+
+    /// Names that occur more than once, each reported once, in first-seen order.
+    pub fn duplicate_names(&self) -> Vec<&'a [u8]> {
+        let mut names: Vec<&[u8]> = self.entries.iter().map(|e| e.name).collect();
+        names.sort_unstable();
+        let mut dups: Vec<&[u8]> = names.windows(2).filter(|w| w[0] == w[1]).map(|w| w[0]).collect();
+        dups.dedup();
+        dups
+    }
+
+    /// Pairs of entry indices whose byte ranges (local header through data) overlap. Overlap
+    /// is how zip bombs reach huge ratios and how parsers are made to disagree on contents.
+    pub fn overlapping_entries(&self) -> Vec<(usize, usize)> {
+        let mut ranges: Vec<(u64, u64, usize)> = self
+            .entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.local_header_offset, e.data_end(), i))
+            .collect();
+        ranges.sort_unstable();
+        let mut overlaps = Vec::new();
+        let mut furthest: Option<(u64, usize)> = None;
+        for &(start, end, index) in &ranges {
+            if let Some((far_end, far_index)) = furthest
+                && start < far_end
+            {
+                overlaps.push((far_index.min(index), far_index.max(index)));
+            }
+            if furthest.is_none_or(|(far_end, _)| end > far_end) {
+                furthest = Some((end, index));
+            }
+        }
+        overlaps
+    }
+
+    /// The raw (possibly compressed) bytes of an entry.
+    pub fn raw_data(&self, entry: &ZipEntry<'a>) -> &'a [u8] {
+        // `parse` checked that every entry's data lies inside the file.
+        slice(self.data, entry.data_offset, entry.compressed_size).unwrap_or_default()
+    }
+
+    /// The uncompressed bytes of an entry: borrowed when stored, inflated when deflated.
+    /// Sizes and the CRC-32 are checked against the central directory.
+    pub fn read(&self, entry: &ZipEntry<'a>) -> Result<Cow<'a, [u8]>, ZipError> {
+        let name = || entry.name_lossy().into_owned();
+        if entry.is_encrypted() {
+            return Err(ZipError::Encrypted { name: name() });
+        }
+        if entry.uncompressed_size > MAX_INFLATED_SIZE {
+            return Err(ZipError::TooLarge {
+                name: name(),
+                size: entry.uncompressed_size,
+                limit: MAX_INFLATED_SIZE,
+            });
+        }
+        let raw = self.raw_data(entry);
+        let bytes: Cow<'a, [u8]> = match entry.method {
+            Method::Stored => {
+                if entry.compressed_size != entry.uncompressed_size {
+                    return Err(ZipError::CorruptData {
+                        name: name(),
+                        reason: "stored entry with different compressed and uncompressed sizes",
+                    });
+                }
+                Cow::Borrowed(raw)
+            }
+            Method::Deflated => {
+                let limit = entry.uncompressed_size as usize;
+                let out = miniz_oxide::inflate::decompress_to_vec_with_limit(raw, limit).map_err(|err| {
+                    ZipError::CorruptData {
+                        name: name(),
+                        reason: match err.status {
+                            miniz_oxide::inflate::TINFLStatus::HasMoreOutput => {
+                                "inflates to more bytes than declared"
+                            }
+                            _ => "invalid deflate stream",
+                        },
+                    }
+                })?;
+                if out.len() as u64 != entry.uncompressed_size {
+                    return Err(ZipError::CorruptData {
+                        name: name(),
+                        reason: "inflates to fewer bytes than declared",
+                    });
+                }
+                Cow::Owned(out)
+            }
+            Method::Other(method) => {
+                return Err(ZipError::UnsupportedMethod { name: name(), method });
+            }
+        };
+        if crc32fast::hash(&bytes) != entry.crc32 {
+            return Err(ZipError::CorruptData {
+                name: name(),
+                reason: "CRC-32 mismatch",
+            });
+        }
+        Ok(bytes)
+    }
+}
+
+/// Offset of the end of central directory record: the last signature in the final
+/// 64 KiB + 22 bytes whose comment length fits inside the file.
+fn find_end_record(data: &[u8]) -> Option<u64> {
+    let len = data.len() as u64;
+    let lowest = len.saturating_sub(EOCD_LEN + MAX_COMMENT_LEN);
+    let mut at = len.checked_sub(EOCD_LEN)?;
+    loop {
+        if u32_at(data, at) == Some(EOCD_SIGNATURE) {
+            let comment_len = u64::from(u16_at(data, at + 20)?);
+            if at + EOCD_LEN + comment_len <= len {
+                return Some(at);
+            }
+        }
+        if at == lowest {
+            return None;
+        }
+        at -= 1;
+    }
+}
+
+/// Reads the central header at `at` and its local header; returns the entry and the offset of
+/// the next central header.
+fn read_central_entry(
+    data: &[u8],
+    at: u64,
+    cd_end: u64,
+    index: usize,
+) -> Result<(ZipEntry<'_>, u64), ZipError> {
+    let truncated = ZipError::Truncated {
+        what: "central directory entry",
+        offset: at,
+    };
+    if at + CENTRAL_HEADER_LEN > cd_end {
+        return Err(truncated);
+    }
+    if u32_at(data, at) != Some(CENTRAL_HEADER_SIGNATURE) {
+        return Err(ZipError::BadSignature {
+            what: "central directory entry",
+            offset: at,
+        });
+    }
+    let header = slice(data, at, CENTRAL_HEADER_LEN).ok_or(truncated.clone())?;
+    let h16 = |o: usize| u16::from_le_bytes([header[o], header[o + 1]]);
+    let h32 = |o: usize| u32::from_le_bytes([header[o], header[o + 1], header[o + 2], header[o + 3]]);
+    let flags = h16(8);
+    let method = Method::from_raw(h16(10));
+    let crc32 = h32(16);
+    let mut compressed_size = u64::from(h32(20));
+    let mut uncompressed_size = u64::from(h32(24));
+    let name_len = u64::from(h16(28));
+    let extra_len = u64::from(h16(30));
+    let comment_len = u64::from(h16(32));
+    let mut local_header_offset = u64::from(h32(42));
+
+    let name_at = at + CENTRAL_HEADER_LEN;
+    let next = name_at + name_len + extra_len + comment_len;
+    if next > cd_end {
+        return Err(truncated);
+    }
+    let name = slice(data, name_at, name_len).ok_or(truncated.clone())?;
+    let extra = slice(data, name_at + name_len, extra_len).ok_or(truncated)?;
+
+    // ZIP64 extended information: present values appear in this fixed order, each only when
+    // the classic field is saturated.
+    if uncompressed_size == 0xffff_ffff
+        || compressed_size == 0xffff_ffff
+        || local_header_offset == 0xffff_ffff
+    {
+        let field = find_extra(extra, ZIP64_EXTRA_ID).ok_or(ZipError::BadZip64Extra { index })?;
+        let mut pos = 0u64;
+        let mut take = |value: &mut u64| -> Result<(), ZipError> {
+            if *value == 0xffff_ffff {
+                *value = u64_at(field, pos).ok_or(ZipError::BadZip64Extra { index })?;
+                pos += 8;
+            }
+            Ok(())
+        };
+        take(&mut uncompressed_size)?;
+        take(&mut compressed_size)?;
+        take(&mut local_header_offset)?;
+    }
+
+    let local_truncated = ZipError::Truncated {
+        what: "local file header",
+        offset: local_header_offset,
+    };
+    if u32_at(data, local_header_offset).ok_or(local_truncated.clone())? != LOCAL_HEADER_SIGNATURE {
+        return Err(ZipError::BadSignature {
+            what: "local file header",
+            offset: local_header_offset,
+        });
+    }
+    let local_name_len = u64::from(u16_at(data, local_header_offset + 26).ok_or(local_truncated.clone())?);
+    let local_extra_len = u64::from(u16_at(data, local_header_offset + 28).ok_or(local_truncated.clone())?);
+    let local_name =
+        slice(data, local_header_offset + LOCAL_HEADER_LEN, local_name_len).ok_or(local_truncated)?;
+    let data_offset = local_header_offset + LOCAL_HEADER_LEN + local_name_len + local_extra_len;
+
+    Ok((
+        ZipEntry {
+            name,
+            method,
+            flags,
+            crc32,
+            compressed_size,
+            uncompressed_size,
+            local_header_offset,
+            data_offset,
+            local_name_differs: local_name != name,
+        },
+        next,
+    ))
+}
+
+/// The body of the extra-field record with this id.
+fn find_extra(extra: &[u8], id: u16) -> Option<&[u8]> {
+    let mut at = 0u64;
+    while let (Some(field_id), Some(size)) = (u16_at(extra, at), u16_at(extra, at + 2)) {
+        let body = slice(extra, at + 4, u64::from(size))?;
+        if field_id == id {
+            return Some(body);
+        }
+        at += 4 + u64::from(size);
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A minimal archive writer for tests: stored entries, optional comment and trailer.
+    fn build(entries: &[(&str, &[u8])], comment: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut central = Vec::new();
+        for (name, body) in entries {
+            let offset = out.len() as u32;
+            let crc = crc32fast::hash(body);
+            out.extend_from_slice(&LOCAL_HEADER_SIGNATURE.to_le_bytes());
+            out.extend_from_slice(&[20, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+            out.extend_from_slice(&crc.to_le_bytes());
+            out.extend_from_slice(&(body.len() as u32).to_le_bytes());
+            out.extend_from_slice(&(body.len() as u32).to_le_bytes());
+            out.extend_from_slice(&(name.len() as u16).to_le_bytes());
+            out.extend_from_slice(&0u16.to_le_bytes());
+            out.extend_from_slice(name.as_bytes());
+            out.extend_from_slice(body);
+
+            central.extend_from_slice(&CENTRAL_HEADER_SIGNATURE.to_le_bytes());
+            central.extend_from_slice(&[20, 0, 20, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+            central.extend_from_slice(&crc.to_le_bytes());
+            central.extend_from_slice(&(body.len() as u32).to_le_bytes());
+            central.extend_from_slice(&(body.len() as u32).to_le_bytes());
+            central.extend_from_slice(&(name.len() as u16).to_le_bytes());
+            central.extend_from_slice(&[0; 12]);
+            central.extend_from_slice(&offset.to_le_bytes());
+            central.extend_from_slice(name.as_bytes());
+        }
+        let cd_offset = out.len() as u32;
+        out.extend_from_slice(&central);
+        out.extend_from_slice(&EOCD_SIGNATURE.to_le_bytes());
+        out.extend_from_slice(&[0, 0, 0, 0]);
+        out.extend_from_slice(&(entries.len() as u16).to_le_bytes());
+        out.extend_from_slice(&(entries.len() as u16).to_le_bytes());
+        out.extend_from_slice(&(central.len() as u32).to_le_bytes());
+        out.extend_from_slice(&cd_offset.to_le_bytes());
+        out.extend_from_slice(&(comment.len() as u16).to_le_bytes());
+        out.extend_from_slice(comment);
+        out
+    }
+
+    #[test]
+    fn reads_entries_offsets_and_comment() {
+        let data = build(&[("a.txt", b"hello"), ("dir/b.bin", b"xyz")], b"note");
+        let zip = ZipArchive::parse(&data).unwrap();
+        assert_eq!(zip.entries().len(), 2);
+        let a = zip.entry("a.txt").unwrap();
+        assert_eq!(a.data_offset, 30 + 5);
+        assert_eq!(zip.read(a).unwrap().as_ref(), b"hello");
+        assert!(matches!(zip.read(a).unwrap(), Cow::Borrowed(_)));
+        assert_eq!(zip.comment, b"note");
+        assert_eq!(zip.trailing_bytes, 0);
+        assert!(!zip.zip64);
+        assert!(zip.duplicate_names().is_empty());
+        assert!(zip.overlapping_entries().is_empty());
+    }
+
+    #[test]
+    fn detects_duplicates_and_unsafe_names() {
+        let data = build(&[("x", b"1"), ("../evil", b"2"), ("x", b"3"), ("/abs", b"")], b"");
+        let zip = ZipArchive::parse(&data).unwrap();
+        assert_eq!(zip.duplicate_names(), vec![&b"x"[..]]);
+        let unsafe_names: Vec<_> = zip
+            .entries()
+            .iter()
+            .filter(|e| e.has_unsafe_name())
+            .map(|e| e.name)
+            .collect();
+        assert_eq!(unsafe_names, vec![&b"../evil"[..], &b"/abs"[..]]);
+    }
+
+    #[test]
+    fn detects_overlapping_entries() {
+        let mut data = build(&[("a", b"0123456789"), ("b", b"x")], b"");
+        // Point entry b's central record at entry a's local header.
+        let cd = ZipArchive::parse(&data).unwrap().central_directory_offset as usize;
+        let second = cd + 46 + 1;
+        data[second + 42..second + 46].copy_from_slice(&0u32.to_le_bytes());
+        let zip = ZipArchive::parse(&data).unwrap();
+        assert_eq!(zip.overlapping_entries(), vec![(0, 1)]);
+    }
+
+    #[test]
+    fn crc_mismatch_is_reported() {
+        let mut data = build(&[("a", b"abc")], b"");
+        data[31] = b'X';
+        let zip = ZipArchive::parse(&data).unwrap();
+        let err = zip.read(&zip.entries()[0]).unwrap_err();
+        assert_eq!(err.to_string(), "entry `a` is corrupt: CRC-32 mismatch");
+    }
+
+    #[test]
+    fn trailing_bytes_are_counted() {
+        let mut data = build(&[("a", b"abc")], b"");
+        data.extend_from_slice(b"TRAILER");
+        let zip = ZipArchive::parse(&data).unwrap();
+        assert_eq!(zip.trailing_bytes, 7);
+    }
+
+    #[test]
+    fn rejects_non_zip_and_truncation_without_panicking() {
+        assert_eq!(ZipArchive::parse(b"").unwrap_err(), ZipError::NoEndRecord);
+        assert_eq!(
+            ZipArchive::parse(b"plain text, not a zip").unwrap_err(),
+            ZipError::NoEndRecord
+        );
+        let data = build(&[("a.txt", b"hello"), ("b", b"world")], b"c");
+        for cut in 0..data.len() {
+            let _ = ZipArchive::parse(&data[..cut]);
+            let _ = ZipArchive::parse(&data[cut..]);
+        }
+    }
+
+    #[test]
+    fn entry_count_beyond_directory_size_is_refused_before_allocating() {
+        let mut data = build(&[("a", b"1")], b"");
+        let eocd = data.len() - 22;
+        data[eocd + 10..eocd + 12].copy_from_slice(&0xfffeu16.to_le_bytes());
+        assert!(matches!(
+            ZipArchive::parse(&data).unwrap_err(),
+            ZipError::TooManyEntries { claimed: 0xfffe, .. }
+        ));
+    }
+}

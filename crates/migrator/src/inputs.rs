@@ -1,0 +1,72 @@
+//! Turning command-line paths into the list of files to read.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// A path that could not be listed.
+#[derive(Debug)]
+pub struct InputError {
+    path: PathBuf,
+    reason: String,
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path.display(), self.reason)
+    }
+}
+
+/// Files are taken as given; directories are searched recursively for `*.apk`, in sorted order
+/// so output is stable, skipping hidden entries (build trees such as `.work/`).
+pub fn expand(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, InputError> {
+    let mut files = Vec::new();
+    for input in inputs {
+        let meta = std::fs::metadata(input).map_err(|err| InputError {
+            path: input.clone(),
+            reason: err.to_string(),
+        })?;
+        if meta.is_dir() {
+            let start = files.len();
+            collect_apks(input, &mut files)?;
+            if files.len() == start {
+                return Err(InputError {
+                    path: input.clone(),
+                    reason: "directory holds no .apk files".into(),
+                });
+            }
+        } else {
+            files.push(input.clone());
+        }
+    }
+    Ok(files)
+}
+
+fn collect_apks(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), InputError> {
+    let error = |err: std::io::Error| InputError {
+        path: dir.to_path_buf(),
+        reason: err.to_string(),
+    };
+    let mut children: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(error)?
+        .map(|entry| entry.map(|e| e.path()))
+        .collect::<Result<_, _>>()
+        .map_err(error)?;
+    children.sort();
+    for child in children {
+        if child
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        {
+            continue;
+        }
+        if child.is_dir() {
+            collect_apks(&child, files)?;
+        } else if child
+            .extension()
+            .is_some_and(|ext| ext.eq_ignore_ascii_case("apk"))
+        {
+            files.push(child);
+        }
+    }
+    Ok(())
+}
