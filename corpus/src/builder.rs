@@ -164,17 +164,22 @@ pub(crate) fn build_app(
         } else {
             format!("classes{}.dex", index + 1)
         };
+        // One thread and a sorted file list: smali's parallel parsing and the directory
+        // order otherwise decide the order of some DEX sections, and the bytes change per run.
         let mut cmd = Command::new("smali");
-        cmd.args(["assemble", "--api", &dex.api.to_string(), "-o"])
+        cmd.args(["assemble", "-j", "1", "--api", &dex.api.to_string(), "-o"])
             .arg(stage.join(&file));
+        let mut sources = Vec::new();
         if let Some(spec) = &dex.generate {
             let dir = work.join(format!("generated{}", index + 1));
             generate_smali(spec, &dir)?;
-            cmd.arg(dir);
+            crate::list_files(&dir, &mut sources)?;
         }
         for dir in &dex.smali {
-            cmd.arg(app.dir.join(dir));
+            crate::list_files(&app.dir.join(dir), &mut sources)?;
         }
+        sources.sort();
+        cmd.args(sources);
         run(cmd, name, "smali assemble")?;
     }
 

@@ -157,7 +157,9 @@ pub fn build_all(
 }
 
 /// Builds the whole corpus into `out` unless the stamp there shows it is current.
+/// Safe to call from several threads and processes at once: they take turns on a lock file.
 pub fn ensure_built(out: &Path) -> Result<Vec<App>, CorpusError> {
+    let _lock = lock(out)?;
     let apps = discover(&source_root())?;
     let stamp_path = out.join(".stamp");
     let stamp = source_stamp(&source_root())?;
@@ -169,6 +171,19 @@ pub fn ensure_built(out: &Path) -> Result<Vec<App>, CorpusError> {
         write_atomically(&stamp_path, stamp.as_bytes())?;
     }
     Ok(apps)
+}
+
+/// An exclusive lock on `out/.lock`, held until the returned file is dropped, so that two
+/// builds never write into the same directory at once.
+pub fn lock(out: &Path) -> Result<std::fs::File, CorpusError> {
+    let io = |source| CorpusError::Io {
+        path: out.to_path_buf(),
+        source,
+    };
+    std::fs::create_dir_all(out).map_err(io)?;
+    let file = std::fs::File::create(out.join(".lock")).map_err(io)?;
+    file.lock().map_err(io)?;
+    Ok(file)
 }
 
 /// Records that `out` holds the corpus built from the current sources.

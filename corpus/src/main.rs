@@ -52,6 +52,7 @@ fn main() -> ExitCode {
 fn build(names: &[String], out: Option<PathBuf>, jobs: Option<usize>) -> Result<(), corpus::CorpusError> {
     let out = out.unwrap_or_else(corpus::default_out_dir);
     let tools = corpus::Tools::locate()?;
+    let _lock = corpus::lock(&out)?;
     let apps = corpus::select(corpus::discover(&corpus::source_root())?, names)?;
     let started = Instant::now();
     let done = AtomicUsize::new(0);
