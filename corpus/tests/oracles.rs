@@ -418,17 +418,28 @@ const CAPABILITIES: &[Capability] = &[
         )
     }),
     ("hidden-api", |_, apk| {
+        // Members of these classes are non-SDK on every release; each app tagged hidden-api
+        // must reach at least one of them.
+        let dump = dexdump_all(apk);
         require(
-            dexdump_all(apk).contains("com.android.internal"),
-            "mentions com.android.internal",
+            [
+                "com.android.internal",
+                "Landroid/app/ActivityThread;",
+                "android.os.ServiceManager",
+                "Landroid/os/SystemProperties;",
+            ]
+            .iter()
+            .any(|needle| dump.contains(needle)),
+            "a reference to a non-SDK framework class",
         )
     }),
     ("reflection", |_, apk| {
         let dump = dexdump_all(apk);
         require(
             dump.contains("Ljava/lang/Class;.forName:")
-                && dump.contains("Ljava/lang/Class;.getDeclaredMethod:"),
-            "Class.forName + getDeclaredMethod call sites",
+                && (dump.contains("Ljava/lang/Class;.getDeclaredMethod:")
+                    || dump.contains("Ljava/lang/Class;.getMethod:")),
+            "Class.forName + getDeclaredMethod/getMethod call sites",
         )
     }),
     ("dynamic-code-loading", |_, apk| {
@@ -546,6 +557,17 @@ const CAPABILITIES: &[Capability] = &[
             "no signature at all",
         )
     }),
+    ("missing-v1-for-min-sdk", |_, apk| {
+        let badging = run("aapt", &["dump", "badging"], apk).stdout;
+        let min: u32 = badging_value(&badging, "sdkVersion")
+            .and_then(|t| t.parse().ok())
+            .unwrap_or(0);
+        let has_v1 = entries(apk).iter().any(|(n, _, _)| n.ends_with(".SF"));
+        require(
+            min < 24 && !has_v1 && !run("apksigner", &["verify"], apk).ok,
+            "minSdk < 24, no v1 signature, rejected by apksigner",
+        )
+    }),
     ("tampered", |_, apk| {
         require(
             !run("apksigner", &["verify"], apk).ok && entries(apk).iter().any(|(n, _, _)| n.ends_with(".SF")),
@@ -576,7 +598,7 @@ const CAPABILITIES: &[Capability] = &[
             "exported activity, service, receiver, provider",
         )
     }),
-    ("play-services", |_, apk| {
+    ("google-play-services", |_, apk| {
         require(
             dexdump_all(apk).contains("Lcom/google/android/gms/location/"),
             "com.google.android.gms.location classes",
@@ -588,7 +610,7 @@ const CAPABILITIES: &[Capability] = &[
             "com.google.firebase.messaging classes",
         )
     }),
-    ("binder-aidl", |_, apk| {
+    ("aidl", |_, apk| {
         let dump = dexdump_all(apk);
         require(
             dump.contains("Superclass        : 'Landroid/os/Binder;'")

@@ -160,18 +160,24 @@ fn signature_material_matches_the_recipes() {
         let block = SigningBlock::find(&zip).unwrap();
         let sign = &app.recipe.package.sign;
         let has = |id| block.as_ref().is_some_and(|b| b.get(id).is_some());
-        assert_eq!(
-            has(V2_SCHEME_ID),
-            sign.contains(&Scheme::V2),
-            "{}: v2 block",
-            app.name
-        );
-        assert_eq!(
-            has(V3_SCHEME_ID),
-            sign.contains(&Scheme::V3),
-            "{}: v3 block",
-            app.name
-        );
+        if app.recipe.package.tamper {
+            // Repacking after signing appends an entry after the old block, so the block no
+            // longer ends at the central directory: Android, like us, no longer sees it.
+            assert!(block.is_none(), "{}: signing block survived repacking", app.name);
+        } else {
+            assert_eq!(
+                has(V2_SCHEME_ID),
+                sign.contains(&Scheme::V2),
+                "{}: v2 block",
+                app.name
+            );
+            assert_eq!(
+                has(V3_SCHEME_ID),
+                sign.contains(&Scheme::V3),
+                "{}: v3 block",
+                app.name
+            );
+        }
         assert_eq!(
             !inventory.v1_signature_files.is_empty(),
             sign.contains(&Scheme::V1),
