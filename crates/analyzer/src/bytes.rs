@@ -30,6 +30,39 @@ pub fn u64_at(data: &[u8], offset: u64) -> Option<u64> {
     array(data, offset).map(u64::from_le_bytes)
 }
 
+/// An unsigned LEB128 value of at most five bytes (the DEX limit) at `*offset`, which is
+/// advanced past it.
+pub fn uleb128(data: &[u8], offset: &mut u64) -> Option<u32> {
+    let mut result: u32 = 0;
+    for index in 0..5u32 {
+        let byte = *data.get(usize::try_from(*offset).ok()?)?;
+        *offset += 1;
+        let payload = u32::from(byte & 0x7f);
+        // The fifth byte may carry only the top four bits of a 32-bit value.
+        if index == 4 && payload > 0x0f {
+            return None;
+        }
+        result |= payload << (7 * index);
+        if byte & 0x80 == 0 {
+            return Some(result);
+        }
+    }
+    None
+}
+
+/// A signed LEB128 value of at most five bytes at `*offset`, which is advanced past it.
+pub fn sleb128(data: &[u8], offset: &mut u64) -> Option<i32> {
+    let start = *offset;
+    let raw = uleb128(data, offset)?;
+    let bits = 7 * (*offset - start) as u32;
+    if bits >= 32 {
+        return Some(raw as i32);
+    }
+    // Sign-extend from the last payload bit.
+    let shift = 32 - bits;
+    Some(((raw << shift) as i32) >> shift)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -45,5 +78,31 @@ mod tests {
         assert_eq!(slice(&data, u64::MAX, 2), None);
         assert_eq!(slice(&data, 2, u64::MAX), None);
         assert_eq!(slice(&data, 8, 0), Some(&[][..]));
+    }
+
+    #[test]
+    fn leb128_follows_the_dex_spec_examples() {
+        // Examples from the DEX format's LEB128 table.
+        let cases: [(&[u8], i32, u32); 5] = [
+            (&[0x00], 0, 0),
+            (&[0x01], 1, 1),
+            (&[0x7f], -1, 127),
+            (&[0x80, 0x7f], -128, 16256),
+            (&[0xff, 0xff, 0xff, 0xff, 0x0f], -1, u32::MAX),
+        ];
+        for (bytes, signed, unsigned) in cases {
+            let (mut a, mut b) = (0, 0);
+            assert_eq!(sleb128(bytes, &mut a), Some(signed), "{bytes:?}");
+            assert_eq!(uleb128(bytes, &mut b), Some(unsigned), "{bytes:?}");
+            assert_eq!(a, bytes.len() as u64);
+        }
+        let mut at = 0;
+        assert_eq!(uleb128(&[0x80, 0x80], &mut at), None, "unterminated");
+        let mut at = 0;
+        assert_eq!(
+            uleb128(&[0xff, 0xff, 0xff, 0xff, 0x7f], &mut at),
+            None,
+            "over 32 bits"
+        );
     }
 }
