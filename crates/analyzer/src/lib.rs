@@ -6,6 +6,7 @@
 
 pub mod apk;
 mod bytes;
+pub mod container;
 pub mod dex;
 pub mod signing_block;
 pub mod zip;

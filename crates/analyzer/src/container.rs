@@ -1,0 +1,271 @@
+//! What an input file is, and the files inside it: APKs, split-APK bundles (`.apks`,
+//! `.xapk`), AARs, JARs, plain zips, DEX and ELF files, and containers nested inside
+//! containers (a JAR in `assets/`, the `classes.jar` and `jni/*.so` of an AAR, the APKs of a
+//! bundle). The walk is bounded in depth and in the number of bytes it inflates, so a zip
+//! quine or a nest of bombs ends in an error, not in exhausted memory.
+
+use std::borrow::Cow;
+
+use crate::zip::{ZipArchive, ZipError};
+
+/// How deep containers may nest (the input itself is depth 0).
+pub const MAX_DEPTH: u32 = 4;
+/// Inflated bytes the walk may produce, beyond the input's own size.
+pub const MIN_INFLATE_BUDGET: u64 = 256 << 20;
+/// ... or this multiple of the input size, whichever is larger.
+pub const INFLATE_BUDGET_FACTOR: u64 = 16;
+
+/// What a file is, judged by its content (never by its name alone).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// A zip with `AndroidManifest.xml` at the root.
+    Apk,
+    /// A zip of APKs: `.apks` (bundletool, `toc.pb`) or `.xapk` (`manifest.json`).
+    SplitBundle,
+    /// An Android library: `AndroidManifest.xml` and `classes.jar` at the root.
+    Aar,
+    /// A zip with `.class` files or `classes*.dex` but no manifest.
+    Jar,
+    /// Any other zip.
+    Zip,
+    Dex,
+    Elf,
+    Other,
+}
+
+impl Kind {
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Apk => "apk",
+            Kind::SplitBundle => "split-apk bundle",
+            Kind::Aar => "aar",
+            Kind::Jar => "jar",
+            Kind::Zip => "zip",
+            Kind::Dex => "dex",
+            Kind::Elf => "elf",
+            Kind::Other => "other",
+        }
+    }
+
+    pub fn is_container(self) -> bool {
+        matches!(self, Kind::Apk | Kind::SplitBundle | Kind::Aar | Kind::Jar | Kind::Zip)
+    }
+}
+
+/// Why a walk stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum ContainerError {
+    #[error("{path}: {source}")]
+    Zip { path: String, source: ZipError },
+    #[error("{path}: containers nested deeper than {MAX_DEPTH} levels")]
+    TooDeep { path: String },
+    #[error("{path}: inflating would exceed the budget of {budget} bytes (zip bomb?)")]
+    Budget { path: String, budget: u64 },
+}
+
+/// One file found by [`walk`]: its path (`outer.apk!/assets/x.jar!/classes.dex`), kind, depth
+/// and bytes.
+#[derive(Debug)]
+pub struct Item<'b> {
+    pub path: &'b str,
+    pub kind: Kind,
+    pub depth: u32,
+    pub data: &'b [u8],
+}
+
+/// Names `data` by its content.
+pub fn detect(data: &[u8]) -> Kind {
+    if data.starts_with(b"dex\n") {
+        return Kind::Dex;
+    }
+    if data.starts_with(b"\x7fELF") {
+        return Kind::Elf;
+    }
+    match ZipArchive::parse(data) {
+        Ok(zip) => zip_kind(&zip),
+        Err(_) => Kind::Other,
+    }
+}
+
+fn zip_kind(zip: &ZipArchive<'_>) -> Kind {
+    let has = |name: &str| zip.entry(name).is_some();
+    let names = || zip.entries().iter().map(|e| e.name);
+    if has("AndroidManifest.xml") {
+        return if has("classes.jar") { Kind::Aar } else { Kind::Apk };
+    }
+    let apks = names().filter(|n| n.ends_with(b".apk") && !n.contains(&b'/')).count();
+    if apks > 0 && (has("toc.pb") || has("manifest.json")) {
+        return Kind::SplitBundle;
+    }
+    if names().any(|n| n.ends_with(b".class") || (n.starts_with(b"classes") && n.ends_with(b".dex"))) {
+        return Kind::Jar;
+    }
+    Kind::Zip
+}
+
+/// Whether a zip entry is worth opening: code, native libraries, manifests, resource tables
+/// and anything that may itself be a container.
+fn interesting(name: &str) -> bool {
+    const SUFFIXES: [&str; 9] = [".dex", ".so", ".jar", ".aar", ".apk", ".zip", ".apks", ".xapk", ".arsc"];
+    name.ends_with("AndroidManifest.xml") || SUFFIXES.iter().any(|s| name.ends_with(s))
+}
+
+/// Calls `visit` for `data` and, depth first, for every interesting file inside it.
+/// `visit` sees each item once; returning `false` skips the item's children.
+pub fn walk(
+    name: &str,
+    data: &[u8],
+    visit: &mut dyn FnMut(&Item<'_>) -> bool,
+) -> Result<(), ContainerError> {
+    let mut budget = MIN_INFLATE_BUDGET.max((data.len() as u64).saturating_mul(INFLATE_BUDGET_FACTOR));
+    let total = budget;
+    walk_at(name, data, 0, &mut budget, total, visit)
+}
+
+fn walk_at(
+    path: &str,
+    data: &[u8],
+    depth: u32,
+    budget: &mut u64,
+    total: u64,
+    visit: &mut dyn FnMut(&Item<'_>) -> bool,
+) -> Result<(), ContainerError> {
+    let kind = detect(data);
+    let descend = visit(&Item {
+        path,
+        kind,
+        depth,
+        data,
+    });
+    if !descend || !kind.is_container() {
+        return Ok(());
+    }
+    if depth >= MAX_DEPTH {
+        return Err(ContainerError::TooDeep { path: path.to_string() });
+    }
+    let zip = ZipArchive::parse(data).map_err(|source| ContainerError::Zip {
+        path: path.to_string(),
+        source,
+    })?;
+    for entry in zip.entries() {
+        let name = entry.name_lossy();
+        if !interesting(&name) || name.ends_with('/') {
+            continue;
+        }
+        let child_path = format!("{path}!/{name}");
+        if entry.uncompressed_size > *budget {
+            return Err(ContainerError::Budget {
+                path: child_path,
+                budget: total,
+            });
+        }
+        let bytes: Cow<'_, [u8]> = zip.read(entry).map_err(|source| ContainerError::Zip {
+            path: child_path.clone(),
+            source,
+        })?;
+        if let Cow::Owned(inflated) = &bytes {
+            *budget -= inflated.len() as u64;
+        }
+        walk_at(&child_path, &bytes, depth + 1, budget, total, visit)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A stored-only zip of `(name, bytes)` entries.
+    fn zip(entries: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut central = Vec::new();
+        for (name, body) in entries {
+            let offset = out.len() as u32;
+            let crc = crc32fast::hash(body);
+            let mut common = Vec::new();
+            common.extend_from_slice(&[0, 0, 0, 0, 0, 0, 0, 0]);
+            common.extend_from_slice(&crc.to_le_bytes());
+            common.extend_from_slice(&(body.len() as u32).to_le_bytes());
+            common.extend_from_slice(&(body.len() as u32).to_le_bytes());
+            common.extend_from_slice(&(name.len() as u16).to_le_bytes());
+            common.extend_from_slice(&0u16.to_le_bytes());
+            out.extend_from_slice(&0x0403_4b50u32.to_le_bytes());
+            out.extend_from_slice(&20u16.to_le_bytes());
+            out.extend_from_slice(&common);
+            out.extend_from_slice(name.as_bytes());
+            out.extend_from_slice(body);
+            central.extend_from_slice(&0x0201_4b50u32.to_le_bytes());
+            central.extend_from_slice(&[20, 0, 20, 0]);
+            central.extend_from_slice(&common);
+            // comment length, disk, internal and external attributes
+            central.extend_from_slice(&[0; 10]);
+            central.extend_from_slice(&offset.to_le_bytes());
+            central.extend_from_slice(name.as_bytes());
+        }
+        let cd_offset = out.len() as u32;
+        out.extend_from_slice(&central);
+        out.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
+        out.extend_from_slice(&[0; 4]);
+        out.extend_from_slice(&(entries.len() as u16).to_le_bytes());
+        out.extend_from_slice(&(entries.len() as u16).to_le_bytes());
+        out.extend_from_slice(&(central.len() as u32).to_le_bytes());
+        out.extend_from_slice(&cd_offset.to_le_bytes());
+        out.extend_from_slice(&0u16.to_le_bytes());
+        out
+    }
+
+    fn paths(name: &str, data: &[u8]) -> Vec<(String, Kind)> {
+        let mut seen = Vec::new();
+        walk(name, data, &mut |item| {
+            seen.push((item.path.to_string(), item.kind));
+            true
+        })
+        .unwrap();
+        seen
+    }
+
+    #[test]
+    fn kinds_by_content() {
+        assert_eq!(detect(b"dex\n035\0"), Kind::Dex);
+        assert_eq!(detect(b"\x7fELF\x02\x01"), Kind::Elf);
+        assert_eq!(detect(b"hello"), Kind::Other);
+        assert_eq!(detect(&zip(&[("AndroidManifest.xml", b"x")])), Kind::Apk);
+        assert_eq!(detect(&zip(&[("AndroidManifest.xml", b"x"), ("classes.jar", b"")])), Kind::Aar);
+        assert_eq!(detect(&zip(&[("a/B.class", b"")])), Kind::Jar);
+        assert_eq!(detect(&zip(&[("toc.pb", b""), ("base.apk", b"")])), Kind::SplitBundle);
+        assert_eq!(detect(&zip(&[("readme.txt", b"")])), Kind::Zip);
+    }
+
+    #[test]
+    fn walks_nested_containers() {
+        let plugin = zip(&[("classes.dex", b"dex\n035\0")]);
+        let apk = zip(&[
+            ("AndroidManifest.xml", b"manifest"),
+            ("assets/plugin.jar", &plugin),
+            ("lib/arm64-v8a/libx.so", b"\x7fELF"),
+            ("res/drawable/icon.png", b"png"),
+        ]);
+        let bundle = zip(&[("toc.pb", b""), ("base.apk", &apk)]);
+        let found = paths("b.apks", &bundle);
+        let expect = [
+            ("b.apks", Kind::SplitBundle),
+            ("b.apks!/base.apk", Kind::Apk),
+            ("b.apks!/base.apk!/AndroidManifest.xml", Kind::Other),
+            ("b.apks!/base.apk!/assets/plugin.jar", Kind::Jar),
+            ("b.apks!/base.apk!/assets/plugin.jar!/classes.dex", Kind::Dex),
+            ("b.apks!/base.apk!/lib/arm64-v8a/libx.so", Kind::Elf),
+        ];
+        let expect: Vec<(String, Kind)> = expect.iter().map(|(p, k)| (p.to_string(), *k)).collect();
+        assert_eq!(found, expect);
+    }
+
+    #[test]
+    fn nesting_is_bounded() {
+        let mut data = zip(&[("classes.dex", b"dex\n035\0")]);
+        for _ in 0..=MAX_DEPTH {
+            data = zip(&[("inner.jar", &data)]);
+        }
+        let err = walk("deep.jar", &data, &mut |_| true).unwrap_err();
+        assert!(matches!(err, ContainerError::TooDeep { .. }), "{err}");
+    }
+}
