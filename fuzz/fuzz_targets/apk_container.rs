@@ -1,5 +1,5 @@
-//! The zip reader, the APK Signing Block locator and the inventory on arbitrary bytes: no
-//! panic, and every entry's data can be asked for without crashing.
+//! The zip reader, the APK Signing Block locator, the inventory and the nested-container walk
+//! on arbitrary bytes: no panic, and every entry's data can be asked for without crashing.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -15,4 +15,8 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     let _ = analyzer::apk::ApkInventory::read(data);
+    let _ = analyzer::container::walk("input", data, &mut |item| {
+        let _ = analyzer::container::detect(item.data);
+        true
+    });
 });
