@@ -6,8 +6,11 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
+use analyzer::container::{self, Kind};
 use analyzer::dex::{DexFile, Reference};
 use analyzer::zip::ZipArchive;
+
+mod common;
 
 /// One instruction as dexdump prints it: pc, mnemonic, and `pool@index` with the rendered
 /// target when the instruction references a pool.
@@ -18,51 +21,92 @@ fn dexdump_code(file: &Path) -> BTreeMap<u32, Vec<Line>> {
     let output = Command::new("dexdump").arg("-d").arg(file).output().unwrap();
     assert!(output.status.success(), "dexdump failed on {}", file.display());
     let text = String::from_utf8_lossy(&output.stdout);
-    // A string constant with a newline continues on the next physical line.
-    let mut logical: Vec<String> = Vec::new();
-    for line in text.lines() {
-        let is_dump_line =
-            line.len() > 7 && line.as_bytes()[6] == b':' && line[..6].bytes().all(|b| b.is_ascii_hexdigit());
-        match logical.last_mut() {
-            Some(previous) if !is_dump_line && previous.contains('|') && !line.starts_with("      ") => {
-                previous.push('\n');
-                previous.push_str(line);
-            }
-            _ => logical.push(line.to_string()),
-        }
-    }
+    // An instruction line has the file offset at column 0 and `|` at column 47; a string
+    // constant with a newline continues on physical lines without them, until the next
+    // instruction or the method's trailer (`catches`, `positions`, `locals`).
+    let is_instruction = |line: &str| {
+        line.len() > 48 && line.as_bytes()[47] == b'|' && line[..6].bytes().all(|b| b.is_ascii_hexdigit())
+    };
+    let is_trailer = |line: &str| {
+        ["      catches ", "      positions ", "      locals "]
+            .iter()
+            .any(|t| line.starts_with(t))
+    };
     let mut methods: BTreeMap<u32, Vec<Line>> = BTreeMap::new();
-    let mut current = None;
-    for line in logical.iter().map(String::as_str) {
-        let Some((_, rest)) = line.split_once('|') else {
-            current = None;
+    let mut current: Option<u32> = None;
+    let mut lines = text.lines().peekable();
+    while let Some(line) = lines.next() {
+        if !is_instruction(line) {
+            if is_trailer(line) {
+                current = None;
+            }
             continue;
-        };
-        if let Some(header) = rest.strip_prefix('[') {
+        }
+        let mut logical = line[48..].to_string();
+        while let Some(next) = lines.peek() {
+            if current.is_none() || is_instruction(next) || is_trailer(next) {
+                break;
+            }
+            logical.push('\n');
+            logical.push_str(next);
+            lines.next();
+        }
+        if let Some(header) = logical.strip_prefix('[') {
             let code_off = u32::from_str_radix(&header[..6], 16).unwrap();
             methods.insert(code_off, Vec::new());
             current = Some(code_off);
             continue;
         }
         let Some(code_off) = current else { continue };
-        let (pc, body) = rest.split_once(": ").unwrap();
-        let pc = u32::from_str_radix(pc, 16).unwrap();
+        let unexpected = || panic!("unexpected dexdump line {line:?} in {}", file.display());
+        let Some((pc, body)) = logical.split_once(": ") else {
+            unexpected()
+        };
+        let Ok(pc) = u32::from_str_radix(pc, 16) else {
+            unexpected()
+        };
         let mnemonic = body.split([' ', ',']).next().unwrap().to_string();
-        let reference = body.rsplit_once(" // ").and_then(|(operands, comment)| {
-            let (pool, index) = comment.split_once('@')?;
-            let index = u32::from_str_radix(index, 16).ok()?;
-            let target = operands
-                .rsplit_once(", ")
-                .map_or(operands, |(_, t)| t)
-                .to_string();
-            Some((pool.to_string(), index, target))
-        });
+        let reference = parse_reference(body);
         methods
             .get_mut(&code_off)
             .unwrap()
             .push((pc, mnemonic, reference));
     }
     methods
+}
+
+/// The pool reference of an instruction's text: `..., TARGET // pool@HEX` for most, the
+/// operand `pool@HEX` itself for call sites, method handles and prototypes, and
+/// `..., METHOD, PROTO // method@HEX, proto@HEX` for invoke-polymorphic.
+fn parse_reference(body: &str) -> Option<(String, u32, String)> {
+    let pool_index = |text: &str| {
+        let (pool, index) = text.split_once('@')?;
+        Some((pool.to_string(), u32::from_str_radix(index, 16).ok()?))
+    };
+    match body.rsplit_once(" // ") {
+        Some((operands, comment)) if comment.contains('@') => {
+            let (first, polymorphic) = match comment.split_once(", ") {
+                Some((first, _)) => (first, true),
+                None => (comment, false),
+            };
+            let (pool, index) = pool_index(first)?;
+            let operands = if polymorphic {
+                operands.rsplit_once(", ")?.0
+            } else {
+                operands
+            };
+            let target = operands
+                .rsplit_once(", ")
+                .map_or(operands, |(_, t)| t)
+                .to_string();
+            Some((pool, index, target))
+        }
+        _ => {
+            let last = body.rsplit(", ").next()?.rsplit(' ').next()?;
+            let (pool, index) = pool_index(last)?;
+            Some((pool, index, last.to_string()))
+        }
+    }
 }
 
 /// dexdump's spelling of a reference target.
@@ -93,7 +137,7 @@ fn render(dex: &DexFile<'_>, reference: Reference) -> String {
             )
         }
         Reference::Type(i) => dex.type_descriptor(i).unwrap().to_str().into_owned(),
-        other => format!("{}@{}", other.pool(), other.index()),
+        other => format!("{}@{:04x}", other.pool(), other.index()),
     }
 }
 
@@ -131,11 +175,9 @@ fn our_code(dex: &DexFile<'_>) -> BTreeMap<u32, Vec<Line>> {
 }
 
 fn corpus_dex_files() -> Vec<(String, Vec<u8>)> {
-    let out = corpus::default_out_dir();
-    let apps = corpus::ensure_built(&out).unwrap();
     let mut files = Vec::new();
-    for app in apps {
-        let data = std::fs::read(app.apk_path(&out)).unwrap();
+    for (app, apk) in common::corpus_apks() {
+        let data = std::fs::read(apk).unwrap();
         let zip = ZipArchive::parse(&data).unwrap();
         for entry in zip.entries() {
             let name = entry.name_lossy();
@@ -150,43 +192,99 @@ fn corpus_dex_files() -> Vec<(String, Vec<u8>)> {
     files
 }
 
+/// Every DEX of the third-party samples: standalone files and those inside sample APKs,
+/// JARs and AARs, found by walking the containers.
+fn sample_dex_files() -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::new();
+    for sub in ["dex", "apk", "jar", "aar"] {
+        for path in common::samples(sub, "") {
+            let data = std::fs::read(&path).unwrap();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            // Deliberately broken samples may stop the walk; what was seen before counts.
+            let _ = container::walk(&name, &data, &mut |item| {
+                if item.kind == Kind::Dex {
+                    files.push((item.path.to_string(), item.data.to_vec()));
+                }
+                true
+            });
+        }
+    }
+    files
+}
+
+/// Whether dexdump accepts the file, and its `-d` listing when it does.
+fn dexdump_accepts(path: &Path) -> bool {
+    let output = Command::new("dexdump").arg("-f").arg(path).output().unwrap();
+    output.status.success() && !String::from_utf8_lossy(&output.stderr).contains("Failure")
+}
+
+/// Compares every method's instructions with dexdump; returns how many were compared.
+fn compare_instructions(name: &str, bytes: &[u8], scratch: &Path) -> usize {
+    let path = scratch.join(name.replace(['/', '!'], "_"));
+    std::fs::write(&path, bytes).unwrap();
+    let dex = DexFile::parse(bytes).unwrap_or_else(|err| panic!("{name}: {err}"));
+    let theirs = dexdump_code(&path);
+    let ours = our_code(&dex);
+    let missing: Vec<_> = theirs.keys().filter(|k| !ours.contains_key(k)).take(5).collect();
+    let extra: Vec<_> = ours.keys().filter(|k| !theirs.contains_key(k)).take(5).collect();
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "{name}: methods with code differ: dexdump-only {missing:x?}, ours-only {extra:x?} (first five)"
+    );
+    let mut instructions = 0;
+    for (code_off, lines) in &theirs {
+        let mine = &ours[code_off];
+        for (a, b) in mine.iter().zip(lines) {
+            // dexdump quotes strings; their targets were blanked on our side.
+            let b = (
+                b.0,
+                b.1.clone(),
+                b.2.clone().map(|(p, i, t)| {
+                    if p == "string" {
+                        (p, i, String::new())
+                    } else {
+                        (p, i, t)
+                    }
+                }),
+            );
+            assert_eq!(a, &b, "{name}: code at {code_off:#x}");
+        }
+        assert_eq!(mine.len(), lines.len(), "{name}: code at {code_off:#x}");
+        instructions += lines.len();
+    }
+    instructions
+}
+
 #[test]
 fn every_instruction_equals_dexdump() {
     let scratch = tempfile::tempdir().unwrap();
-    let mut instructions = 0usize;
-    for (name, bytes) in corpus_dex_files() {
-        let path = scratch.path().join(name.replace('/', "_"));
+    let instructions: usize = corpus_dex_files()
+        .iter()
+        .map(|(name, bytes)| compare_instructions(name, bytes, scratch.path()))
+        .sum();
+    assert!(instructions > 70_000, "only {instructions} instructions compared");
+}
+
+#[test]
+fn every_instruction_of_the_third_party_samples_equals_dexdump() {
+    let scratch = tempfile::tempdir().unwrap();
+    let (mut compared, mut refused) = (0usize, 0usize);
+    for (name, bytes) in sample_dex_files() {
+        let path = scratch.path().join(name.replace(['/', '!'], "_"));
         std::fs::write(&path, &bytes).unwrap();
-        let dex = DexFile::parse(&bytes).unwrap();
-        let theirs = dexdump_code(&path);
-        let ours = our_code(&dex);
-        assert_eq!(
-            ours.keys().collect::<Vec<_>>(),
-            theirs.keys().collect::<Vec<_>>(),
-            "{name}: methods with code"
-        );
-        for (code_off, lines) in &theirs {
-            let mine = &ours[code_off];
-            for (a, b) in mine.iter().zip(lines) {
-                // dexdump quotes strings; their targets were blanked on our side.
-                let b = (
-                    b.0,
-                    b.1.clone(),
-                    b.2.clone().map(|(p, i, t)| {
-                        if p == "string" {
-                            (p, i, String::new())
-                        } else {
-                            (p, i, t)
-                        }
-                    }),
-                );
-                assert_eq!(a, &b, "{name}: code at {code_off:#x}");
-            }
-            assert_eq!(mine.len(), lines.len(), "{name}: code at {code_off:#x}");
-            instructions += lines.len();
+        if dexdump_accepts(&path) {
+            compared += compare_instructions(&name, &bytes, scratch.path());
+        } else {
+            // What Android's tool refuses, we refuse too (e.g. version 036).
+            assert!(
+                DexFile::parse(&bytes).is_err(),
+                "{name}: dexdump refuses it, we accept it"
+            );
+            refused += 1;
         }
     }
-    assert!(instructions > 70_000, "only {instructions} instructions compared");
+    assert!(compared > 100_000, "only {compared} instructions compared");
+    assert!(refused >= 2, "the version-036 samples should have been refused");
 }
 
 #[test]
