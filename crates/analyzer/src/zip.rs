@@ -6,7 +6,8 @@
 //! the region between the last entry and the central directory (where the APK Signing Block
 //! lives), and trailing bytes after the end record. It follows what Android's `libziparchive`
 //! accepts: the end record is searched in the last 64 KiB + 22 bytes, ZIP64 records are honoured,
-//! local headers must carry their signature, and entry data must end before the central directory.
+//! local headers must carry their signature, entry data must end before the central directory,
+//! and any compression method other than 0 (stored) means deflate.
 //!
 //! Nothing here allocates in proportion to a number read from the file without first checking
 //! that the file is large enough to hold what that number promises.
@@ -51,8 +52,6 @@ pub enum ZipError {
     BadZip64Extra { index: usize },
     #[error("corrupt zip: data of entry `{name}` (offset {start}..{end}) runs into the central directory")]
     EntryDataOutOfBounds { name: String, start: u64, end: u64 },
-    #[error("entry `{name}` uses unsupported compression method {method}")]
-    UnsupportedMethod { name: String, method: u16 },
     #[error("entry `{name}` is encrypted")]
     Encrypted { name: String },
     #[error("entry `{name}` declares {size} bytes uncompressed, over the {limit}-byte limit")]
@@ -326,7 +325,9 @@ impl<'a> ZipArchive<'a> {
                 }
                 Cow::Borrowed(raw)
             }
-            Method::Deflated => {
+            // Like libziparchive, which Android installs with, every method but 0 is inflated:
+            // an APK whose entries claim method 21 installs and verifies.
+            Method::Deflated | Method::Other(_) => {
                 let limit = entry.uncompressed_size as usize;
                 let out = miniz_oxide::inflate::decompress_to_vec_with_limit(raw, limit).map_err(|err| {
                     ZipError::CorruptData {
@@ -346,9 +347,6 @@ impl<'a> ZipArchive<'a> {
                     });
                 }
                 Cow::Owned(out)
-            }
-            Method::Other(method) => {
-                return Err(ZipError::UnsupportedMethod { name: name(), method });
             }
         };
         if crc32fast::hash(&bytes) != entry.crc32 {

@@ -2,7 +2,7 @@
 //! layout, `zipalign -c` for alignment, `dexdump -f` for DEX headers, and the recipes for
 //! signature material. Inputs: the corpus and Debian's framework-res.apk.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use analyzer::apk::ApkInventory;
@@ -12,21 +12,54 @@ use corpus::recipe::Scheme;
 
 const FRAMEWORK_RES: &str = "/usr/share/android-framework-res/framework-res.apk";
 
-fn corpus_apks() -> Vec<(corpus::App, PathBuf)> {
-    let out = corpus::default_out_dir();
-    let apps = corpus::ensure_built(&out).unwrap_or_else(|err| panic!("building the corpus: {err}"));
-    apps.into_iter()
-        .map(|app| {
-            let path = app.apk_path(&out);
-            (app, path)
-        })
-        .collect()
+mod common;
+use common::corpus_apks;
+
+/// Whether Android's zip code (libziparchive, through `zipalign -c`) can open the file.
+fn android_opens(path: &Path) -> bool {
+    let output = Command::new("zipalign")
+        .args(["-c", "-v", "4"])
+        .arg(path)
+        .output()
+        .unwrap();
+    !String::from_utf8_lossy(&output.stdout).contains("Unable to open")
+        && !String::from_utf8_lossy(&output.stderr).contains("Unable to open")
 }
 
+fn sample_zips() -> Vec<PathBuf> {
+    let mut samples = common::samples("apk", ".apk");
+    samples.extend(common::samples("jar", ".jar"));
+    samples.extend(common::samples("aar", ".aar"));
+    samples
+}
+
+/// Corpus APKs, framework-res.apk, and the third-party samples Android can open (those it
+/// cannot are checked on their own below).
 fn all_apks() -> Vec<PathBuf> {
     let mut apks: Vec<PathBuf> = corpus_apks().into_iter().map(|(_, p)| p).collect();
     apks.push(PathBuf::from(FRAMEWORK_RES));
+    apks.extend(sample_zips().into_iter().filter(|p| android_opens(p)));
     apks
+}
+
+#[test]
+fn samples_android_cannot_open_are_refused() {
+    let mut refused = 0;
+    for sample in sample_zips() {
+        let data = std::fs::read(&sample).unwrap();
+        let opens = android_opens(&sample);
+        assert_eq!(
+            ZipArchive::parse(&data).is_ok(),
+            opens,
+            "{}: Android opens it: {opens}",
+            sample.display()
+        );
+        refused += usize::from(!opens);
+    }
+    assert!(
+        refused >= 1,
+        "the truncated-central-directory sample should be refused"
+    );
 }
 
 #[test]
