@@ -48,7 +48,10 @@ impl Kind {
     }
 
     pub fn is_container(self) -> bool {
-        matches!(self, Kind::Apk | Kind::SplitBundle | Kind::Aar | Kind::Jar | Kind::Zip)
+        matches!(
+            self,
+            Kind::Apk | Kind::SplitBundle | Kind::Aar | Kind::Jar | Kind::Zip
+        )
     }
 }
 
@@ -93,7 +96,9 @@ fn zip_kind(zip: &ZipArchive<'_>) -> Kind {
     if has("AndroidManifest.xml") {
         return if has("classes.jar") { Kind::Aar } else { Kind::Apk };
     }
-    let apks = names().filter(|n| n.ends_with(b".apk") && !n.contains(&b'/')).count();
+    let apks = names()
+        .filter(|n| n.ends_with(b".apk") && !n.contains(&b'/'))
+        .count();
     if apks > 0 && (has("toc.pb") || has("manifest.json")) {
         return Kind::SplitBundle;
     }
@@ -106,17 +111,15 @@ fn zip_kind(zip: &ZipArchive<'_>) -> Kind {
 /// Whether a zip entry is worth opening: code, native libraries, manifests, resource tables
 /// and anything that may itself be a container.
 fn interesting(name: &str) -> bool {
-    const SUFFIXES: [&str; 9] = [".dex", ".so", ".jar", ".aar", ".apk", ".zip", ".apks", ".xapk", ".arsc"];
+    const SUFFIXES: [&str; 9] = [
+        ".dex", ".so", ".jar", ".aar", ".apk", ".zip", ".apks", ".xapk", ".arsc",
+    ];
     name.ends_with("AndroidManifest.xml") || SUFFIXES.iter().any(|s| name.ends_with(s))
 }
 
 /// Calls `visit` for `data` and, depth first, for every interesting file inside it.
 /// `visit` sees each item once; returning `false` skips the item's children.
-pub fn walk(
-    name: &str,
-    data: &[u8],
-    visit: &mut dyn FnMut(&Item<'_>) -> bool,
-) -> Result<(), ContainerError> {
+pub fn walk(name: &str, data: &[u8], visit: &mut dyn FnMut(&Item<'_>) -> bool) -> Result<(), ContainerError> {
     let mut budget = MIN_INFLATE_BUDGET.max((data.len() as u64).saturating_mul(INFLATE_BUDGET_FACTOR));
     let total = budget;
     walk_at(name, data, 0, &mut budget, total, visit)
@@ -141,7 +144,9 @@ fn walk_at(
         return Ok(());
     }
     if depth >= MAX_DEPTH {
-        return Err(ContainerError::TooDeep { path: path.to_string() });
+        return Err(ContainerError::TooDeep {
+            path: path.to_string(),
+        });
     }
     let zip = ZipArchive::parse(data).map_err(|source| ContainerError::Zip {
         path: path.to_string(),
@@ -230,9 +235,15 @@ mod tests {
         assert_eq!(detect(b"\x7fELF\x02\x01"), Kind::Elf);
         assert_eq!(detect(b"hello"), Kind::Other);
         assert_eq!(detect(&zip(&[("AndroidManifest.xml", b"x")])), Kind::Apk);
-        assert_eq!(detect(&zip(&[("AndroidManifest.xml", b"x"), ("classes.jar", b"")])), Kind::Aar);
+        assert_eq!(
+            detect(&zip(&[("AndroidManifest.xml", b"x"), ("classes.jar", b"")])),
+            Kind::Aar
+        );
         assert_eq!(detect(&zip(&[("a/B.class", b"")])), Kind::Jar);
-        assert_eq!(detect(&zip(&[("toc.pb", b""), ("base.apk", b"")])), Kind::SplitBundle);
+        assert_eq!(
+            detect(&zip(&[("toc.pb", b""), ("base.apk", b"")])),
+            Kind::SplitBundle
+        );
         assert_eq!(detect(&zip(&[("readme.txt", b"")])), Kind::Zip);
     }
 

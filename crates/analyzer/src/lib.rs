@@ -8,5 +8,6 @@ pub mod apk;
 mod bytes;
 pub mod container;
 pub mod dex;
+pub mod signing;
 pub mod signing_block;
 pub mod zip;
