@@ -8,6 +8,7 @@ pub mod apk;
 mod bytes;
 pub mod container;
 pub mod dex;
+pub mod elf;
 pub mod signing;
 pub mod signing_block;
 pub mod zip;
