@@ -5,10 +5,14 @@
 //! read from the input without first checking that the input can hold it.
 
 pub mod apk;
+pub mod arsc;
+pub mod axml;
 mod bytes;
 pub mod container;
 pub mod dex;
 pub mod elf;
+pub mod manifest;
+pub mod res;
 pub mod signing;
 pub mod signing_block;
 pub mod zip;
