@@ -180,43 +180,8 @@ fn walk_at(
 mod tests {
     use super::*;
 
-    /// A stored-only zip of `(name, bytes)` entries.
     fn zip(entries: &[(&str, &[u8])]) -> Vec<u8> {
-        let mut out = Vec::new();
-        let mut central = Vec::new();
-        for (name, body) in entries {
-            let offset = out.len() as u32;
-            let crc = crc32fast::hash(body);
-            let mut common = Vec::new();
-            common.extend_from_slice(&[0, 0, 0, 0, 0, 0, 0, 0]);
-            common.extend_from_slice(&crc.to_le_bytes());
-            common.extend_from_slice(&(body.len() as u32).to_le_bytes());
-            common.extend_from_slice(&(body.len() as u32).to_le_bytes());
-            common.extend_from_slice(&(name.len() as u16).to_le_bytes());
-            common.extend_from_slice(&0u16.to_le_bytes());
-            out.extend_from_slice(&0x0403_4b50u32.to_le_bytes());
-            out.extend_from_slice(&20u16.to_le_bytes());
-            out.extend_from_slice(&common);
-            out.extend_from_slice(name.as_bytes());
-            out.extend_from_slice(body);
-            central.extend_from_slice(&0x0201_4b50u32.to_le_bytes());
-            central.extend_from_slice(&[20, 0, 20, 0]);
-            central.extend_from_slice(&common);
-            // comment length, disk, internal and external attributes
-            central.extend_from_slice(&[0; 10]);
-            central.extend_from_slice(&offset.to_le_bytes());
-            central.extend_from_slice(name.as_bytes());
-        }
-        let cd_offset = out.len() as u32;
-        out.extend_from_slice(&central);
-        out.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
-        out.extend_from_slice(&[0; 4]);
-        out.extend_from_slice(&(entries.len() as u16).to_le_bytes());
-        out.extend_from_slice(&(entries.len() as u16).to_le_bytes());
-        out.extend_from_slice(&(central.len() as u32).to_le_bytes());
-        out.extend_from_slice(&cd_offset.to_le_bytes());
-        out.extend_from_slice(&0u16.to_le_bytes());
-        out
+        crate::zip::stored_zip(entries, b"")
     }
 
     fn paths(name: &str, data: &[u8]) -> Vec<(String, Kind)> {

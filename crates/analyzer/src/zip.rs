@@ -487,52 +487,53 @@ fn find_extra(extra: &[u8], id: u16) -> Option<&[u8]> {
 }
 
 #[cfg(test)]
+/// A minimal archive writer for tests of this crate: stored entries and an archive comment.
+pub(crate) fn stored_zip(entries: &[(&str, &[u8])], comment: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut central = Vec::new();
+    for (name, body) in entries {
+        let offset = out.len() as u32;
+        let crc = crc32fast::hash(body);
+        out.extend_from_slice(&LOCAL_HEADER_SIGNATURE.to_le_bytes());
+        out.extend_from_slice(&[20, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+        out.extend_from_slice(&crc.to_le_bytes());
+        out.extend_from_slice(&(body.len() as u32).to_le_bytes());
+        out.extend_from_slice(&(body.len() as u32).to_le_bytes());
+        out.extend_from_slice(&(name.len() as u16).to_le_bytes());
+        out.extend_from_slice(&0u16.to_le_bytes());
+        out.extend_from_slice(name.as_bytes());
+        out.extend_from_slice(body);
+
+        central.extend_from_slice(&CENTRAL_HEADER_SIGNATURE.to_le_bytes());
+        central.extend_from_slice(&[20, 0, 20, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+        central.extend_from_slice(&crc.to_le_bytes());
+        central.extend_from_slice(&(body.len() as u32).to_le_bytes());
+        central.extend_from_slice(&(body.len() as u32).to_le_bytes());
+        central.extend_from_slice(&(name.len() as u16).to_le_bytes());
+        central.extend_from_slice(&[0; 12]);
+        central.extend_from_slice(&offset.to_le_bytes());
+        central.extend_from_slice(name.as_bytes());
+    }
+    let cd_offset = out.len() as u32;
+    out.extend_from_slice(&central);
+    out.extend_from_slice(&EOCD_SIGNATURE.to_le_bytes());
+    out.extend_from_slice(&[0, 0, 0, 0]);
+    out.extend_from_slice(&(entries.len() as u16).to_le_bytes());
+    out.extend_from_slice(&(entries.len() as u16).to_le_bytes());
+    out.extend_from_slice(&(central.len() as u32).to_le_bytes());
+    out.extend_from_slice(&cd_offset.to_le_bytes());
+    out.extend_from_slice(&(comment.len() as u16).to_le_bytes());
+    out.extend_from_slice(comment);
+    out
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
-    /// A minimal archive writer for tests: stored entries, optional comment and trailer.
-    fn build(entries: &[(&str, &[u8])], comment: &[u8]) -> Vec<u8> {
-        let mut out = Vec::new();
-        let mut central = Vec::new();
-        for (name, body) in entries {
-            let offset = out.len() as u32;
-            let crc = crc32fast::hash(body);
-            out.extend_from_slice(&LOCAL_HEADER_SIGNATURE.to_le_bytes());
-            out.extend_from_slice(&[20, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
-            out.extend_from_slice(&crc.to_le_bytes());
-            out.extend_from_slice(&(body.len() as u32).to_le_bytes());
-            out.extend_from_slice(&(body.len() as u32).to_le_bytes());
-            out.extend_from_slice(&(name.len() as u16).to_le_bytes());
-            out.extend_from_slice(&0u16.to_le_bytes());
-            out.extend_from_slice(name.as_bytes());
-            out.extend_from_slice(body);
-
-            central.extend_from_slice(&CENTRAL_HEADER_SIGNATURE.to_le_bytes());
-            central.extend_from_slice(&[20, 0, 20, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
-            central.extend_from_slice(&crc.to_le_bytes());
-            central.extend_from_slice(&(body.len() as u32).to_le_bytes());
-            central.extend_from_slice(&(body.len() as u32).to_le_bytes());
-            central.extend_from_slice(&(name.len() as u16).to_le_bytes());
-            central.extend_from_slice(&[0; 12]);
-            central.extend_from_slice(&offset.to_le_bytes());
-            central.extend_from_slice(name.as_bytes());
-        }
-        let cd_offset = out.len() as u32;
-        out.extend_from_slice(&central);
-        out.extend_from_slice(&EOCD_SIGNATURE.to_le_bytes());
-        out.extend_from_slice(&[0, 0, 0, 0]);
-        out.extend_from_slice(&(entries.len() as u16).to_le_bytes());
-        out.extend_from_slice(&(entries.len() as u16).to_le_bytes());
-        out.extend_from_slice(&(central.len() as u32).to_le_bytes());
-        out.extend_from_slice(&cd_offset.to_le_bytes());
-        out.extend_from_slice(&(comment.len() as u16).to_le_bytes());
-        out.extend_from_slice(comment);
-        out
-    }
-
     #[test]
     fn reads_entries_offsets_and_comment() {
-        let data = build(&[("a.txt", b"hello"), ("dir/b.bin", b"xyz")], b"note");
+        let data = stored_zip(&[("a.txt", b"hello"), ("dir/b.bin", b"xyz")], b"note");
         let zip = ZipArchive::parse(&data).unwrap();
         assert_eq!(zip.entries().len(), 2);
         let a = zip.entry("a.txt").unwrap();
@@ -548,7 +549,7 @@ mod tests {
 
     #[test]
     fn detects_duplicates_and_unsafe_names() {
-        let data = build(&[("x", b"1"), ("../evil", b"2"), ("x", b"3"), ("/abs", b"")], b"");
+        let data = stored_zip(&[("x", b"1"), ("../evil", b"2"), ("x", b"3"), ("/abs", b"")], b"");
         let zip = ZipArchive::parse(&data).unwrap();
         assert_eq!(zip.duplicate_names(), vec![&b"x"[..]]);
         let unsafe_names: Vec<_> = zip
@@ -562,7 +563,7 @@ mod tests {
 
     #[test]
     fn detects_overlapping_entries() {
-        let mut data = build(&[("a", b"0123456789"), ("b", b"x")], b"");
+        let mut data = stored_zip(&[("a", b"0123456789"), ("b", b"x")], b"");
         // Point entry b's central record at entry a's local header.
         let cd = ZipArchive::parse(&data).unwrap().central_directory_offset as usize;
         let second = cd + 46 + 1;
@@ -573,7 +574,7 @@ mod tests {
 
     #[test]
     fn crc_mismatch_is_reported() {
-        let mut data = build(&[("a", b"abc")], b"");
+        let mut data = stored_zip(&[("a", b"abc")], b"");
         data[31] = b'X';
         let zip = ZipArchive::parse(&data).unwrap();
         let err = zip.read(&zip.entries()[0]).unwrap_err();
@@ -582,7 +583,7 @@ mod tests {
 
     #[test]
     fn trailing_bytes_are_counted() {
-        let mut data = build(&[("a", b"abc")], b"");
+        let mut data = stored_zip(&[("a", b"abc")], b"");
         data.extend_from_slice(b"TRAILER");
         let zip = ZipArchive::parse(&data).unwrap();
         assert_eq!(zip.trailing_bytes, 7);
@@ -595,7 +596,7 @@ mod tests {
             ZipArchive::parse(b"plain text, not a zip").unwrap_err(),
             ZipError::NoEndRecord
         );
-        let data = build(&[("a.txt", b"hello"), ("b", b"world")], b"c");
+        let data = stored_zip(&[("a.txt", b"hello"), ("b", b"world")], b"c");
         for cut in 0..data.len() {
             let _ = ZipArchive::parse(&data[..cut]);
             let _ = ZipArchive::parse(&data[cut..]);
@@ -604,7 +605,7 @@ mod tests {
 
     #[test]
     fn entry_count_beyond_directory_size_is_refused_before_allocating() {
-        let mut data = build(&[("a", b"1")], b"");
+        let mut data = stored_zip(&[("a", b"1")], b"");
         let eocd = data.len() - 22;
         data[eocd + 10..eocd + 12].copy_from_slice(&0xfffeu16.to_le_bytes());
         assert!(matches!(
