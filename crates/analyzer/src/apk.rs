@@ -160,7 +160,8 @@ fn is_root_dex(name: &str) -> bool {
     dex_order(name).is_some()
 }
 
-fn dex_order(name: &str) -> Option<u32> {
+/// Where the runtime loads a root DEX file: 1 for `classes.dex`, N for `classesN.dex`.
+pub fn dex_order(name: &str) -> Option<u32> {
     let number = name.strip_prefix("classes")?.strip_suffix(".dex")?;
     if number.is_empty() {
         return Some(1);
@@ -185,7 +186,8 @@ fn is_aligned_for_zipalign(entry: &ZipEntry<'_>, name: &str) -> bool {
     entry.data_offset.is_multiple_of(alignment)
 }
 
-fn alignment_of(offset: u64) -> u64 {
+/// Largest power of two (up to 64 KiB) dividing `offset`: how a stored entry's data is aligned.
+pub fn alignment_of(offset: u64) -> u64 {
     if offset == 0 {
         return 1 << 16;
     }

@@ -96,9 +96,8 @@ fn zip_kind(zip: &ZipArchive<'_>) -> Kind {
     if has("AndroidManifest.xml") {
         return if has("classes.jar") { Kind::Aar } else { Kind::Apk };
     }
-    let apks = names()
-        .filter(|n| n.ends_with(b".apk") && !n.contains(&b'/'))
-        .count();
+    // bundletool puts the APKs under `splits/` or `standalones/`; XAPKs at the root.
+    let apks = names().filter(|n| n.ends_with(b".apk")).count();
     if apks > 0 && (has("toc.pb") || has("manifest.json")) {
         return Kind::SplitBundle;
     }
@@ -118,62 +117,126 @@ fn interesting(name: &str) -> bool {
 }
 
 /// Calls `visit` for `data` and, depth first, for every interesting file inside it.
-/// `visit` sees each item once; returning `false` skips the item's children.
+/// `visit` sees each item once; returning `false` skips the item's children. The first part
+/// that cannot be read ends the walk with its error.
 pub fn walk(name: &str, data: &[u8], visit: &mut dyn FnMut(&Item<'_>) -> bool) -> Result<(), ContainerError> {
-    let mut budget = MIN_INFLATE_BUDGET.max((data.len() as u64).saturating_mul(INFLATE_BUDGET_FACTOR));
-    let total = budget;
-    walk_at(name, data, 0, &mut budget, total, visit)
+    let skipped = walk_filtered(name, data, &|_| true, visit)?;
+    match skipped.into_iter().next() {
+        Some(err) => Err(err),
+        None => Ok(()),
+    }
 }
 
-fn walk_at(
-    path: &str,
+/// Like [`walk`], but reads only the interesting entries whose name `want` accepts (the entry
+/// name inside its container, e.g. `assets/a.jar`), sparing inflation of what the caller
+/// ignores, and goes on past parts that cannot be read: those are returned. Only the inflate
+/// budget ends the walk early (with `Err`).
+pub fn walk_filtered(
+    name: &str,
     data: &[u8],
-    depth: u32,
-    budget: &mut u64,
-    total: u64,
+    want: &dyn Fn(&str) -> bool,
     visit: &mut dyn FnMut(&Item<'_>) -> bool,
-) -> Result<(), ContainerError> {
-    let kind = detect(data);
-    let descend = visit(&Item {
-        path,
-        kind,
-        depth,
-        data,
-    });
-    if !descend || !kind.is_container() {
-        return Ok(());
-    }
-    if depth >= MAX_DEPTH {
-        return Err(ContainerError::TooDeep {
-            path: path.to_string(),
+) -> Result<Vec<ContainerError>, ContainerError> {
+    let total = MIN_INFLATE_BUDGET.max((data.len() as u64).saturating_mul(INFLATE_BUDGET_FACTOR));
+    let mut walk = Walk {
+        budget: total,
+        total,
+        want,
+        visit,
+        skipped: Vec::new(),
+    };
+    walk.at(name, data, 0)?;
+    Ok(walk.skipped)
+}
+
+/// State of one walk.
+struct Walk<'w> {
+    budget: u64,
+    total: u64,
+    want: &'w dyn Fn(&str) -> bool,
+    visit: &'w mut dyn FnMut(&Item<'_>) -> bool,
+    skipped: Vec<ContainerError>,
+}
+
+impl Walk<'_> {
+    fn at(&mut self, path: &str, data: &[u8], depth: u32) -> Result<(), ContainerError> {
+        let kind = detect(data);
+        let descend = (self.visit)(&Item {
+            path,
+            kind,
+            depth,
+            data,
         });
-    }
-    let zip = ZipArchive::parse(data).map_err(|source| ContainerError::Zip {
-        path: path.to_string(),
-        source,
-    })?;
-    for entry in zip.entries() {
-        let name = entry.name_lossy();
-        if !interesting(&name) || name.ends_with('/') {
-            continue;
+        if !descend || !kind.is_container() {
+            return Ok(());
         }
-        let child_path = format!("{path}!/{name}");
-        if entry.uncompressed_size > *budget {
-            return Err(ContainerError::Budget {
-                path: child_path,
-                budget: total,
+        if depth >= MAX_DEPTH {
+            self.skipped.push(ContainerError::TooDeep {
+                path: path.to_string(),
             });
+            return Ok(());
         }
-        let bytes: Cow<'_, [u8]> = zip.read(entry).map_err(|source| ContainerError::Zip {
-            path: child_path.clone(),
-            source,
-        })?;
-        if let Cow::Owned(inflated) = &bytes {
-            *budget -= inflated.len() as u64;
+        let zip = match ZipArchive::parse(data) {
+            Ok(zip) => zip,
+            Err(source) => {
+                self.skipped.push(ContainerError::Zip {
+                    path: path.to_string(),
+                    source,
+                });
+                return Ok(());
+            }
+        };
+        for entry in zip.entries() {
+            let name = entry.name_lossy();
+            if !interesting(&name) || name.ends_with('/') || !(self.want)(&name) {
+                continue;
+            }
+            let child_path = format!("{path}!/{name}");
+            if entry.uncompressed_size > self.budget {
+                return Err(ContainerError::Budget {
+                    path: child_path,
+                    budget: self.total,
+                });
+            }
+            let bytes: Cow<'_, [u8]> = match zip.read(entry) {
+                Ok(bytes) => bytes,
+                Err(source) => {
+                    self.skipped.push(ContainerError::Zip {
+                        path: child_path,
+                        source,
+                    });
+                    continue;
+                }
+            };
+            if let Cow::Owned(inflated) = &bytes {
+                self.budget -= inflated.len() as u64;
+            }
+            self.at(&child_path, &bytes, depth + 1)?;
         }
-        walk_at(&child_path, &bytes, depth + 1, budget, total, visit)?;
+        Ok(())
     }
-    Ok(())
+}
+
+impl ContainerError {
+    /// The path of the part that could not be read.
+    pub fn path(&self) -> &str {
+        match self {
+            ContainerError::Zip { path, .. }
+            | ContainerError::TooDeep { path }
+            | ContainerError::Budget { path, .. } => path,
+        }
+    }
+
+    /// The reason, without the path.
+    pub fn reason(&self) -> String {
+        match self {
+            ContainerError::Zip { source, .. } => source.to_string(),
+            ContainerError::TooDeep { .. } => format!("containers nested deeper than {MAX_DEPTH} levels"),
+            ContainerError::Budget { budget, .. } => {
+                format!("inflating would exceed the budget of {budget} bytes (zip bomb?)")
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -207,6 +270,10 @@ mod tests {
         assert_eq!(detect(&zip(&[("a/B.class", b"")])), Kind::Jar);
         assert_eq!(
             detect(&zip(&[("toc.pb", b""), ("base.apk", b"")])),
+            Kind::SplitBundle
+        );
+        assert_eq!(
+            detect(&zip(&[("toc.pb", b""), ("splits/base-master.apk", b"")])),
             Kind::SplitBundle
         );
         assert_eq!(detect(&zip(&[("readme.txt", b"")])), Kind::Zip);

@@ -218,6 +218,8 @@ pub struct Manifest {
     pub platform_build_version_code: Option<String>,
     pub platform_build_version_name: Option<String>,
     pub shared_user_id: Option<String>,
+    /// `split` on the root element: the name of a split APK (`config.arm64_v8a`); none on a base.
+    pub split: Option<String>,
     pub install_location: Option<i32>,
     pub min_sdk: Option<SdkVersion>,
     pub target_sdk: Option<SdkVersion>,
@@ -526,6 +528,7 @@ impl<'d, 'a, 't> Reader<'d, 'a, 't> {
 
     fn read_manifest(&mut self, attrs: &Attributes) {
         self.manifest.package = self.plain_string(attrs, "package").unwrap_or_default();
+        self.manifest.split = self.plain_string(attrs, "split");
         let code = self.int_attr(
             attrs,
             attr::VERSION_CODE,

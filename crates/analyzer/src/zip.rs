@@ -227,6 +227,9 @@ impl<'a> ZipArchive<'a> {
             }
         }
 
+        // Parsing touched the central directory and every local header: tell the owner of a
+        // mapped input that those pages need not stay resident.
+        crate::pager::done_with(data);
         Ok(ZipArchive {
             data,
             entries,
@@ -346,6 +349,8 @@ impl<'a> ZipArchive<'a> {
                         reason: "inflates to fewer bytes than declared",
                     });
                 }
+                // The compressed bytes are not needed again.
+                crate::pager::done_with(raw);
                 Cow::Owned(out)
             }
         };

@@ -424,6 +424,7 @@ fn verify_inner(
                 ));
             }
         }
+        crate::pager::done_with(&data);
     }
     let Some(first_signers) = first_signers else {
         return Err(SignatureError::JarEntry {

@@ -510,6 +510,7 @@ fn chunked<D: Digest>(sections: &[&[u8]]) -> Vec<u8> {
             hasher.update([0xa5]);
             hasher.update((chunk.len() as u32).to_le_bytes());
             hasher.update(chunk);
+            crate::pager::done_with(chunk);
             chunk_digests.extend_from_slice(&hasher.finalize());
             count = count.wrapping_add(1);
         }
@@ -550,8 +551,11 @@ fn verity(sections: &[&[u8]]) -> Vec<u8> {
             }
         }
         let whole = rest.len() / PAGE * PAGE;
-        for page in rest[..whole].chunks(PAGE) {
-            level.extend_from_slice(&hash_page(page));
+        for pages in rest[..whole].chunks(CHUNK_SIZE) {
+            for page in pages.chunks(PAGE) {
+                level.extend_from_slice(&hash_page(page));
+            }
+            crate::pager::done_with(pages);
         }
         carry.extend_from_slice(&rest[whole..]);
     }
