@@ -16,8 +16,9 @@ impl fmt::Display for InputError {
     }
 }
 
-/// Files are taken as given; directories are searched recursively for `*.apk`, in sorted order
-/// so output is stable, skipping hidden entries (build trees such as `.work/`).
+/// Files are taken as given; directories are searched recursively for the kinds of file the
+/// analyzer reads (by extension, see [`ANALYZED`]), in sorted order so output is stable,
+/// skipping hidden entries (build trees such as `.work/`).
 pub fn expand(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, InputError> {
     let mut files = Vec::new();
     for input in inputs {
@@ -27,11 +28,11 @@ pub fn expand(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, InputError> {
         })?;
         if meta.is_dir() {
             let start = files.len();
-            collect_apks(input, &mut files)?;
+            collect(input, &mut files)?;
             if files.len() == start {
                 return Err(InputError {
                     path: input.clone(),
-                    reason: "directory holds no .apk files".into(),
+                    reason: format!("directory holds no .{} files", ANALYZED.join("/.")),
                 });
             }
         } else {
@@ -41,7 +42,10 @@ pub fn expand(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, InputError> {
     Ok(files)
 }
 
-fn collect_apks(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), InputError> {
+/// Extensions searched for in directories.
+pub const ANALYZED: [&str; 7] = ["apk", "apks", "xapk", "aar", "jar", "dex", "so"];
+
+fn collect(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), InputError> {
     let error = |err: std::io::Error| InputError {
         path: dir.to_path_buf(),
         reason: err.to_string(),
@@ -60,10 +64,10 @@ fn collect_apks(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), InputError> 
             continue;
         }
         if child.is_dir() {
-            collect_apks(&child, files)?;
+            collect(&child, files)?;
         } else if child
             .extension()
-            .is_some_and(|ext| ext.eq_ignore_ascii_case("apk"))
+            .is_some_and(|ext| ANALYZED.iter().any(|known| ext.eq_ignore_ascii_case(known)))
         {
             files.push(child);
         }

@@ -1,12 +1,16 @@
-//! `hyper-migrate`: argument parsing and rendering over the `analyzer` library.
+//! `hyper-migrate`: argument parsing, batch scheduling and rendering over the `analyzer` library.
 
+mod batch;
 mod inputs;
+mod output;
 mod render;
+mod source;
 
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 
 /// Exit code for unusable input or a usage error.
 const EXIT_UNUSABLE: u8 = 2;
@@ -24,12 +28,36 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Read APKs and report what they contain (directories are searched for *.apk)
-    Analyze {
-        /// APK files or directories
-        #[arg(required = true)]
-        inputs: Vec<PathBuf>,
-    },
+    /// Read APKs, split-APK bundles (.apks/.xapk), AARs, JARs, DEX and ELF files and report what
+    /// they hold. Directories are searched recursively for such files.
+    Analyze(AnalyzeArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct AnalyzeArgs {
+    /// Files or directories
+    #[arg(required = true)]
+    inputs: Vec<PathBuf>,
+    /// Report format: `json` prints one object for one input and an array for several;
+    /// `jsonl` one object per line (schema `hypercompat.report/1`, docs/report-schema.md)
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Write the report to this file (atomically: written aside, then renamed) instead of stdout
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+    /// Files analyzed in parallel [default: the number of CPUs]
+    #[arg(short, long)]
+    jobs: Option<usize>,
+    /// Never show the progress bar (it is only shown when stderr is a terminal anyway)
+    #[arg(long)]
+    no_progress: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+    Jsonl,
 }
 
 fn main() -> ExitCode {
@@ -43,37 +71,100 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Analyze { inputs } => analyze(&inputs),
+        Command::Analyze(args) => match analyze(&args) {
+            Ok(code) => code,
+            // The reader of a pipe went away (`| head`): stop quietly, like other Unix tools.
+            Err(Failure::Write { err, .. }) if err.kind() == std::io::ErrorKind::BrokenPipe => {
+                ExitCode::SUCCESS
+            }
+            Err(message) => {
+                eprintln!("hyper-migrate: error: {message}");
+                ExitCode::from(EXIT_UNUSABLE)
+            }
+        },
     }
 }
 
-fn analyze(inputs: &[PathBuf]) -> ExitCode {
-    let files = match inputs::expand(inputs) {
-        Ok(files) => files,
-        Err(err) => {
-            eprintln!("hyper-migrate: error: {err}");
-            return ExitCode::from(EXIT_UNUSABLE);
-        }
+fn analyze(args: &AnalyzeArgs) -> Result<ExitCode, Failure> {
+    let files = inputs::expand(&args.inputs).map_err(|err| Failure::Usage(err.to_string()))?;
+    if args.jobs == Some(0) {
+        return Err(Failure::Usage("--jobs must be at least 1".into()));
+    }
+    let mut out = output::Output::open(args.output.as_deref()).map_err(Failure::Usage)?;
+    let write_error = |err: std::io::Error| Failure::Write {
+        to: out_name(args),
+        err,
     };
+    let show_progress = !args.no_progress && files.len() > 1 && std::io::stderr().is_terminal();
+    let json_array = args.format == Format::Json && files.len() > 1;
+    if json_array {
+        out.write_all(b"[\n").map_err(write_error)?;
+    }
     let mut unusable = 0usize;
-    for file in &files {
-        let result = std::fs::read(file)
-            .map_err(|err| err.to_string())
-            .and_then(|data| analyzer::apk::ApkInventory::read(&data).map_err(|err| err.to_string()));
-        match result {
-            Ok(inventory) => print!("{}", render::inventory_text(file, &inventory)),
-            Err(reason) => {
-                unusable += 1;
-                eprintln!("hyper-migrate: error: {}: {reason}", file.display());
-            }
+    let mut written = 0usize;
+    let mut failure: Option<std::io::Error> = None;
+    batch::run(&files, args.jobs, show_progress, |report, progress| {
+        if failure.is_some() {
+            return;
         }
+        if let Some(error) = &report.error {
+            unusable += 1;
+            progress.suspend(|| eprintln!("hyper-migrate: error: {}: {error}", report.file));
+        }
+        let result = match args.format {
+            Format::Text => out.write_all(render::text(&report).as_bytes()),
+            Format::Jsonl => serde_json::to_writer(&mut out, &report)
+                .map_err(std::io::Error::from)
+                .and_then(|()| out.write_all(b"\n")),
+            Format::Json => {
+                let separator: &[u8] = if json_array && written > 0 { b",\n" } else { b"" };
+                out.write_all(separator)
+                    .and_then(|()| serde_json::to_writer_pretty(&mut out, &report).map_err(Into::into))
+                    .and_then(|()| if json_array { Ok(()) } else { out.write_all(b"\n") })
+            }
+        };
+        written += 1;
+        if let Err(err) = result {
+            failure = Some(err);
+        }
+    });
+    if let Some(err) = failure {
+        return Err(write_error(err));
     }
-    if files.len() > 1 {
-        println!("{} file(s) read, {} unusable", files.len(), unusable);
+    if json_array {
+        out.write_all(b"\n]\n").map_err(write_error)?;
     }
-    if unusable > 0 {
+    if args.format == Format::Text && files.len() > 1 {
+        writeln!(out, "{} file(s) read, {unusable} unusable", files.len()).map_err(write_error)?;
+    }
+    out.finish().map_err(write_error)?;
+    Ok(if unusable > 0 {
         ExitCode::from(EXIT_UNUSABLE)
     } else {
         ExitCode::SUCCESS
+    })
+}
+
+/// Why a command could not finish.
+#[derive(Debug)]
+enum Failure {
+    /// Bad arguments or inputs that cannot be listed.
+    Usage(String),
+    /// The report could not be written.
+    Write { to: String, err: std::io::Error },
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failure::Usage(message) => f.write_str(message),
+            Failure::Write { to, err } => write!(f, "{to}: {err}"),
+        }
     }
+}
+
+fn out_name(args: &AnalyzeArgs) -> String {
+    args.output
+        .as_ref()
+        .map_or_else(|| "stdout".into(), |p| p.display().to_string())
 }

@@ -1,111 +1,257 @@
-//! Plain-text rendering of what the analyzer read.
+//! Rendering reports: aligned plain text for people, JSON for programs.
 
 use std::fmt::Write;
-use std::path::Path;
 
-use analyzer::apk::ApkInventory;
-use analyzer::signing_block::block_name;
+use analyzer::report::{Facts, NativeFacts, Report, Sdk, SigningFacts, ZipFacts};
 
-/// A few aligned lines per APK, readable on an 80-column terminal.
-pub fn inventory_text(path: &Path, inv: &ApkInventory) -> String {
+/// A few aligned lines per input, readable on an 80-column terminal. Unreadable inputs render
+/// as nothing here: their one-line error goes to stderr.
+pub fn text(report: &Report) -> String {
+    let Some(facts) = &report.facts else {
+        return String::new();
+    };
     let mut out = String::new();
-    // Writing into a String cannot fail.
-    let mut line = |label: &str, text: String| {
+    let size = report.size.map(human_size).unwrap_or_default();
+    let sha = report.sha256.as_deref().map_or("", |s| &s[..12.min(s.len())]);
+    let _ = writeln!(out, "{} ({}, {size}, sha256 {sha}…)", report.file, facts.kind);
+    let mut line = |label: &str, text: &str| {
         let _ = writeln!(out, "  {label:<10} {text}");
     };
-    let mut head = String::new();
-    let _ = writeln!(head, "{} ({} entries)", path.display(), inv.entries);
-
-    if inv.dex.is_empty() {
-        line("dex", "none".into());
+    if let Some(package) = &facts.package {
+        line("package", &package_line(package, facts));
     }
-    for dex in &inv.dex {
-        let h = &dex.header;
-        line(
-            "dex",
-            format!(
-                "{} v{:03}: {} classes, {} method refs, {} field refs, {} strings",
-                dex.entry, h.version, h.class_defs, h.method_ids, h.field_ids, h.string_ids
-            ),
+    if matches!(facts.kind, "apk" | "apks" | "aar") || !facts.abis.is_empty() {
+        let abis = if facts.abis.is_empty() {
+            "none (no native libraries)".to_string()
+        } else {
+            facts.abis.join(", ")
+        };
+        line("abis", &abis);
+    }
+    for dex in &facts.dex {
+        let index = if dex.index > 0 {
+            format!(" #{}", dex.index)
+        } else {
+            String::new()
+        };
+        let mut text = format!(
+            "{}{index} v{:03}: {} classes, {} method refs, {} field refs, {} strings",
+            dex.entry,
+            dex.version,
+            count(dex.class_defs),
+            count(dex.method_ids),
+            count(dex.field_ids),
+            count(dex.string_ids)
+        );
+        if !dex.checksum_ok {
+            text.push_str("; BAD CHECKSUM");
+        } else if !dex.signature_ok {
+            text.push_str("; bad SHA-1 signature");
+        }
+        line("dex", &text);
+    }
+    if facts.dex.is_empty() && matches!(facts.kind, "apk" | "apks" | "jar") {
+        line("dex", "none");
+    }
+    for lib in &facts.native {
+        line("native", &native_line(lib));
+    }
+    for split in &facts.splits {
+        let name = split.split.as_deref().unwrap_or("base");
+        let verdict = match split.verified {
+            Some(true) => "signature verifies",
+            Some(false) => "signature does NOT verify",
+            None => "unsigned",
+        };
+        line("split", &format!("{} ({name}): {verdict}", split.entry));
+    }
+    if let Some(signing) = &facts.signing {
+        line("signing", &signing_line(signing));
+    }
+    if let Some(zip) = &facts.zip {
+        line("zip", &zip_line(zip));
+    }
+    for problem in &report.problems {
+        line("problem", &format!("{}: {}", problem.entry, problem.reason));
+    }
+    if let Some(error) = &report.error {
+        line("error", error);
+    }
+    line(
+        "rules",
+        "not run: the compatibility rules are not implemented yet",
+    );
+    without_control_characters(&out)
+}
+
+/// Names inside an APK are attacker-chosen: control characters (terminal escapes, NULs,
+/// carriage returns) are shown escaped, never sent to the terminal.
+fn without_control_characters(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() && c != '\n' {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn package_line(package: &str, facts: &Facts) -> String {
+    let mut text = package.to_string();
+    if let Some(split) = &facts.split {
+        let _ = write!(text, " split {split}");
+    }
+    match (&facts.version_code, &facts.version_name) {
+        (Some(code), Some(name)) => {
+            let _ = write!(text, ", version {code} ({name})");
+        }
+        (Some(code), None) => {
+            let _ = write!(text, ", version {code}");
+        }
+        (None, Some(name)) => {
+            let _ = write!(text, ", version {name}");
+        }
+        (None, None) => {}
+    }
+    let sdk = |sdk: &Option<Sdk>| match sdk {
+        Some(Sdk::Level(level)) => level.to_string(),
+        Some(Sdk::Codename(name)) => name.clone(),
+        None => "unset".into(),
+    };
+    let _ = write!(
+        text,
+        ", min SDK {}, target SDK {}",
+        sdk(&facts.min_sdk),
+        sdk(&facts.target_sdk)
+    );
+    text
+}
+
+fn native_line(lib: &NativeFacts) -> String {
+    let mut parts = vec![lib.abi.unwrap_or("unknown machine").to_string()];
+    if let Some(align) = lib.min_load_align {
+        parts.push(format!("PT_LOAD align {}", human_size(align)));
+    }
+    match (lib.stored, lib.zip_alignment) {
+        (Some(true), Some(align)) => parts.push(format!("stored at {} alignment", human_size(align))),
+        (Some(false), _) => parts.push("compressed".into()),
+        _ => {}
+    }
+    if !lib.needed.is_empty() {
+        parts.push(format!("needs {}", lib.needed.join(" ")));
+    }
+    if lib.textrel {
+        parts.push("TEXTREL".into());
+    }
+    if lib.exec_stack {
+        parts.push("executable stack".into());
+    }
+    match &lib.direct_syscalls {
+        None => parts.push("syscalls not scanned (no disassembler for this machine)".into()),
+        Some(sites) if sites.is_empty() => {}
+        Some(sites) => {
+            let numbers: Vec<String> = sites
+                .iter()
+                .take(8)
+                .map(|s| s.number.map_or_else(|| "?".into(), |n| n.to_string()))
+                .collect();
+            let more = if sites.len() > 8 { ", …" } else { "" };
+            parts.push(format!(
+                "{} direct syscall(s) [{}{more}]",
+                sites.len(),
+                numbers.join(", ")
+            ));
+        }
+    }
+    format!("{}: {}", lib.entry, parts.join("; "))
+}
+
+fn signing_line(signing: &SigningFacts) -> String {
+    let used: Vec<&str> = [
+        ("v1", signing.v1),
+        ("v2", signing.v2),
+        ("v3", signing.v3),
+        ("v3.1", signing.v31),
+    ]
+    .iter()
+    .filter(|(_, verified)| *verified)
+    .map(|(name, _)| *name)
+    .collect();
+    let range = format!("SDK {}+", signing.min_sdk_checked);
+    let mut text = if signing.verified {
+        format!("verifies for {range} ({})", used.join(", "))
+    } else if signing.present.is_empty() {
+        "unsigned".to_string()
+    } else {
+        format!(
+            "does NOT verify for {range}: {}",
+            signing.error.as_deref().unwrap_or("unknown reason")
+        )
+    };
+    for signer in &signing.signers {
+        let _ = write!(
+            text,
+            "; signer {} {} sha256 {}",
+            signer.subject,
+            signer.key,
+            &signer.sha256[..16.min(signer.sha256.len())]
         );
     }
-    if inv.native.is_empty() {
-        line("native", "none".into());
-    }
-    for lib in &inv.native {
-        let placement = if lib.stored {
-            format!(
-                "stored, zip offset aligned to {}",
-                human_size(lib.zip_alignment())
-            )
-        } else {
-            "compressed".into()
-        };
-        line("native", format!("{} ({placement})", lib.entry));
-    }
-    line(
-        "resources",
-        match inv.arsc {
-            None => "no resources.arsc".into(),
-            Some(arsc) if arsc.stored => format!(
-                "resources.arsc stored, {}",
-                if arsc.data_offset.is_multiple_of(4) {
-                    "4-byte aligned"
-                } else {
-                    "NOT 4-byte aligned"
-                }
-            ),
-            Some(_) => "resources.arsc compressed".into(),
-        },
-    );
-    let mut signing = Vec::new();
-    if !inv.v1_signature_files.is_empty() {
-        signing.push(format!("v1 files {}", inv.v1_signature_files.join(", ")));
-    }
-    match &inv.signing_block_ids {
-        Some(ids) => {
-            let names: Vec<String> = ids
-                .iter()
-                .map(|&id| block_name(id).map_or_else(|| format!("{id:#010x}"), str::to_string))
-                .collect();
-            signing.push(format!("APK Signing Block [{}]", names.join(", ")));
-        }
-        None if signing.is_empty() => signing.push("unsigned (no v1 files, no APK Signing Block)".into()),
-        None => {}
-    }
-    line(
-        "signing",
-        format!("{} (signatures not verified yet)", signing.join("; ")),
-    );
-    let mut irregular = Vec::new();
-    if !inv.misaligned_stored.is_empty() {
-        irregular.push(format!(
+    text
+}
+
+fn zip_line(zip: &ZipFacts) -> String {
+    let mut parts = vec![format!("{} entries", count(zip.entries as u32))];
+    if !zip.misaligned_stored.is_empty() {
+        parts.push(format!(
             "misaligned stored: {}",
-            first_few(&inv.misaligned_stored)
+            first_few(&zip.misaligned_stored)
         ));
     }
-    if !inv.duplicate_names.is_empty() {
-        irregular.push(format!("duplicate names: {}", first_few(&inv.duplicate_names)));
+    if zip.compressed_arsc {
+        parts.push("resources.arsc compressed".into());
     }
-    if !inv.unsafe_names.is_empty() {
-        irregular.push(format!("unsafe names: {}", first_few(&inv.unsafe_names)));
+    if !zip.duplicate_names.is_empty() {
+        parts.push(format!("duplicate names: {}", first_few(&zip.duplicate_names)));
     }
-    for (a, b) in &inv.overlapping_entries {
-        irregular.push(format!("overlapping entries: {a} and {b}"));
+    if !zip.unsafe_names.is_empty() {
+        parts.push(format!("unsafe names: {}", first_few(&zip.unsafe_names)));
     }
-    if inv.trailing_bytes > 0 {
-        irregular.push(format!("{} bytes after the end record", inv.trailing_bytes));
+    for [a, b] in &zip.overlapping {
+        parts.push(format!("overlapping entries: {a} and {b}"));
     }
-    if irregular.is_empty() {
-        irregular.push("aligned, no duplicate, unsafe or overlapping entries".into());
+    if zip.trailing_bytes > 0 {
+        parts.push(format!("{} bytes after the end record", zip.trailing_bytes));
     }
-    line("zip", irregular.join("; "));
-    head + &out
+    if parts.len() == 1 {
+        parts.push("aligned, no duplicate, unsafe or overlapping entries".into());
+    }
+    parts.join("; ")
+}
+
+/// `12,345`.
+fn count(n: u32) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn human_size(bytes: u64) -> String {
-    if bytes >= 1024 && bytes.is_multiple_of(1024) {
-        format!("{} KiB", bytes / 1024)
+    const KIB: u64 = 1024;
+    if bytes >= KIB * KIB {
+        format!("{:.1} MiB", bytes as f64 / (KIB * KIB) as f64)
+    } else if bytes >= KIB && bytes.is_multiple_of(KIB) {
+        format!("{} KiB", bytes / KIB)
+    } else if bytes >= KIB {
+        format!("{:.1} KiB", bytes as f64 / KIB as f64)
     } else {
         format!("{bytes} B")
     }
@@ -124,4 +270,30 @@ fn first_few(names: &[String]) -> String {
         let _ = write!(text, " and {} more", names.len() - SHOWN);
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_and_sizes_read_well() {
+        assert_eq!(count(0), "0");
+        assert_eq!(count(999), "999");
+        assert_eq!(count(1000), "1,000");
+        assert_eq!(count(65536), "65,536");
+        assert_eq!(count(1234567), "1,234,567");
+        assert_eq!(human_size(4096), "4 KiB");
+        assert_eq!(human_size(1500), "1.5 KiB");
+        assert_eq!(human_size(3 << 20), "3.0 MiB");
+        assert_eq!(human_size(12), "12 B");
+    }
+
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(
+            without_control_characters("a\u{1b}[31mb\0c\r\nd"),
+            "a\\u{1b}[31mb\\u{0}c\\r\nd"
+        );
+    }
 }

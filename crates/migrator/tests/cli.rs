@@ -1,9 +1,13 @@
-//! `hyper-migrate analyze` end to end: on the corpus, and on inputs it must refuse.
+//! `hyper-migrate analyze` end to end: formats, batch behaviour, inputs of every kind, and the
+//! inputs it must refuse.
 
-use std::path::Path;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn hyper_migrate(args: &[&std::ffi::OsStr]) -> Output {
+use serde_json::Value;
+
+fn hyper_migrate<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_hyper-migrate"))
         .args(args)
         .output()
@@ -14,32 +18,96 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-#[test]
-fn analyzes_the_whole_corpus_and_leaves_it_untouched() {
+fn jsonl(output: &Output) -> Vec<Value> {
+    text(&output.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn corpus_dir() -> (PathBuf, Vec<corpus::App>) {
     let out = corpus::default_out_dir();
     let apps = corpus::ensure_built(&out).unwrap();
+    (out, apps)
+}
+
+fn unzip(apk: &Path, entry: &str) -> Vec<u8> {
+    let output = Command::new("unzip")
+        .arg("-p")
+        .arg(apk)
+        .arg(entry)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "unzip {entry}");
+    output.stdout
+}
+
+#[test]
+fn analyzes_the_whole_corpus_and_leaves_it_untouched() {
+    let (out, apps) = corpus_dir();
     let before: Vec<Vec<u8>> = apps
         .iter()
         .map(|a| std::fs::read(a.apk_path(&out)).unwrap())
         .collect();
 
+    let result = hyper_migrate(&[
+        "analyze".as_ref(),
+        "--format".as_ref(),
+        "jsonl".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert_eq!(result.status.code(), Some(0), "stderr: {}", text(&result.stderr));
+    let reports = jsonl(&result);
+    assert_eq!(reports.len(), apps.len());
+    for app in &apps {
+        let file = app.apk_path(&out).display().to_string();
+        let report = reports
+            .iter()
+            .find(|r| r["file"] == file.as_str())
+            .unwrap_or_else(|| panic!("no report for {file}"));
+        assert_eq!(report["schema"], "hypercompat.report/1");
+        assert!(report["error"].is_null(), "{file}: {}", report["error"]);
+        let facts = &report["facts"];
+        assert_eq!(facts["kind"], "apk");
+        assert_eq!(
+            facts["dex"].as_array().unwrap().len(),
+            app.recipe.dex.len(),
+            "{file}"
+        );
+        let mut abis: Vec<&str> = app
+            .recipe
+            .native
+            .iter()
+            .flat_map(|n| n.abis.iter().map(|a| a.dir()))
+            .collect();
+        abis.sort();
+        abis.dedup();
+        assert_eq!(facts["abis"], serde_json::json!(abis), "{file}");
+        let libraries: usize = app.recipe.native.iter().map(|n| n.abis.len()).sum();
+        assert_eq!(facts["native"].as_array().unwrap().len(), libraries, "{file}");
+        let signing = &facts["signing"];
+        assert_eq!(
+            signing["present"].as_array().unwrap().is_empty(),
+            app.recipe.package.sign.is_empty(),
+            "{file}"
+        );
+        assert_eq!(signing["verified"], app.recipe.expect.verifies, "{file}");
+        assert_eq!(
+            facts["zip"]["compressed_arsc"], app.recipe.package.compress_arsc,
+            "{file}"
+        );
+        assert_eq!(report["sha256"].as_str().unwrap().len(), 64);
+    }
+
+    // The text report has one block per app and the summary line.
     let result = hyper_migrate(&["analyze".as_ref(), out.as_os_str()]);
     let stdout = text(&result.stdout);
-    assert_eq!(result.status.code(), Some(0), "stderr: {}", text(&result.stderr));
     for app in &apps {
-        let apk = app.apk_path(&out);
-        let block = stdout
-            .split(&format!("{} (", apk.display()))
-            .nth(1)
-            .unwrap_or_else(|| panic!("no report for {}", app.name));
-        let block = &block[..block.find("\n  zip").unwrap()];
-        let dex_lines = block
-            .lines()
-            .filter(|l| l.trim_start().starts_with("dex ") && !l.ends_with("none"))
-            .count();
-        assert_eq!(dex_lines, app.recipe.dex.len(), "{}", app.name);
-        let unsigned = block.contains("unsigned (no v1 files, no APK Signing Block)");
-        assert_eq!(unsigned, app.recipe.package.sign.is_empty(), "{}", app.name);
+        assert!(
+            stdout.contains(&format!("{} (apk,", app.apk_path(&out).display())),
+            "{}",
+            app.name
+        );
     }
     assert!(stdout.contains(&format!("{} file(s) read, 0 unusable", apps.len())));
 
@@ -48,6 +116,154 @@ fn analyzes_the_whole_corpus_and_leaves_it_untouched() {
         .map(|a| std::fs::read(a.apk_path(&out)).unwrap())
         .collect();
     assert!(before == after, "an input APK was modified");
+}
+
+#[test]
+fn standalone_dex_elf_and_bundles_are_read() {
+    let (out, _) = corpus_dir();
+    let dir = tempfile::tempdir().unwrap();
+    let apk = out.join("native-16k.apk");
+    let dex = dir.path().join("classes.dex");
+    std::fs::write(&dex, unzip(&apk, "classes.dex")).unwrap();
+    let so = dir.path().join("libhello.so");
+    std::fs::write(&so, unzip(&apk, "lib/arm64-v8a/libhello.so")).unwrap();
+
+    // A bundle: two APKs under splits/ and a toc.pb, as bundletool writes them.
+    let bundle = dir.path().join("app.apks");
+    {
+        let mut zip = zip::ZipWriter::new(std::fs::File::create(&bundle).unwrap());
+        let stored =
+            zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+        zip.start_file("toc.pb", stored).unwrap();
+        for (name, source) in [
+            ("splits/base-master.apk", "native-16k.apk"),
+            ("splits/extra.apk", "minimal.apk"),
+        ] {
+            zip.start_file(name, stored).unwrap();
+            zip.write_all(&std::fs::read(out.join(source)).unwrap()).unwrap();
+        }
+        zip.finish().unwrap();
+    }
+
+    let result = hyper_migrate(&[
+        "analyze".as_ref(),
+        "--format".as_ref(),
+        "jsonl".as_ref(),
+        apk.as_os_str(),
+        dir.path().as_os_str(),
+    ]);
+    assert_eq!(result.status.code(), Some(0), "{}", text(&result.stderr));
+    let reports = jsonl(&result);
+    let find = |path: &Path| {
+        reports
+            .iter()
+            .find(|r| r["file"] == path.display().to_string().as_str())
+            .unwrap_or_else(|| panic!("no report for {}", path.display()))
+    };
+    let apk_facts = &find(&apk)["facts"];
+
+    let dex_facts = &find(&dex)["facts"];
+    assert_eq!(dex_facts["kind"], "dex");
+    let mut from_apk = apk_facts["dex"][0].clone();
+    from_apk["entry"] = "classes.dex".into();
+    assert_eq!(dex_facts["dex"][0], from_apk);
+
+    let so_facts = &find(&so)["facts"];
+    assert_eq!(so_facts["kind"], "elf");
+    assert_eq!(so_facts["abis"], serde_json::json!(["arm64-v8a"]));
+    let native = &so_facts["native"][0];
+    assert_eq!(native["min_load_align"], 16384);
+    assert!(native["stored"].is_null(), "placement is an APK fact");
+    let in_apk = apk_facts["native"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["entry"] == "lib/arm64-v8a/libhello.so")
+        .unwrap();
+    assert_eq!(native["needed"], in_apk["needed"]);
+
+    let bundle_facts = &find(&bundle)["facts"];
+    assert_eq!(bundle_facts["kind"], "apks");
+    assert_eq!(
+        bundle_facts["package"], apk_facts["package"],
+        "the first base APK"
+    );
+    assert_eq!(bundle_facts["splits"].as_array().unwrap().len(), 2);
+    assert_eq!(bundle_facts["abis"], apk_facts["abis"]);
+    let entries: Vec<&str> = bundle_facts["dex"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["entry"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        entries,
+        [
+            "splits/base-master.apk!/classes.dex",
+            "splits/extra.apk!/classes.dex"
+        ]
+    );
+}
+
+#[test]
+fn json_output_is_one_object_or_an_array_and_output_files_are_atomic() {
+    let (out, _) = corpus_dir();
+    let one = out.join("minimal.apk");
+    let two = out.join("hidden-api.apk");
+    let result = hyper_migrate(&[
+        "analyze".as_ref(),
+        "--format".as_ref(),
+        "json".as_ref(),
+        one.as_os_str(),
+    ]);
+    let single: Value = serde_json::from_slice(&result.stdout).unwrap();
+    assert_eq!(single["facts"]["package"], "org.hypercompat.corpus.minimal");
+
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("report.json");
+    let result = hyper_migrate(&[
+        "analyze".as_ref(),
+        "--format".as_ref(),
+        "json".as_ref(),
+        "-o".as_ref(),
+        report.as_os_str(),
+        one.as_os_str(),
+        two.as_os_str(),
+    ]);
+    assert_eq!(result.status.code(), Some(0));
+    assert!(result.stdout.is_empty());
+    let array: Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    let files: Vec<&str> = array
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        files,
+        [one.display().to_string(), two.display().to_string()],
+        "input order"
+    );
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left, ["report.json"], "no temporary file left behind");
+
+    // An output that cannot be created: exit 2, one line, nothing written.
+    let result = hyper_migrate(&[
+        "analyze".as_ref(),
+        "-o".as_ref(),
+        dir.path().join("missing/report.txt").as_os_str(),
+        one.as_os_str(),
+    ]);
+    assert_eq!(result.status.code(), Some(2));
+    assert_eq!(
+        text(&result.stderr).lines().count(),
+        1,
+        "{}",
+        text(&result.stderr)
+    );
 }
 
 /// One line on stderr naming the file and the reason, exit code 2.
@@ -65,26 +281,59 @@ fn unusable_inputs_get_one_line_and_exit_code_2() {
     let dir = tempfile::tempdir().unwrap();
     let text_file = dir.path().join("notes.apk");
     std::fs::write(&text_file, "definitely not a zip archive\n").unwrap();
-    assert_refused(&text_file, "not a zip archive");
+    assert_refused(&text_file, "not an APK");
 
-    let out = corpus::default_out_dir();
-    corpus::ensure_built(&out).unwrap();
+    let (out, _) = corpus_dir();
     let apk = std::fs::read(out.join("minimal.apk")).unwrap();
     let truncated = dir.path().join("truncated.apk");
     std::fs::write(&truncated, &apk[..apk.len() - 30]).unwrap();
     assert_refused(&truncated, "zip");
 
+    let empty_file = dir.path().join("empty.dex");
+    std::fs::write(&empty_file, b"").unwrap();
+    assert_refused(&empty_file, "empty file");
+
     assert_refused(&dir.path().join("missing.apk"), "No such file");
 
     let empty = dir.path().join("empty");
     std::fs::create_dir(&empty).unwrap();
-    assert_refused(&empty, "no .apk files");
+    assert_refused(&empty, "holds no");
+}
+
+#[test]
+fn a_bad_input_does_not_stop_the_others() {
+    let (out, _) = corpus_dir();
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.apk");
+    std::fs::write(&bad, b"PK\x03\x04 not really").unwrap();
+    let good = out.join("minimal.apk");
+    let result = hyper_migrate(&[
+        "analyze".as_ref(),
+        "--format".as_ref(),
+        "jsonl".as_ref(),
+        bad.as_os_str(),
+        good.as_os_str(),
+    ]);
+    assert_eq!(result.status.code(), Some(2));
+    let reports = jsonl(&result);
+    assert_eq!(reports.len(), 2);
+    assert!(reports[0]["error"].as_str().unwrap().contains("zip"));
+    assert!(reports[0]["facts"].is_null());
+    assert!(reports[1]["error"].is_null());
+    assert_eq!(reports[1]["facts"]["package"], "org.hypercompat.corpus.minimal");
+    let stderr = text(&result.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("bad.apk"));
 }
 
 #[test]
 fn usage_errors_exit_with_2() {
-    let result = hyper_migrate(&["analyze".as_ref()]);
+    let result = hyper_migrate(&["analyze"]);
     assert_eq!(result.status.code(), Some(2));
-    let result = hyper_migrate(&["frobnicate".as_ref()]);
+    let result = hyper_migrate(&["frobnicate"]);
+    assert_eq!(result.status.code(), Some(2));
+    let result = hyper_migrate(&["analyze", "--format", "yaml", "x.apk"]);
+    assert_eq!(result.status.code(), Some(2));
+    let result = hyper_migrate(&["analyze", "--jobs", "0", "x.apk"]);
     assert_eq!(result.status.code(), Some(2));
 }

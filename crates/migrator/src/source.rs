@@ -1,0 +1,77 @@
+//! Opening an input: regular files are memory-mapped, with the analyzer's page hints applied so
+//! that a whole-file pass does not leave the whole file resident.
+
+use std::fs::File;
+use std::path::Path;
+use std::sync::Arc;
+
+use analyzer::pager::{self, Pager};
+use analyzer::report::{self, Report};
+use memmap2::{Mmap, UncheckedAdvice};
+
+/// A read-only mapping of an input file.
+struct Mapped {
+    map: Mmap,
+}
+
+impl Pager for Mapped {
+    fn done_with(&self, bytes: &[u8]) {
+        let base = self.map.as_ptr() as usize;
+        let start = bytes.as_ptr() as usize;
+        // Bytes outside the mapping (inflated entries on the heap) are not ours to drop.
+        let Some(offset) = start.checked_sub(base) else {
+            return;
+        };
+        if offset.saturating_add(bytes.len()) > self.map.len() {
+            return;
+        }
+        // SAFETY: `MADV_DONTNEED` on a read-only `MAP_SHARED` file mapping only drops the page
+        // table entries: the next access faults the same bytes back in from the page cache or
+        // the file, so every `&[u8]` into the mapping keeps reading identical contents (as long
+        // as no one rewrites the file underneath, the premise of mapping it at all; see
+        // `map_file`). The range lies inside the mapping (checked above); memmap2 rounds its
+        // start down to a page boundary, which stays inside the mapping too.
+        let result = unsafe {
+            self.map
+                .unchecked_advise_range(UncheckedAdvice::DontNeed, offset, bytes.len())
+        };
+        // A refused hint only costs memory.
+        let _ = result;
+    }
+}
+
+/// Analyzes the file at `path`, named `name` in the report.
+pub fn analyze_path(path: &Path) -> Report {
+    let name = path.display().to_string();
+    let file = match File::open(path) {
+        Ok(file) => file,
+        Err(err) => return report::unreadable(&name, err.to_string()),
+    };
+    let metadata = match file.metadata() {
+        Ok(metadata) => metadata,
+        Err(err) => return report::unreadable(&name, err.to_string()),
+    };
+    if metadata.is_dir() {
+        return report::unreadable(&name, "is a directory".into());
+    }
+    if metadata.is_file() && metadata.len() > 0 {
+        // Some filesystems cannot map: then the file is read instead.
+        if let Ok(map) = map_file(&file) {
+            let mapped = Arc::new(Mapped { map });
+            let pager: Arc<dyn Pager> = mapped.clone();
+            return pager::scoped(pager, || report::analyze(&name, &mapped.map));
+        }
+    }
+    match std::fs::read(path) {
+        Ok(data) => report::analyze(&name, &data),
+        Err(err) => report::unreadable(&name, err.to_string()),
+    }
+}
+
+fn map_file(file: &File) -> std::io::Result<Mmap> {
+    // SAFETY: the mapping is read-only and lives no longer than the analysis of this file.
+    // Another process truncating or rewriting the input while it is analysed would change the
+    // bytes under us (or raise SIGBUS); like other mapping tools (ripgrep, git) we accept that
+    // for inputs given on the command line, which are packages at rest, and say so in the docs.
+    unsafe { Mmap::map(file) }
+}
