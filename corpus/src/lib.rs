@@ -74,6 +74,24 @@ pub fn default_out_dir() -> PathBuf {
     target.join("corpus")
 }
 
+/// The real third-party samples that `scripts/fetch-samples` lays out: `target/samples/` of the
+/// workspace, or `$SAMPLES_DIR`. For tests: missing samples panic with the command that fetches
+/// them, since a test that silently skips proves nothing.
+pub fn samples_dir() -> PathBuf {
+    let dir = std::env::var_os("SAMPLES_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            let root = source_root();
+            root.parent().unwrap_or(&root).join("target/samples")
+        });
+    assert!(
+        dir.join("SHA256SUMS").is_file(),
+        "third-party samples missing in {}: run `bash scripts/fetch-samples`",
+        dir.display()
+    );
+    dir
+}
+
 /// Every app under `<root>/apps`, sorted by name.
 pub fn discover(root: &Path) -> Result<Vec<App>, CorpusError> {
     let apps_dir = root.join("apps");

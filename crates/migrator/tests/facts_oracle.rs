@@ -11,24 +11,12 @@ use serde_json::Value;
 
 const FRAMEWORK_RES: &str = "/usr/share/android-framework-res/framework-res.apk";
 
-fn samples_dir() -> PathBuf {
-    let dir = std::env::var_os("SAMPLES_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/samples"));
-    assert!(
-        dir.join("SHA256SUMS").is_file(),
-        "third-party samples missing in {}: run `bash scripts/fetch-samples`",
-        dir.display()
-    );
-    dir
-}
-
 fn inputs() -> Vec<PathBuf> {
     let out = corpus::default_out_dir();
     let apps = corpus::ensure_built(&out).unwrap();
     let mut inputs: Vec<PathBuf> = apps.iter().map(|a| a.apk_path(&out)).collect();
     inputs.push(PathBuf::from(FRAMEWORK_RES));
-    let mut samples: Vec<PathBuf> = std::fs::read_dir(samples_dir().join("apk"))
+    let mut samples: Vec<PathBuf> = std::fs::read_dir(corpus::samples_dir().join("apk"))
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|e| e == "apk"))

@@ -5,18 +5,9 @@
 
 use std::path::PathBuf;
 
-/// `target/samples/` of the workspace, or `$SAMPLES_DIR`. Missing samples fail the test with
-/// the command that fetches them: a test that silently skips proves nothing.
+/// `target/samples/` of the workspace, or `$SAMPLES_DIR` (panics when the samples are missing).
 pub fn samples_dir() -> PathBuf {
-    let dir = std::env::var_os("SAMPLES_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/samples"));
-    assert!(
-        dir.join("SHA256SUMS").is_file(),
-        "third-party samples missing in {}: run `bash scripts/fetch-samples`",
-        dir.display()
-    );
-    dir
+    corpus::samples_dir()
 }
 
 /// Sample files under `target/samples/<sub>/` (recursively) whose name ends with `suffix`,
