@@ -15,6 +15,7 @@ pub mod manifest;
 pub mod pager;
 pub mod report;
 pub mod res;
+pub mod rules;
 pub mod signing;
 pub mod signing_block;
 mod text_manifest;

@@ -23,6 +23,7 @@ use crate::dex::DexFile;
 use crate::elf::{ElfFile, Isa};
 use crate::manifest::{Manifest, SdkVersion};
 use crate::res::ParseMode;
+use crate::rules::{self, Finding, Profile, Selection, Subject};
 use crate::signing::{self, KeyAlgorithm, Verification, VerifyOptions};
 use crate::zip::{Method, ZipArchive};
 
@@ -39,18 +40,10 @@ pub struct Report {
     pub sha256: Option<String>,
     pub size: Option<u64>,
     pub facts: Option<Facts>,
-    /// Rule findings. The rule engine is a separate piece of work; until it lands this is
-    /// always empty and the text report says so.
+    /// What the rules found, worst first (see `rules`).
     pub findings: Vec<Finding>,
     pub problems: Vec<Problem>,
     pub error: Option<String>,
-}
-
-/// Reserved for the rule engine: one diagnostic.
-#[derive(Debug, Clone, Serialize)]
-pub struct Finding {
-    pub code: String,
-    pub message: String,
 }
 
 /// A part of the input that could not be read.
@@ -218,8 +211,31 @@ pub struct SplitFacts {
     pub verified: Option<bool>,
 }
 
-/// Analyzes one input. `file` names it in the report; `data` is its content.
+/// How to judge an input: the target profile and which rules run.
+#[derive(Debug, Clone, Copy)]
+pub struct Options<'o> {
+    pub profile: &'o Profile,
+    pub selection: &'o Selection,
+}
+
+impl Default for Options<'static> {
+    fn default() -> Self {
+        static ALL: std::sync::OnceLock<Selection> = std::sync::OnceLock::new();
+        Options {
+            profile: Profile::builtin(),
+            selection: ALL.get_or_init(Selection::default),
+        }
+    }
+}
+
+/// Analyzes one input with the built-in profile and every rule. `file` names it in the
+/// report; `data` is its content.
 pub fn analyze(file: &str, data: &[u8]) -> Report {
+    analyze_with(file, data, &Options::default())
+}
+
+/// Analyzes one input: reads its facts, then runs the selected rules against the profile.
+pub fn analyze_with(file: &str, data: &[u8], options: &Options<'_>) -> Report {
     let mut report = Report {
         schema: SCHEMA,
         file: file.to_string(),
@@ -232,16 +248,26 @@ pub fn analyze(file: &str, data: &[u8]) -> Report {
     };
     let base_name = file.rsplit('/').next().unwrap_or(file);
     let mut problems = Vec::new();
+    let mut manifest = None;
     let result = match container::detect(data) {
-        Kind::Apk => apk_facts(data, &mut problems),
-        Kind::SplitBundle => bundle_facts(data, &mut problems),
-        Kind::Aar | Kind::Jar | Kind::Zip => library_facts(data, container::detect(data), &mut problems),
+        Kind::Apk => apk_facts(data, &mut problems, &mut manifest),
+        Kind::SplitBundle => bundle_facts(data, &mut problems, &mut manifest),
+        Kind::Aar | Kind::Jar | Kind::Zip => {
+            library_facts(data, container::detect(data), &mut problems, &mut manifest)
+        }
         Kind::Dex => standalone_dex(base_name, data),
         Kind::Elf => standalone_elf(base_name, data),
         Kind::Other => Err(not_recognised(data).into()),
     };
     match result {
-        Ok(facts) => report.facts = Some(facts),
+        Ok(facts) => {
+            let subject = Subject {
+                facts: &facts,
+                manifest: manifest.as_ref(),
+            };
+            report.findings = rules::check(&subject, options.profile, options.selection);
+            report.facts = Some(facts);
+        }
         Err(Unreadable { facts, reason }) => {
             report.facts = facts.map(|facts| *facts);
             report.error = Some(reason);
@@ -298,7 +324,11 @@ fn not_recognised(data: &[u8]) -> String {
 }
 
 /// Manifest, resources, DEX, native code, signatures and zip layout of an APK.
-fn apk_facts(data: &[u8], problems: &mut Vec<Problem>) -> Result<Facts, Unreadable> {
+fn apk_facts(
+    data: &[u8],
+    problems: &mut Vec<Problem>,
+    manifest_out: &mut Option<Manifest>,
+) -> Result<Facts, Unreadable> {
     let inventory = ApkInventory::read(data).map_err(|err| err.to_string())?;
     let zip = ZipArchive::parse(data).map_err(|err| err.to_string())?;
     let mut facts = Facts {
@@ -329,6 +359,7 @@ fn apk_facts(data: &[u8], problems: &mut Vec<Problem>) -> Result<Facts, Unreadab
             reason,
         });
     }
+    *manifest_out = Some(manifest);
     Ok(facts)
 }
 
@@ -661,7 +692,11 @@ fn isa_name(isa: Isa) -> &'static str {
 }
 
 /// A split-APK bundle: the base APK's facts, with code and ABIs from every APK in it.
-fn bundle_facts(data: &[u8], problems: &mut Vec<Problem>) -> Result<Facts, Unreadable> {
+fn bundle_facts(
+    data: &[u8],
+    problems: &mut Vec<Problem>,
+    manifest_out: &mut Option<Manifest>,
+) -> Result<Facts, Unreadable> {
     let zip = ZipArchive::parse(data).map_err(|err| err.to_string())?;
     let mut facts = Facts {
         kind: "apks",
@@ -682,7 +717,8 @@ fn bundle_facts(data: &[u8], problems: &mut Vec<Problem>) -> Result<Facts, Unrea
             }
         };
         let mut inner_problems = Vec::new();
-        let result = apk_facts(&bytes, &mut inner_problems);
+        let mut manifest = None;
+        let result = apk_facts(&bytes, &mut inner_problems, &mut manifest);
         problems.extend(inner_problems.into_iter().map(|p| Problem {
             entry: format!("{name}!/{}", p.entry),
             reason: p.reason,
@@ -712,6 +748,7 @@ fn bundle_facts(data: &[u8], problems: &mut Vec<Problem>) -> Result<Facts, Unrea
         }));
         if split.is_none() && base.is_none() {
             base = Some(apk);
+            *manifest_out = manifest;
         }
     }
     if facts.splits.is_empty() {
@@ -738,7 +775,12 @@ fn bundle_facts(data: &[u8], problems: &mut Vec<Problem>) -> Result<Facts, Unrea
 
 /// AARs, JARs and other zips: the manifest when there is one (an AAR's is plain-text XML),
 /// code and native libraries.
-fn library_facts(data: &[u8], kind: Kind, problems: &mut Vec<Problem>) -> Result<Facts, Unreadable> {
+fn library_facts(
+    data: &[u8],
+    kind: Kind,
+    problems: &mut Vec<Problem>,
+    manifest_out: &mut Option<Manifest>,
+) -> Result<Facts, Unreadable> {
     let zip = ZipArchive::parse(data).map_err(|err| err.to_string())?;
     let inventory = ApkInventory::read(data).map_err(|err| err.to_string())?;
     let mut facts = Facts {
@@ -753,7 +795,10 @@ fn library_facts(data: &[u8], kind: Kind, problems: &mut Vec<Problem>) -> Result
     if kind == Kind::Aar {
         match zip.entry("AndroidManifest.xml").map(|e| zip.read(e)) {
             Some(Ok(xml)) => match crate::text_manifest::parse(&xml) {
-                Ok(manifest) => fill_manifest_facts(&mut facts, &manifest),
+                Ok(manifest) => {
+                    fill_manifest_facts(&mut facts, &manifest);
+                    *manifest_out = Some(manifest);
+                }
                 Err(reason) => problems.push(problem("AndroidManifest.xml", reason)),
             },
             Some(Err(err)) => problems.push(problem("AndroidManifest.xml", err)),

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::mpsc;
 
-use analyzer::report::Report;
+use analyzer::report::{Options, Report};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 
@@ -15,6 +15,7 @@ use rayon::prelude::*;
 pub fn run(
     files: &[PathBuf],
     jobs: Option<usize>,
+    options: &Options<'_>,
     show_progress: bool,
     mut emit: impl FnMut(Report, &ProgressBar),
 ) {
@@ -43,7 +44,7 @@ pub fn run(
                     .enumerate()
                     .for_each_with(sender, |sender, (index, path)| {
                         // The receiver only hangs up when the main thread panicked.
-                        let _ = sender.send((index, crate::source::analyze_path(path)));
+                        let _ = sender.send((index, crate::source::analyze_path(path, options)));
                     });
             };
             match &pool {

@@ -10,8 +10,12 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use analyzer::report::Options;
+use analyzer::rules::{Profile, Selection, Severity};
 use clap::{Parser, Subcommand, ValueEnum};
 
+/// Exit code for findings at or above `--fail-on`.
+const EXIT_FINDINGS: u8 = 1;
 /// Exit code for unusable input or a usage error.
 const EXIT_UNUSABLE: u8 = 2;
 
@@ -28,9 +32,20 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Read APKs, split-APK bundles (.apks/.xapk), AARs, JARs, DEX and ELF files and report what
-    /// they hold. Directories are searched recursively for such files.
+    /// Read APKs, split-APK bundles (.apks/.xapk), AARs, JARs, DEX and ELF files, report what
+    /// they hold and what will break on the target. Directories are searched recursively.
     Analyze(AnalyzeArgs),
+    /// List the rules (code, severity, fixable, name, summary)
+    Rules {
+        /// Print the full catalogue as Markdown (what docs/rules.md is generated from)
+        #[arg(long)]
+        markdown: bool,
+    },
+    /// Print one rule's documentation: what it checks, why it matters, how to fix it
+    Explain {
+        /// A rule code (HC3001) or name (load-segment-alignment)
+        rule: String,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -51,6 +66,39 @@ struct AnalyzeArgs {
     /// Never show the progress bar (it is only shown when stderr is a terminal anyway)
     #[arg(long)]
     no_progress: bool,
+    /// Exit with 1 when a finding has this severity or a worse one
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    fail_on: FailOn,
+    /// Run only rules whose code starts with one of these (HC3, HC4001) or has this name;
+    /// comma-separated or repeated
+    #[arg(long, value_delimiter = ',')]
+    select: Vec<String>,
+    /// Skip rules whose code starts with one of these or has this name
+    #[arg(long, value_delimiter = ',')]
+    ignore: Vec<String>,
+    /// Target profile (TOML) to judge against instead of the built-in one
+    #[arg(long)]
+    profile: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FailOn {
+    Info,
+    Warning,
+    Error,
+    /// Never exit with 1 for findings
+    Never,
+}
+
+impl FailOn {
+    fn threshold(self) -> Option<Severity> {
+        match self {
+            FailOn::Info => Some(Severity::Info),
+            FailOn::Warning => Some(Severity::Warning),
+            FailOn::Error => Some(Severity::Error),
+            FailOn::Never => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -71,6 +119,21 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
+        Command::Rules { markdown } => {
+            let text = if markdown {
+                render::rules_markdown()
+            } else {
+                render::rules_table()
+            };
+            print_or_quiet(&text)
+        }
+        Command::Explain { rule } => match analyzer::rules::find(&rule) {
+            Some(rule) => print_or_quiet(&render::explain(rule)),
+            None => {
+                eprintln!("hyper-migrate: error: no rule `{rule}` (see `hyper-migrate rules`)");
+                ExitCode::from(EXIT_UNUSABLE)
+            }
+        },
         Command::Analyze(args) => match analyze(&args) {
             Ok(code) => code,
             // The reader of a pipe went away (`| head`): stop quietly, like other Unix tools.
@@ -85,11 +148,37 @@ fn main() -> ExitCode {
     }
 }
 
+/// Prints to stdout; a closed pipe is not an error.
+fn print_or_quiet(text: &str) -> ExitCode {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+    ExitCode::SUCCESS
+}
+
 fn analyze(args: &AnalyzeArgs) -> Result<ExitCode, Failure> {
-    let files = inputs::expand(&args.inputs).map_err(|err| Failure::Usage(err.to_string()))?;
     if args.jobs == Some(0) {
         return Err(Failure::Usage("--jobs must be at least 1".into()));
     }
+    let selection = Selection {
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+    };
+    selection.validate().map_err(Failure::Usage)?;
+    let profile = match &args.profile {
+        None => Profile::builtin().clone(),
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|err| Failure::Usage(format!("{}: {err}", path.display())))?;
+            Profile::parse(&text).map_err(|err| Failure::Usage(format!("{}: {err}", path.display())))?
+        }
+    };
+    let options = Options {
+        profile: &profile,
+        selection: &selection,
+    };
+    let files = inputs::expand(&args.inputs).map_err(|err| Failure::Usage(err.to_string()))?;
+    let threshold = args.fail_on.threshold();
+    let mut failing = false;
     let mut out = output::Output::open(args.output.as_deref()).map_err(Failure::Usage)?;
     let write_error = |err: std::io::Error| Failure::Write {
         to: out_name(args),
@@ -103,9 +192,12 @@ fn analyze(args: &AnalyzeArgs) -> Result<ExitCode, Failure> {
     let mut unusable = 0usize;
     let mut written = 0usize;
     let mut failure: Option<std::io::Error> = None;
-    batch::run(&files, args.jobs, show_progress, |report, progress| {
+    batch::run(&files, args.jobs, &options, show_progress, |report, progress| {
         if failure.is_some() {
             return;
+        }
+        if threshold.is_some_and(|t| report.findings.iter().any(|f| f.severity >= t)) {
+            failing = true;
         }
         if let Some(error) = &report.error {
             unusable += 1;
@@ -140,6 +232,8 @@ fn analyze(args: &AnalyzeArgs) -> Result<ExitCode, Failure> {
     out.finish().map_err(write_error)?;
     Ok(if unusable > 0 {
         ExitCode::from(EXIT_UNUSABLE)
+    } else if failing {
+        ExitCode::from(EXIT_FINDINGS)
     } else {
         ExitCode::SUCCESS
     })

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use analyzer::pager::{self, Pager};
-use analyzer::report::{self, Report};
+use analyzer::report::{self, Options, Report};
 use memmap2::{Mmap, UncheckedAdvice};
 
 /// A read-only mapping of an input file.
@@ -41,7 +41,7 @@ impl Pager for Mapped {
 }
 
 /// Analyzes the file at `path`, named `name` in the report.
-pub fn analyze_path(path: &Path) -> Report {
+pub fn analyze_path(path: &Path, options: &Options<'_>) -> Report {
     let name = path.display().to_string();
     let file = match File::open(path) {
         Ok(file) => file,
@@ -59,11 +59,11 @@ pub fn analyze_path(path: &Path) -> Report {
         if let Ok(map) = map_file(&file) {
             let mapped = Arc::new(Mapped { map });
             let pager: Arc<dyn Pager> = mapped.clone();
-            return pager::scoped(pager, || report::analyze(&name, &mapped.map));
+            return pager::scoped(pager, || report::analyze_with(&name, &mapped.map, options));
         }
     }
     match std::fs::read(path) {
-        Ok(data) => report::analyze(&name, &data),
+        Ok(data) => report::analyze_with(&name, &data, options),
         Err(err) => report::unreadable(&name, err.to_string()),
     }
 }

@@ -52,6 +52,8 @@ fn analyzes_the_whole_corpus_and_leaves_it_untouched() {
 
     let result = hyper_migrate(&[
         "analyze".as_ref(),
+        "--fail-on".as_ref(),
+        "never".as_ref(),
         "--format".as_ref(),
         "jsonl".as_ref(),
         out.as_os_str(),
@@ -99,8 +101,10 @@ fn analyzes_the_whole_corpus_and_leaves_it_untouched() {
         assert_eq!(report["sha256"].as_str().unwrap().len(), 64);
     }
 
-    // The text report has one block per app and the summary line.
+    // The text report has one block per app and the summary line; the corpus breaks rules on
+    // purpose, so the default `--fail-on error` exits with 1.
     let result = hyper_migrate(&["analyze".as_ref(), out.as_os_str()]);
+    assert_eq!(result.status.code(), Some(1), "stderr: {}", text(&result.stderr));
     let stdout = text(&result.stdout);
     for app in &apps {
         assert!(
@@ -147,6 +151,8 @@ fn standalone_dex_elf_and_bundles_are_read() {
 
     let result = hyper_migrate(&[
         "analyze".as_ref(),
+        "--fail-on".as_ref(),
+        "never".as_ref(),
         "--format".as_ref(),
         "jsonl".as_ref(),
         apk.as_os_str(),
@@ -223,6 +229,8 @@ fn json_output_is_one_object_or_an_array_and_output_files_are_atomic() {
     let report = dir.path().join("report.json");
     let result = hyper_migrate(&[
         "analyze".as_ref(),
+        "--fail-on".as_ref(),
+        "never".as_ref(),
         "--format".as_ref(),
         "json".as_ref(),
         "-o".as_ref(),
@@ -336,4 +344,86 @@ fn usage_errors_exit_with_2() {
     assert_eq!(result.status.code(), Some(2));
     let result = hyper_migrate(&["analyze", "--jobs", "0", "x.apk"]);
     assert_eq!(result.status.code(), Some(2));
+    let result = hyper_migrate(&["analyze", "--select", "HC9", "x.apk"]);
+    assert_eq!(result.status.code(), Some(2));
+    assert!(text(&result.stderr).contains("HC9"));
+    let result = hyper_migrate(&["explain", "HC0000"]);
+    assert_eq!(result.status.code(), Some(2));
+}
+
+#[test]
+fn fail_on_select_and_ignore_decide_the_exit_code() {
+    let (out, _) = corpus_dir();
+    // native-4k breaks HC3001 (error) only.
+    let apk = out.join("native-4k.apk");
+    let code = |extra: &[&str]| {
+        let mut args: Vec<&std::ffi::OsStr> = vec!["analyze".as_ref(), "--format".as_ref(), "jsonl".as_ref()];
+        args.extend(extra.iter().map(std::ffi::OsStr::new));
+        args.push(apk.as_os_str());
+        let result = hyper_migrate(&args);
+        let codes: Vec<String> = jsonl(&result)[0]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["code"].as_str().unwrap().to_string())
+            .collect();
+        (result.status.code(), codes)
+    };
+    let (status, codes) = code(&[]);
+    assert_eq!(status, Some(1));
+    assert!(
+        codes.iter().all(|c| c == "HC3001") && !codes.is_empty(),
+        "{codes:?}"
+    );
+    assert_eq!(code(&["--fail-on", "never"]).0, Some(0));
+    assert_eq!(code(&["--ignore", "HC3001"]), (Some(0), vec![]));
+    assert_eq!(code(&["--select", "HC1,HC4"]), (Some(0), vec![]));
+    assert_eq!(code(&["--select", "load-segment-alignment"]).0, Some(1));
+
+    // A profile with 4 KB pages accepts the library.
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("4k.toml");
+    let builtin = include_str!("../../analyzer/profiles/hypercompat.toml");
+    std::fs::write(&profile, builtin.replace("page_size = 16384", "page_size = 4096")).unwrap();
+    assert_eq!(code(&["--profile", profile.to_str().unwrap()]), (Some(0), vec![]));
+    std::fs::write(&profile, "name = 1").unwrap();
+    let result = hyper_migrate(&[
+        "analyze".as_ref(),
+        "--profile".as_ref(),
+        profile.as_os_str(),
+        apk.as_os_str(),
+    ]);
+    assert_eq!(result.status.code(), Some(2));
+    assert!(
+        text(&result.stderr).contains("4k.toml"),
+        "{}",
+        text(&result.stderr)
+    );
+}
+
+#[test]
+fn rules_catalogue_and_explain() {
+    let result = hyper_migrate(&["rules"]);
+    assert_eq!(result.status.code(), Some(0));
+    let listing = text(&result.stdout);
+    for rule in analyzer::rules::registry() {
+        assert!(
+            listing.contains(rule.code) && listing.contains(rule.name),
+            "{rule:?}"
+        );
+        let explained = hyper_migrate(&["explain", rule.code]);
+        let explained = text(&explained.stdout);
+        assert!(
+            explained.contains(rule.why) && explained.contains(rule.fix),
+            "{rule:?}"
+        );
+    }
+    // docs/rules.md is generated; regenerate with `hyper-migrate rules --markdown > docs/rules.md`.
+    let markdown = text(&hyper_migrate(&["rules", "--markdown"]).stdout);
+    let committed =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/rules.md")).unwrap();
+    assert!(
+        markdown == committed,
+        "docs/rules.md is stale: run `cargo run -p migrator -- rules --markdown > docs/rules.md`"
+    );
 }
