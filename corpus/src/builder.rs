@@ -198,6 +198,7 @@ pub(crate) fn build_app(
                 cmd.arg("-L").arg(stub_dir);
                 cmd.args(lib.link.iter().map(|l| format!("-l{l}")));
             }
+            cmd.args(&lib.flags);
             run(cmd, name, "compile native library")?;
         }
     }

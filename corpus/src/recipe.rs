@@ -55,6 +55,10 @@ pub struct NativeSpec {
     pub page_size: u32,
     #[serde(default)]
     pub link: Vec<String>,
+    /// Extra compiler/linker arguments, after the defaults (so `-fno-pic` or
+    /// `-Wl,-z,execstack` override them): how legacy build settings are reproduced.
+    #[serde(default)]
+    pub flags: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
@@ -173,6 +177,9 @@ pub struct Expect {
     pub schemes: Vec<Scheme>,
     #[serde(default)]
     pub zipalign: Alignment,
+    /// The rule codes `hyper-migrate analyze` must report for this app, no more, no fewer.
+    #[serde(default)]
+    pub findings: Vec<String>,
 }
 
 impl Default for Expect {
@@ -181,6 +188,7 @@ impl Default for Expect {
             verifies: true,
             schemes: default_schemes(),
             zipalign: Alignment::Page,
+            findings: Vec::new(),
         }
     }
 }

@@ -161,8 +161,10 @@ fn aapt_badging_shows_the_declared_package_and_sdk_levels() {
                 manifest.target_sdk
             ));
         }
-        if !badging.stdout.contains("launchable-activity:") {
-            problems.push("no launchable activity".into());
+        // Apps tagged `no-launcher` are built without one on purpose.
+        let launcher_expected = !app.recipe.exercises.iter().any(|e| e == "no-launcher");
+        if badging.stdout.contains("launchable-activity:") != launcher_expected {
+            problems.push(format!("launchable activity present: {}", !launcher_expected));
         }
         problems
     });
@@ -483,6 +485,23 @@ const CAPABILITIES: &[Capability] = &[
                 .iter()
                 .any(|(_, t)| t.contains("[libcutils.so]") || t.contains("[libutils.so]")),
             "DT_NEEDED on libcutils.so or libutils.so",
+        )
+    }),
+    ("text-relocations", |_, apk| {
+        require(
+            elf_report(apk, &["-d"])
+                .iter()
+                .any(|(_, text)| text.contains("(TEXTREL)")),
+            "a library with a TEXTREL dynamic entry (readelf -d)",
+        )
+    }),
+    ("executable-stack", |_, apk| {
+        require(
+            elf_report(apk, &["-lW"]).iter().any(|(_, text)| {
+                text.lines()
+                    .any(|l| l.trim_start().starts_with("GNU_STACK") && l.contains("RWE"))
+            }),
+            "a library whose GNU_STACK is RWE (readelf -lW)",
         )
     }),
     ("raw-syscall", |_, apk| {

@@ -1,0 +1,13 @@
+/*
+ * libexecstack.so: linked with -z execstack, as code with GCC nested-function trampolines
+ * or old assembly without a .note.GNU-stack section ends up. Otherwise ordinary, 16 KiB aligned.
+ */
+#include "jni_min.h"
+
+JNIEXPORT int legacy_sum(const int *values, int count)
+{
+    int sum = 0;
+    for (int i = 0; i < count; i++)
+        sum += values[i];
+    return sum;
+}
