@@ -20,6 +20,7 @@ use crate::arsc::ResourceTable;
 use crate::axml::XmlDocument;
 use crate::container::{self, Kind};
 use crate::dex::DexFile;
+use crate::dex::scan::{self, CodeScan};
 use crate::elf::{ElfFile, Isa};
 use crate::manifest::{Manifest, SdkVersion};
 use crate::res::ParseMode;
@@ -81,6 +82,19 @@ pub struct Facts {
     /// Bundles only: every APK in it.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub splits: Vec<SplitFacts>,
+    /// What the code of each DEX file does (for the rules; not part of the JSON schema).
+    #[serde(skip)]
+    pub code: Vec<EntryScan>,
+    /// `/dev/...` paths among the strings of native libraries: (entry, path).
+    #[serde(skip)]
+    pub native_device_paths: Vec<(String, String)>,
+}
+
+/// The code scan of one DEX file, by entry.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EntryScan {
+    pub entry: String,
+    pub scan: CodeScan,
 }
 
 /// An SDK level, or a preview codename.
@@ -566,7 +580,7 @@ fn walk_code(
         &mut |item| {
             let entry = item.path.strip_prefix("!/").unwrap_or(item.path);
             match item.kind {
-                Kind::Dex => dex_facts(entry, item.data, &mut facts.dex, problems),
+                Kind::Dex => dex_facts(entry, item.data, facts, problems),
                 Kind::Elf => {
                     // Placement in the zip matters where Android installs from it: APKs.
                     let installable = facts.kind == "apk";
@@ -577,6 +591,9 @@ fn walk_code(
                     let zip_alignment = placement
                         .filter(|e| e.method == Method::Stored)
                         .map(|e| crate::apk::alignment_of(e.data_offset));
+                    for path in device_paths(item.data) {
+                        facts.native_device_paths.push((entry.to_string(), path));
+                    }
                     match elf_facts(entry, item.data) {
                         Ok(mut native) => {
                             native.stored = stored;
@@ -628,12 +645,19 @@ fn library_dir_abi(entry: &str) -> Option<&str> {
     (!abi.is_empty() && !file.is_empty() && !file.contains('/') && file.ends_with(".so")).then_some(abi)
 }
 
-fn dex_facts(entry: &str, data: &[u8], out: &mut Vec<DexFacts>, problems: &mut Vec<Problem>) {
+fn dex_facts(entry: &str, data: &[u8], facts: &mut Facts, problems: &mut Vec<Problem>) {
     match DexFile::parse_all(data) {
         Ok(files) => {
             for (index, dex) in files.iter().enumerate() {
+                match scan::scan(dex) {
+                    Ok(scan) => facts.code.push(EntryScan {
+                        entry: entry.to_string(),
+                        scan,
+                    }),
+                    Err(err) => problems.push(problem(entry, format!("code not scanned: {err}"))),
+                }
                 let h = &dex.header;
-                out.push(DexFacts {
+                facts.dex.push(DexFacts {
                     entry: entry.to_string(),
                     index,
                     version: h.version,
@@ -679,6 +703,31 @@ fn elf_facts(entry: &str, data: &[u8]) -> Result<NativeFacts, String> {
         exec_stack: elf.executable_stack(),
         direct_syscalls,
     })
+}
+
+/// NUL-terminated `/dev/...` strings anywhere in a native file, each once, in file order.
+fn device_paths(data: &[u8]) -> Vec<String> {
+    const NEEDLE: &[u8] = b"/dev/";
+    let mut found: Vec<String> = Vec::new();
+    let mut at = 0;
+    while let Some(pos) = data[at..].windows(NEEDLE.len()).position(|w| w == NEEDLE) {
+        let start = at + pos;
+        // A path starts a string: preceded by NUL (or the file start).
+        let starts_string = start == 0 || data[start - 1] == 0;
+        let end = data[start..]
+            .iter()
+            .position(|&b| b == 0 || !(0x21..0x7f).contains(&b))
+            .map_or(data.len(), |n| start + n);
+        let terminated = data.get(end) == Some(&0);
+        if starts_string && terminated && end - start > NEEDLE.len() && end - start < 128 {
+            let path = String::from_utf8_lossy(&data[start..end]).into_owned();
+            if !found.contains(&path) {
+                found.push(path);
+            }
+        }
+        at = end.max(start + 1);
+    }
+    found
 }
 
 fn isa_name(isa: Isa) -> &'static str {
@@ -746,6 +795,15 @@ fn bundle_facts(
             n.entry = prefix(&n.entry);
             n
         }));
+        facts.code.extend(apk.code.iter().cloned().map(|mut c| {
+            c.entry = prefix(&c.entry);
+            c
+        }));
+        facts.native_device_paths.extend(
+            apk.native_device_paths
+                .iter()
+                .map(|(e, p)| (prefix(e), p.clone())),
+        );
         if split.is_none() && base.is_none() {
             base = Some(apk);
             *manifest_out = manifest;
@@ -815,7 +873,7 @@ fn standalone_dex(name: &str, data: &[u8]) -> Result<Facts, Unreadable> {
         ..Facts::default()
     };
     let mut problems = Vec::new();
-    dex_facts(name, data, &mut facts.dex, &mut problems);
+    dex_facts(name, data, &mut facts, &mut problems);
     match problems.into_iter().next() {
         Some(p) => Err(p.reason.into()),
         None => Ok(facts),
@@ -847,6 +905,12 @@ mod tests {
         assert_eq!(apksigner_min_sdk(None), 1);
         assert_eq!(apksigner_min_sdk(Some(&SdkVersion::Level(0))), 1);
         assert_eq!(apksigner_min_sdk(Some(&SdkVersion::Level(21))), 21);
+    }
+
+    #[test]
+    fn device_paths_are_whole_strings() {
+        let data = b"\0/dev/binder\0xx/dev/not-a-start\0\0/dev/ashmem\0/dev/binder\0/dev/\0/dev/tail";
+        assert_eq!(device_paths(data), ["/dev/binder", "/dev/ashmem"]);
     }
 
     #[test]

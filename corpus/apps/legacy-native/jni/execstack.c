@@ -4,6 +4,12 @@
  */
 #include "jni_min.h"
 
+/* Old GPU code opened the Adreno node directly; the target has no such device. */
+JNIEXPORT const char *legacy_gpu_node(void)
+{
+    return "/dev/kgsl-3d0";
+}
+
 JNIEXPORT int legacy_sum(const int *values, int count)
 {
     int sum = 0;

@@ -15,6 +15,7 @@ mod class_data;
 mod code;
 mod hiddenapi;
 mod mutf8;
+pub mod scan;
 
 use crate::bytes::{slice, u16_at, u32_at, uleb128};
 

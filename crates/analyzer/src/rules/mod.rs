@@ -16,6 +16,8 @@ mod dex;
 mod manifest;
 mod native;
 mod packaging;
+mod runtime;
+mod vendor;
 
 use serde::Serialize;
 
@@ -143,6 +145,8 @@ pub fn registry() -> &'static [&'static Rule] {
         rules.extend(dex::RULES);
         rules.extend(native::RULES);
         rules.extend(packaging::RULES);
+        rules.extend(runtime::RULES);
+        rules.extend(vendor::RULES);
         rules.sort_by_key(|r| r.code);
         rules
     })
@@ -182,6 +186,17 @@ impl Location {
     pub fn entry(entry: impl Into<String>) -> Location {
         Location {
             entry: Some(entry.into()),
+            ..Location::default()
+        }
+    }
+
+    /// A place in DEX code.
+    pub fn code(entry: &str, at: &crate::dex::scan::CodeLocation) -> Location {
+        Location {
+            entry: Some(entry.to_string()),
+            class: Some(at.class.clone()),
+            method: Some(at.method.clone()),
+            offset: Some(u64::from(at.pc)),
             ..Location::default()
         }
     }
@@ -240,6 +255,14 @@ pub struct Subject<'a> {
 }
 
 impl Subject<'_> {
+    /// Every call of interest in the app's code, with the DEX entry it is in.
+    pub fn calls(&self) -> impl Iterator<Item = (&str, &crate::dex::scan::Call)> {
+        self.facts
+            .code
+            .iter()
+            .flat_map(|c| c.scan.calls.iter().map(move |call| (c.entry.as_str(), call)))
+    }
+
     /// `targetSdkVersion` as Android applies it (0 when there is no manifest).
     pub fn target_sdk(&self) -> i32 {
         self.manifest.map_or(0, Manifest::effective_target_sdk)

@@ -16,6 +16,7 @@ pub struct Profile {
     pub permissions: PermissionProfile,
     pub features: FeatureProfile,
     pub libraries: LibraryProfile,
+    pub runtime: RuntimeProfile,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -49,6 +50,23 @@ pub struct FeatureProfile {
 #[serde(deny_unknown_fields)]
 pub struct LibraryProfile {
     pub provided: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuntimeProfile {
+    pub device_nodes: Vec<String>,
+    pub services: Vec<String>,
+}
+
+impl RuntimeProfile {
+    /// Whether the runtime provides the device node at `path` (entries ending in `/` are
+    /// directories of nodes).
+    pub fn has_device(&self, path: &str) -> bool {
+        self.device_nodes
+            .iter()
+            .any(|node| node == path || (node.ends_with('/') && path.starts_with(node.as_str())))
+    }
 }
 
 impl Profile {

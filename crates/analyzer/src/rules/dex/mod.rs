@@ -2,7 +2,18 @@
 
 mod hc2001_reference_limit;
 mod hc2002_dex_checksum;
+mod hc2003_reflection;
+mod hc2004_dynamic_code_loading;
+mod hc2005_missing_native_library;
+mod hc2006_process_execution;
 
 use super::Rule;
 
-pub(super) static RULES: &[&Rule] = &[&hc2001_reference_limit::RULE, &hc2002_dex_checksum::RULE];
+pub(super) static RULES: &[&Rule] = &[
+    &hc2001_reference_limit::RULE,
+    &hc2002_dex_checksum::RULE,
+    &hc2003_reflection::RULE,
+    &hc2004_dynamic_code_loading::RULE,
+    &hc2005_missing_native_library::RULE,
+    &hc2006_process_execution::RULE,
+];

@@ -15,9 +15,15 @@
 
 # virtual methods
 .method protected onCreate(Landroid/os/Bundle;)V
-    .registers 3
+    .registers 4
 
     invoke-super {p0, p1}, Landroid/app/Activity;->onCreate(Landroid/os/Bundle;)V
+
+    new-instance v1, Ljava/io/File;
+
+    const-string v0, "/dev/graphics/fb0"
+
+    invoke-direct {v1, v0}, Ljava/io/File;-><init>(Ljava/lang/String;)V
 
     const-string v0, "textrel"
 

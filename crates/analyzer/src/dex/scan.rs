@@ -1,0 +1,301 @@
+//! What an app's code does that the rules care about, found in one pass over every method:
+//! calls to a fixed set of framework methods (reflection, class loaders, native libraries,
+//! process execution, system services) with the constant string each receives, `/dev/` paths
+//! in string constants, and how many classes each package defines.
+//!
+//! Constant arguments are followed within straight-line code only: a `const-string` reaches an
+//! `invoke` when no branch target lies between them and nothing else mentions the register.
+//! Any instruction that names a register (other than to pass it to a call) is taken to
+//! overwrite it, and a branch target forgets everything: a string is reported only when it
+//! certainly is the argument.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use super::code::{Instruction, Op, Reference, Registers};
+use super::{DexError, DexFile};
+
+/// At most this many call sites and strings are kept per DEX file (an obfuscated app can
+/// hold millions of string constants; the rules need the first few of each kind).
+pub const MAX_RECORDS: usize = 20_000;
+
+/// The framework calls the rules look for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CallKind {
+    /// `Class.forName(name)`.
+    ClassForName,
+    /// `Class.getMethod`, `getDeclaredMethod`, `getField`, `getDeclaredField` (member name).
+    ReflectMember,
+    /// `new DexClassLoader/PathClassLoader/InMemoryDexClassLoader(...)`, `DexFile.loadDex`.
+    LoadDex,
+    /// `System.loadLibrary(name)`, `Runtime.loadLibrary`.
+    LoadLibrary,
+    /// `System.load(path)`.
+    LoadPath,
+    /// `Runtime.exec(...)`, `new ProcessBuilder(...)`.
+    Exec,
+    /// `Context.getSystemService(String)` on any class.
+    SystemService,
+    /// `android.os.ServiceManager.getService/checkService(name)` (non-SDK).
+    ServiceManager,
+}
+
+/// Where in the code something is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeLocation {
+    /// `Lorg/example/Main;`.
+    pub class: String,
+    /// `onCreate(Landroid/os/Bundle;)V`.
+    pub method: String,
+    /// Code units from the start of the method.
+    pub pc: u32,
+}
+
+/// One call to a framework method of interest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Call {
+    pub kind: CallKind,
+    /// `Ljava/lang/Class;->forName(Ljava/lang/String;)Ljava/lang/Class;`.
+    pub target: String,
+    /// The first argument that is certainly a constant string.
+    pub string: Option<String>,
+    pub at: CodeLocation,
+}
+
+/// A string constant (`const-string`) that names a device node.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DevicePath {
+    pub path: String,
+    pub at: CodeLocation,
+}
+
+/// The scan of one DEX file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CodeScan {
+    pub calls: Vec<Call>,
+    pub device_paths: Vec<DevicePath>,
+    /// Classes defined, by package (`com.google.android.gms` for
+    /// `Lcom/google/android/gms/common/Api;`): the first four segments at most.
+    pub packages: BTreeMap<String, u32>,
+    /// Methods whose code could not be decoded completely (scanned up to the bad instruction).
+    pub undecodable_methods: u32,
+    /// More than [`MAX_RECORDS`] calls or paths were found; the rest were dropped.
+    pub truncated: bool,
+}
+
+/// What a method reference is, if it is one of the calls of interest.
+fn classify(class: &str, name: &str) -> Option<CallKind> {
+    Some(match (class, name) {
+        ("Ljava/lang/Class;", "forName") => CallKind::ClassForName,
+        ("Ljava/lang/Class;", "getMethod" | "getDeclaredMethod" | "getField" | "getDeclaredField") => {
+            CallKind::ReflectMember
+        }
+        (
+            "Ldalvik/system/DexClassLoader;"
+            | "Ldalvik/system/PathClassLoader;"
+            | "Ldalvik/system/InMemoryDexClassLoader;"
+            | "Ldalvik/system/DelegateLastClassLoader;",
+            "<init>",
+        )
+        | ("Ldalvik/system/DexFile;", "loadDex" | "<init>") => CallKind::LoadDex,
+        ("Ljava/lang/System;" | "Ljava/lang/Runtime;", "loadLibrary") => CallKind::LoadLibrary,
+        ("Ljava/lang/System;" | "Ljava/lang/Runtime;", "load") => CallKind::LoadPath,
+        ("Ljava/lang/Runtime;", "exec") | ("Ljava/lang/ProcessBuilder;", "<init>") => CallKind::Exec,
+        (_, "getSystemService") => CallKind::SystemService,
+        ("Landroid/os/ServiceManager;", "getService" | "checkService") => CallKind::ServiceManager,
+        _ => return None,
+    })
+}
+
+/// Scans every method of `dex`.
+pub fn scan(dex: &DexFile<'_>) -> Result<CodeScan, DexError> {
+    let mut out = CodeScan::default();
+    // Method references of interest, resolved once per method id.
+    let mut interesting: HashMap<u32, (CallKind, String)> = HashMap::new();
+    for index in 0..dex.header.method_ids {
+        let method = dex.method(index)?;
+        let class = dex.type_descriptor(method.class)?.to_str();
+        let name = dex.string(method.name)?.to_str();
+        if let Some(kind) = classify(&class, &name) {
+            // `getSystemService(Class)` (API 23) takes no string: keep only the String form.
+            if kind == CallKind::SystemService {
+                let proto = dex.proto(method.proto)?;
+                let first = proto.parameters.iter().next();
+                let is_string = first
+                    .map(|t| dex.type_descriptor(t).map(|d| d.to_str() == "Ljava/lang/String;"))
+                    .transpose()?
+                    .unwrap_or(false);
+                if !is_string {
+                    continue;
+                }
+            }
+            interesting.insert(index, (kind, dex.method_signature(index)?));
+        }
+    }
+    for class_def in dex.class_defs() {
+        let class_def = class_def?;
+        let descriptor = dex.type_descriptor(class_def.class)?.to_str();
+        *out.packages.entry(package_of(&descriptor)).or_default() += 1;
+        let Some(data) = dex.class_data(&class_def)? else {
+            continue;
+        };
+        for method in data.methods()? {
+            if method.code_off == 0 {
+                continue;
+            }
+            let code = dex.code(method.code_off)?;
+            let mut instructions = Vec::new();
+            let mut failed = false;
+            for instruction in code.instructions() {
+                match instruction {
+                    Ok(instruction) => instructions.push(instruction),
+                    Err(_) => {
+                        failed = true;
+                        break;
+                    }
+                }
+            }
+            out.undecodable_methods += u32::from(failed);
+            scan_method(
+                dex,
+                &descriptor,
+                method.method,
+                &instructions,
+                &interesting,
+                &mut out,
+            )?;
+        }
+    }
+    Ok(out)
+}
+
+/// `Lcom/google/android/gms/common/Api;` gives `com.google.android.gms`.
+fn package_of(descriptor: &str) -> String {
+    let inner = descriptor
+        .strip_prefix('L')
+        .unwrap_or(descriptor)
+        .trim_end_matches(';');
+    let segments: Vec<&str> = inner.split('/').collect();
+    let package = &segments[..segments.len().saturating_sub(1)];
+    package[..package.len().min(4)].join(".")
+}
+
+fn scan_method(
+    dex: &DexFile<'_>,
+    class: &str,
+    method_index: u32,
+    instructions: &[Instruction],
+    interesting: &HashMap<u32, (CallKind, String)>,
+    out: &mut CodeScan,
+) -> Result<(), DexError> {
+    let targets: HashSet<u32> = instructions
+        .iter()
+        .filter_map(|i| i.branch.map(|b| i.pc.wrapping_add_signed(b)))
+        .collect();
+    let mut strings: HashMap<u16, u32> = HashMap::new();
+    let mut method_name: Option<String> = None;
+    let mut location = |pc: u32| -> Result<CodeLocation, DexError> {
+        if method_name.is_none() {
+            let signature = dex.method_signature(method_index)?;
+            method_name = Some(
+                signature
+                    .split_once("->")
+                    .map_or(signature.clone(), |(_, m)| m.to_string()),
+            );
+        }
+        Ok(CodeLocation {
+            class: class.to_string(),
+            method: method_name.clone().unwrap_or_default(),
+            pc,
+        })
+    };
+    for instruction in instructions {
+        if targets.contains(&instruction.pc) {
+            strings.clear();
+        }
+        let regs = registers(&instruction.registers);
+        match (instruction.op, instruction.reference) {
+            // const-string, const-string/jumbo
+            (Op::Opcode(0x1a | 0x1b), Some(Reference::String(index))) => {
+                let Some(&dest) = regs.first() else { continue };
+                strings.insert(dest, index);
+                let text = dex.string(index)?.to_str();
+                if text.starts_with("/dev/") && !full(out) {
+                    out.device_paths.push(DevicePath {
+                        path: text.into_owned(),
+                        at: location(instruction.pc)?,
+                    });
+                }
+            }
+            (_, Some(Reference::Method(index))) if instruction.is_invoke() => {
+                if let Some((kind, target)) = interesting.get(&index)
+                    && !full(out)
+                {
+                    let string = regs
+                        .iter()
+                        .find_map(|r| strings.get(r))
+                        .map(|&s| dex.string(s).map(|t| t.to_str().into_owned()))
+                        .transpose()?;
+                    out.calls.push(Call {
+                        kind: *kind,
+                        target: target.clone(),
+                        string,
+                        at: location(instruction.pc)?,
+                    });
+                }
+            }
+            _ => {
+                // Anything else that names a register may overwrite it (wide values: two).
+                for reg in regs {
+                    strings.remove(&reg);
+                    strings.remove(&reg.wrapping_add(1));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn full(out: &mut CodeScan) -> bool {
+    let full = out.calls.len() + out.device_paths.len() >= MAX_RECORDS;
+    out.truncated |= full;
+    full
+}
+
+fn registers(registers: &Registers) -> Vec<u16> {
+    match *registers {
+        Registers::List { regs, count } => regs[..usize::from(count)].to_vec(),
+        Registers::Range { first, count } => (0..count).map(|i| first.wrapping_add(i)).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn packages_keep_four_segments() {
+        assert_eq!(
+            package_of("Lcom/google/android/gms/common/Api;"),
+            "com.google.android.gms"
+        );
+        assert_eq!(package_of("Lorg/example/Main;"), "org.example");
+        assert_eq!(package_of("LMain;"), "");
+    }
+
+    #[test]
+    fn calls_of_interest_are_recognised() {
+        assert_eq!(
+            classify("Ljava/lang/Class;", "forName"),
+            Some(CallKind::ClassForName)
+        );
+        assert_eq!(
+            classify("Ldalvik/system/DexClassLoader;", "<init>"),
+            Some(CallKind::LoadDex)
+        );
+        assert_eq!(
+            classify("Landroid/app/Activity;", "getSystemService"),
+            Some(CallKind::SystemService)
+        );
+        assert_eq!(classify("Ljava/lang/String;", "valueOf"), None);
+    }
+}
