@@ -72,8 +72,17 @@ pub struct ApkInventory {
 
 impl ApkInventory {
     pub fn read(data: &[u8]) -> Result<Self, ApkError> {
-        let zip = ZipArchive::parse(data)?;
-        let signing_block = SigningBlock::find(&zip)?;
+        Self::inventory(&ZipArchive::parse(data)?, true)
+    }
+
+    /// The zip-level facts of an already parsed APK, without reading the DEX files (`dex`
+    /// stays empty): for callers that read the DEX files themselves.
+    pub fn layout(zip: &ZipArchive<'_>) -> Result<Self, ApkError> {
+        Self::inventory(zip, false)
+    }
+
+    fn inventory(zip: &ZipArchive<'_>, dex_headers: bool) -> Result<Self, ApkError> {
+        let signing_block = SigningBlock::find(zip)?;
         let mut dex = Vec::new();
         let mut native = Vec::new();
         let mut arsc = None;
@@ -91,6 +100,9 @@ impl ApkInventory {
                 misaligned_stored.push(name.to_string());
             }
             if is_root_dex(&name) {
+                if !dex_headers {
+                    continue;
+                }
                 let bytes = zip.read(entry)?;
                 let header = DexHeader::parse(&bytes).map_err(|source| ApkError::Dex {
                     entry: name.to_string(),

@@ -377,6 +377,7 @@ impl<'a> ResourceTable<'a> {
                     // Only the first string pool counts.
                     if strings.is_none() {
                         strings = Some(StringPool::parse(&data[..chunk.end()], at, mode)?);
+                        crate::pager::done_with(&data[at..chunk.end()]);
                     } else if mode.is_strict() {
                         return Err(chunk_error("second global string pool"));
                     }
@@ -668,6 +669,9 @@ fn parse_package<'a>(data: &'a [u8], chunk: ChunkHeader, mode: ParseMode) -> Res
                     package.types_by_spec[chunk.spec].push(package.types.len());
                     package.types.push(chunk);
                 }
+                // Framework tables run to tens of MiB: a mapped input need not keep every type
+                // chunk resident once checked (lookups read the few entries they need again).
+                crate::pager::done_with(&data[pos..child.end()]);
             }
             chunk_type::TABLE_LIBRARY => {
                 if package.libraries.is_empty() {

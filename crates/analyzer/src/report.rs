@@ -343,8 +343,9 @@ fn apk_facts(
     problems: &mut Vec<Problem>,
     manifest_out: &mut Option<Manifest>,
 ) -> Result<Facts, Unreadable> {
-    let inventory = ApkInventory::read(data).map_err(|err| err.to_string())?;
     let zip = ZipArchive::parse(data).map_err(|err| err.to_string())?;
+    // Root DEX headers are read by the code walk below, not twice.
+    let inventory = ApkInventory::layout(&zip).map_err(|err| err.to_string())?;
     let mut facts = Facts {
         kind: "apk",
         zip: Some(zip_facts(&inventory)),
@@ -360,7 +361,7 @@ fn apk_facts(
         }
     };
     fill_manifest_facts(&mut facts, &manifest);
-    facts.signing = Some(signing_facts(data, &manifest, problems));
+    facts.signing = Some(signing_facts(&zip, &manifest, problems));
     walk_code(data, &zip, &mut facts, problems)?;
     // The root DEX files are what Android runs: one that does not parse makes the APK unusable.
     let broken_root_dex = problems
@@ -409,7 +410,12 @@ fn read_binary_manifest(zip: &ZipArchive<'_>, problems: &mut Vec<Problem>) -> Re
             None
         }
     };
-    Manifest::parse(&document, table.as_ref()).map_err(|err| format!("{MANIFEST}: {err}"))
+    let manifest = Manifest::parse(&document, table.as_ref()).map_err(|err| format!("{MANIFEST}: {err}"));
+    // A stored resource table (tens of MiB for a framework) is not read again.
+    if let Some(arsc) = &arsc {
+        crate::pager::done_with(arsc);
+    }
+    manifest
 }
 
 fn problem(entry: &str, reason: impl std::fmt::Display) -> Problem {
@@ -429,13 +435,13 @@ fn fill_manifest_facts(facts: &mut Facts, manifest: &Manifest) {
 }
 
 /// Verifies the APK's signatures for the SDK range apksigner would check by default.
-fn signing_facts(data: &[u8], manifest: &Manifest, problems: &mut Vec<Problem>) -> SigningFacts {
+fn signing_facts(zip: &ZipArchive<'_>, manifest: &Manifest, problems: &mut Vec<Problem>) -> SigningFacts {
     let min_sdk = apksigner_min_sdk(manifest.min_sdk.as_ref());
     let options = VerifyOptions {
         target_sdk: Some(manifest.effective_target_sdk().max(0) as u32),
         ..VerifyOptions::from_min_sdk(min_sdk)
     };
-    match signing::verify_apk(data, &options) {
+    match signing::verify_zip(zip, &options) {
         Ok(verification) => summarize(&verification, min_sdk),
         Err(err) => {
             problems.push(problem("APK signatures", &err));
@@ -840,7 +846,7 @@ fn library_facts(
     manifest_out: &mut Option<Manifest>,
 ) -> Result<Facts, Unreadable> {
     let zip = ZipArchive::parse(data).map_err(|err| err.to_string())?;
-    let inventory = ApkInventory::read(data).map_err(|err| err.to_string())?;
+    let inventory = ApkInventory::layout(&zip).map_err(|err| err.to_string())?;
     let mut facts = Facts {
         kind: match kind {
             Kind::Aar => "aar",

@@ -212,9 +212,24 @@ impl<'a> ZipArchive<'a> {
 
         let mut entries = Vec::with_capacity(count as usize);
         let mut at = cd_offset;
+        // Local headers are spread over the whole file: release the stretch read so far every
+        // few MiB, so a large mapped input is never resident all at once (see `pager`).
+        const RELEASE_SPAN: u64 = 4 << 20;
+        let mut window: Option<(u64, u64)> = None;
         for index in 0..count as usize {
             let entry = read_central_entry(data, at, cd_end, index)?;
             at = entry.1;
+            let header = entry.0.local_header_offset;
+            let (low, high) = window.map_or((header, header), |(l, h)| (l.min(header), h.max(header)));
+            if high - low >= RELEASE_SPAN {
+                let end = high.saturating_add(LOCAL_HEADER_LEN + 0xffff).min(cd_offset);
+                if let Some(stretch) = slice(data, low, end.saturating_sub(low)) {
+                    crate::pager::done_with(stretch);
+                }
+                window = None;
+            } else {
+                window = Some((low, high));
+            }
             entries.push(entry.0);
         }
         for entry in &entries {
@@ -354,7 +369,17 @@ impl<'a> ZipArchive<'a> {
                 Cow::Owned(out)
             }
         };
-        if crc32fast::hash(&bytes) != entry.crc32 {
+        // Stored entries are read in place: check them piecewise so that a large one (a
+        // framework's resources.arsc) is not left resident just for the check.
+        let crc = match &bytes {
+            Cow::Borrowed(raw) => {
+                let mut hasher = crc32fast::Hasher::new();
+                crate::pager::for_each_piece(raw, |piece| hasher.update(piece));
+                hasher.finalize()
+            }
+            Cow::Owned(inflated) => crc32fast::hash(inflated),
+        };
+        if crc != entry.crc32 {
             return Err(ZipError::CorruptData {
                 name: name(),
                 reason: "CRC-32 mismatch",

@@ -172,6 +172,11 @@ pub struct Verification {
 
 /// Verifies the signatures of the APK in `data` for the platforms in `options`.
 pub fn verify_apk(data: &[u8], options: &VerifyOptions) -> Result<Verification, VerifyError> {
+    verify_zip(&ZipArchive::parse(data)?, options)
+}
+
+/// [`verify_apk`] for an APK already parsed.
+pub fn verify_zip(zip: &ZipArchive<'_>, options: &VerifyOptions) -> Result<Verification, VerifyError> {
     let (min_sdk, max_sdk) = (options.min_sdk, options.max_sdk);
     if min_sdk > max_sdk {
         return Err(VerifyError::BadSdkRange {
@@ -179,8 +184,8 @@ pub fn verify_apk(data: &[u8], options: &VerifyOptions) -> Result<Verification, 
             max: max_sdk,
         });
     }
-    let zip = ZipArchive::parse(data)?;
-    let block = find_block(&zip);
+    let data = zip.data();
+    let block = find_block(zip);
     let sections = block.as_ref().map(|b| ApkSections {
         data,
         signing_block_offset: b.offset,
@@ -207,7 +212,7 @@ pub fn verify_apk(data: &[u8], options: &VerifyOptions) -> Result<Verification, 
         error: None,
         signer_certificates: Vec::new(),
     };
-    out.v1.present = v1::is_present(&zip);
+    out.v1.present = v1::is_present(zip);
 
     let supported_scheme_ids: Vec<u32> = if max_sdk >= SDK_P {
         vec![2, 3]
@@ -269,7 +274,7 @@ pub fn verify_apk(data: &[u8], options: &VerifyOptions) -> Result<Verification, 
     }
 
     if min_sdk < SDK_N || found.is_empty() {
-        out.v1 = v1::verify(&zip, min_sdk, max_sdk, &supported_scheme_ids, &found);
+        out.v1 = v1::verify(zip, min_sdk, max_sdk, &supported_scheme_ids, &found);
         if let Some(error) = out.v1.error.clone() {
             return Ok(fail(out, error));
         }
