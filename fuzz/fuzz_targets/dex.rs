@@ -1,5 +1,5 @@
 //! The DEX reader on arbitrary bytes: header, tables, class data, every instruction, the
-//! hidden-API section and the integrity checks. No input may panic.
+//! hidden-API section, the integrity checks and the code scan the rules use. No input may panic.
 #![no_main]
 
 use analyzer::dex::{DexFile, Reference};
@@ -9,6 +9,9 @@ fuzz_target!(|data: &[u8]| {
     let Ok(files) = DexFile::parse_all(data) else { return };
     for dex in files {
         let _ = dex.checksum_matches();
+        if let Ok(scan) = analyzer::dex::scan::scan(&dex) {
+            assert!(scan.calls.len() + scan.device_paths.len() <= analyzer::dex::scan::MAX_RECORDS);
+        }
         let _ = dex.map();
         let hidden = dex.hidden_api().ok().flatten();
         for (index, class) in dex.class_defs().enumerate() {

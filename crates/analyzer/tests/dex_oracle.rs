@@ -377,3 +377,73 @@ fn exercise(bytes: &[u8]) {
         }
     }
 }
+
+/// Which `dexdump` call targets the code scan must report: written out again here from the
+/// scan's documentation, so that the two lists are checked against each other.
+fn scanned_by_spec(target: &str) -> bool {
+    let Some((class, rest)) = target.split_once('.') else {
+        return false;
+    };
+    let name = rest.split(':').next().unwrap_or("");
+    let string_first = rest.contains(":(Ljava/lang/String;");
+    match name {
+        "forName" | "getMethod" | "getDeclaredMethod" | "getField" | "getDeclaredField" => {
+            class == "Ljava/lang/Class;"
+        }
+        "<init>" => matches!(
+            class,
+            "Ldalvik/system/DexClassLoader;"
+                | "Ldalvik/system/PathClassLoader;"
+                | "Ldalvik/system/InMemoryDexClassLoader;"
+                | "Ldalvik/system/DelegateLastClassLoader;"
+                | "Ldalvik/system/DexFile;"
+                | "Ljava/lang/ProcessBuilder;"
+        ),
+        "loadDex" => class == "Ldalvik/system/DexFile;",
+        "loadLibrary" | "load" => matches!(class, "Ljava/lang/System;" | "Ljava/lang/Runtime;"),
+        "exec" => class == "Ljava/lang/Runtime;",
+        "getSystemService" => string_first,
+        "getService" | "checkService" => class == "Landroid/os/ServiceManager;",
+        _ => false,
+    }
+}
+
+/// The code scan finds every call site of the framework methods it looks for: the same sites,
+/// target for target, as `dexdump -d` lists, on the corpus and the third-party DEX files.
+#[test]
+fn code_scan_finds_the_call_sites_dexdump_lists() {
+    let scratch = tempfile::tempdir().unwrap();
+    let mut compared = 0usize;
+    let mut files = corpus_dex_files();
+    files.extend(sample_dex_files());
+    for (name, bytes) in files {
+        let path = scratch.path().join(name.replace(['/', '!'], "_"));
+        std::fs::write(&path, &bytes).unwrap();
+        let Ok(dex) = DexFile::parse(&bytes) else { continue };
+        if !dexdump_accepts(&path) {
+            continue;
+        }
+        let scan = analyzer::dex::scan::scan(&dex).unwrap_or_else(|err| panic!("{name}: {err}"));
+        if scan.truncated || scan.undecodable_methods > 0 {
+            continue;
+        }
+        let mut theirs: BTreeMap<String, usize> = BTreeMap::new();
+        for line in dexdump_code(&path).values().flatten() {
+            if let (true, Some((pool, _, target))) = (line.1.starts_with("invoke-"), &line.2)
+                && pool == "method"
+                && scanned_by_spec(target)
+            {
+                let ours = target.replacen('.', "->", 1).replacen(":(", "(", 1);
+                *theirs.entry(ours).or_default() += 1;
+            }
+        }
+        let mut ours: BTreeMap<String, usize> = BTreeMap::new();
+        for call in &scan.calls {
+            *ours.entry(call.target.clone()).or_default() += 1;
+        }
+        assert_eq!(ours, theirs, "{name}: call sites of interest");
+        compared += theirs.values().sum::<usize>();
+    }
+    assert!(compared >= 100, "only {compared} call sites compared");
+    eprintln!("{compared} call sites equal dexdump's");
+}
