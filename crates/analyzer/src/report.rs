@@ -337,18 +337,24 @@ fn not_recognised(data: &[u8]) -> String {
     }
 }
 
+/// The zip and its layout facts. DEX headers are left to the code walk, which reads every
+/// DEX file anyway.
+fn open_zip(data: &[u8]) -> Result<(ZipArchive<'_>, ZipFacts), Unreadable> {
+    let zip = ZipArchive::parse(data).map_err(|err| err.to_string())?;
+    let layout = ApkInventory::layout(&zip).map_err(|err| err.to_string())?;
+    Ok((zip, zip_facts(&layout)))
+}
+
 /// Manifest, resources, DEX, native code, signatures and zip layout of an APK.
 fn apk_facts(
     data: &[u8],
     problems: &mut Vec<Problem>,
     manifest_out: &mut Option<Manifest>,
 ) -> Result<Facts, Unreadable> {
-    let zip = ZipArchive::parse(data).map_err(|err| err.to_string())?;
-    // Root DEX headers are read by the code walk below, not twice.
-    let inventory = ApkInventory::layout(&zip).map_err(|err| err.to_string())?;
+    let (zip, layout) = open_zip(data)?;
     let mut facts = Facts {
         kind: "apk",
-        zip: Some(zip_facts(&inventory)),
+        zip: Some(layout),
         ..Facts::default()
     };
     let manifest = match read_binary_manifest(&zip, problems) {
@@ -845,15 +851,14 @@ fn library_facts(
     problems: &mut Vec<Problem>,
     manifest_out: &mut Option<Manifest>,
 ) -> Result<Facts, Unreadable> {
-    let zip = ZipArchive::parse(data).map_err(|err| err.to_string())?;
-    let inventory = ApkInventory::layout(&zip).map_err(|err| err.to_string())?;
+    let (zip, layout) = open_zip(data)?;
     let mut facts = Facts {
         kind: match kind {
             Kind::Aar => "aar",
             Kind::Jar => "jar",
             _ => "zip",
         },
-        zip: Some(zip_facts(&inventory)),
+        zip: Some(layout),
         ..Facts::default()
     };
     if kind == Kind::Aar {
