@@ -113,7 +113,7 @@ pub(crate) fn build_stubs(
                 });
             }
             let soname = format!("lib{name}.so");
-            let mut cmd = compiler(abi, 4096, &soname);
+            let mut cmd = compiler(abi, 4096, Some(&soname));
             cmd.arg("-o").arg(dir.join(&soname)).arg(&source);
             run(cmd, "stubs", "compile stub library")?;
         }
@@ -123,7 +123,7 @@ pub(crate) fn build_stubs(
 }
 
 /// The compiler command for a shared library with NDK-like, reproducible settings.
-fn compiler(abi: Abi, page_size: u32, soname: &str) -> Command {
+fn compiler(abi: Abi, page_size: u32, soname: Option<&str>) -> Command {
     let (cc, abi_flags) = abi.compiler();
     let mut cmd = Command::new(cc);
     cmd.args(abi_flags)
@@ -140,8 +140,10 @@ fn compiler(abi: Abi, page_size: u32, soname: &str) -> Command {
         .arg(format!("-Wl,-z,max-page-size={page_size}"))
         .arg(format!("-Wl,-z,common-page-size={page_size}"))
         .arg("-Wl,--build-id=sha1")
-        .arg("-Wl,-z,noexecstack")
-        .arg(format!("-Wl,-soname,{soname}"));
+        .arg("-Wl,-z,noexecstack");
+    if let Some(soname) = soname {
+        cmd.arg(format!("-Wl,-soname,{soname}"));
+    }
     cmd
 }
 
@@ -187,7 +189,7 @@ pub(crate) fn build_app(
         for &abi in &lib.abis {
             let dir = stage.join("lib").join(abi.dir());
             create_dir(&dir)?;
-            let mut cmd = compiler(abi, lib.page_size, &lib.name);
+            let mut cmd = compiler(abi, lib.page_size, lib.soname.then_some(lib.name.as_str()));
             cmd.arg("-o").arg(dir.join(&lib.name));
             cmd.args(lib.sources.iter().map(|s| app.dir.join(s)));
             if !lib.link.is_empty() {

@@ -59,6 +59,9 @@ pub struct NativeSpec {
     /// `-Wl,-z,execstack` override them): how legacy build settings are reproduced.
     #[serde(default)]
     pub flags: Vec<String>,
+    /// Whether the library records its name as `DT_SONAME` (the NDK always does).
+    #[serde(default = "yes")]
+    pub soname: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]

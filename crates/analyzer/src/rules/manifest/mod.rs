@@ -13,6 +13,9 @@ mod hc1010_library_not_provided;
 mod hc1011_legacy_external_storage;
 mod hc1012_no_launcher_activity;
 mod hc1013_backup_without_rules;
+mod hc1014_max_sdk_below_platform;
+mod hc1015_exported_unset;
+mod hc1016_test_only;
 
 use super::Rule;
 
@@ -30,4 +33,7 @@ pub(super) static RULES: &[&Rule] = &[
     &hc1011_legacy_external_storage::RULE,
     &hc1012_no_launcher_activity::RULE,
     &hc1013_backup_without_rules::RULE,
+    &hc1014_max_sdk_below_platform::RULE,
+    &hc1015_exported_unset::RULE,
+    &hc1016_test_only::RULE,
 ];

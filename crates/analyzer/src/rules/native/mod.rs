@@ -7,6 +7,7 @@ mod hc3004_text_relocations;
 mod hc3005_executable_stack;
 mod hc3006_no_supported_abi;
 mod hc3007_direct_syscalls;
+mod hc3008_missing_soname;
 
 use super::Rule;
 
@@ -18,6 +19,7 @@ pub(super) static RULES: &[&Rule] = &[
     &hc3005_executable_stack::RULE,
     &hc3006_no_supported_abi::RULE,
     &hc3007_direct_syscalls::RULE,
+    &hc3008_missing_soname::RULE,
 ];
 
 /// The file name of an entry path (`lib/x86/libfoo.so` gives `libfoo.so`).
