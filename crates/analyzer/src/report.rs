@@ -24,6 +24,7 @@ use crate::dex::scan::{self, CodeScan};
 use crate::elf::{ElfFile, Isa};
 use crate::manifest::{Manifest, SdkVersion};
 use crate::res::ParseMode;
+use crate::rules::vendor::Portability;
 use crate::rules::{self, Finding, Profile, Selection, Subject};
 use crate::signing::{self, KeyAlgorithm, Verification, VerifyOptions};
 use crate::zip::{Method, ZipArchive};
@@ -43,6 +44,8 @@ pub struct Report {
     pub facts: Option<Facts>,
     /// What the rules found, worst first (see `rules`).
     pub findings: Vec<Finding>,
+    /// How tied the app is to one vendor's proprietary services (null when unreadable).
+    pub portability: Option<Portability>,
     pub problems: Vec<Problem>,
     pub error: Option<String>,
 }
@@ -257,6 +260,7 @@ pub fn analyze_with(file: &str, data: &[u8], options: &Options<'_>) -> Report {
         size: Some(data.len() as u64),
         facts: None,
         findings: Vec::new(),
+        portability: None,
         problems: Vec::new(),
         error: None,
     };
@@ -280,6 +284,7 @@ pub fn analyze_with(file: &str, data: &[u8], options: &Options<'_>) -> Report {
                 manifest: manifest.as_ref(),
             };
             report.findings = rules::check(&subject, options.profile, options.selection);
+            report.portability = Some(rules::vendor::portability(&subject));
             report.facts = Some(facts);
         }
         Err(Unreadable { facts, reason }) => {
@@ -300,6 +305,7 @@ pub fn unreadable(file: &str, reason: String) -> Report {
         size: None,
         facts: None,
         findings: Vec::new(),
+        portability: None,
         problems: Vec::new(),
         error: Some(reason),
     }

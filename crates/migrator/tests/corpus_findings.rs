@@ -45,6 +45,29 @@ fn every_corpus_app_reports_what_its_recipe_expects() {
         insta::assert_json_snapshot!(app.name.clone(), stable);
     }
     assert!(problems.is_empty(), "\n{}", problems.join("\n"));
+    // Portability: only the app built on Play services and Firebase is tied to a vendor.
+    for report in &reports {
+        let portability = &report["portability"];
+        let tied = report["file"].as_str().unwrap().ends_with("/play-services.apk");
+        let score = portability["score"].as_u64().unwrap();
+        let vendors: Vec<&str> = portability["ties"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["vendor"].as_str().unwrap())
+            .collect();
+        if tied {
+            assert_eq!(
+                vendors,
+                ["Google Play services", "Firebase"],
+                "{}",
+                report["file"]
+            );
+            assert!(score < 50, "{score}");
+        } else {
+            assert_eq!((score, vendors.len()), (100, 0), "{}", report["file"]);
+        }
+    }
     // The clean baseline breaks nothing.
     let minimal = apps.iter().find(|a| a.name == "minimal").unwrap();
     assert!(minimal.recipe.expect.findings.is_empty());

@@ -17,7 +17,7 @@ mod manifest;
 mod native;
 mod packaging;
 mod runtime;
-mod vendor;
+pub mod vendor;
 
 use serde::Serialize;
 

@@ -59,6 +59,24 @@ const VENDORS: &[Vendor] = &[
 ];
 
 fn check(subject: &Subject<'_>, _profile: &Profile, out: &mut Findings<'_>) {
+    for tie in ties(subject) {
+        out.add(
+            format!("depends on {}: {}", tie.vendor, tie.evidence.join(", ")),
+            Location::default(),
+        );
+    }
+}
+
+/// One vendor the app is tied to, with what shows it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Tie {
+    pub vendor: &'static str,
+    pub evidence: Vec<String>,
+}
+
+/// Every vendor tie of the app, in the order of the vendor table.
+pub(crate) fn ties(subject: &Subject<'_>) -> Vec<Tie> {
+    let mut ties = Vec::new();
     for vendor in VENDORS {
         let mut evidence = Vec::new();
         let classes: u32 = subject
@@ -116,10 +134,11 @@ fn check(subject: &Subject<'_>, _profile: &Profile, out: &mut Findings<'_>) {
             }
         }
         if !evidence.is_empty() {
-            out.add(
-                format!("depends on {}: {}", vendor.name, evidence.join(", ")),
-                Location::default(),
-            );
+            ties.push(Tie {
+                vendor: vendor.name,
+                evidence,
+            });
         }
     }
+    ties
 }
