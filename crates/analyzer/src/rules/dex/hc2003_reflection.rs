@@ -6,11 +6,14 @@ pub(super) static RULE: Rule = Rule {
     name: "reflection",
     severity: Severity::Info,
     fixable: false,
-    summary: "The code looks up classes or members by name at run time (reflection).",
-    what: "Reports calls to `Class.forName`, `Class.getMethod`, `getDeclaredMethod`, `getField` \
-           and `getDeclaredField`, with the class or member name when a constant string reaches \
-           the call; names of framework internals (`com.android.internal.*`, `android.*` classes \
-           that are not in the SDK) are flagged in the message.",
+    summary: "The code looks up framework classes or their members by name (reflection).",
+    what: "Reports `Class.forName` calls whose constant argument names a platform class \
+           (`android.*`, `com.android.*`, `dalvik.*`, `java.*`, `javax.*`, `libcore.*`, \
+           `sun.*`), and the `getMethod`, `getDeclaredMethod`, `getField` and \
+           `getDeclaredField` calls with a constant name in the same method. Names of framework \
+           internals (`com.android.internal.*`, `ActivityThread`, `ServiceManager`...) are \
+           flagged in the message. Reflection on the app's own classes, and lookups whose name \
+           is computed, are not reported.",
     why: "Reflection hides a dependency from every static check: a framework class or member \
           reached by name may not exist on the target, or be blocked as non-SDK API, and the \
           failure only shows at run time (`ClassNotFoundException`, `NoSuchMethodException`).",
@@ -20,21 +23,51 @@ pub(super) static RULE: Rule = Rule {
 };
 
 fn check(subject: &Subject<'_>, _profile: &Profile, out: &mut Findings<'_>) {
+    // Methods that look up a platform class by name: their member lookups are reported too.
+    let reflecting: Vec<((&str, &str, &str), &str)> = subject
+        .calls()
+        .filter(|(_, call)| call.kind == CallKind::ClassForName)
+        .filter_map(|(entry, call)| {
+            let class = call.string.as_deref().filter(|c| is_platform_class(c))?;
+            Some(((entry, call.at.class.as_str(), call.at.method.as_str()), class))
+        })
+        .collect();
     for (entry, call) in subject.calls() {
-        let what = match call.kind {
-            CallKind::ClassForName => "class",
-            CallKind::ReflectMember => "member",
-            _ => continue,
-        };
-        let message = match &call.string {
-            Some(name) if what == "class" && is_framework_internal(name) => {
+        let Some(name) = &call.string else { continue };
+        let message = match call.kind {
+            CallKind::ClassForName if is_framework_internal(name) => {
                 format!("reflective lookup of framework internal class {name}")
             }
-            Some(name) => format!("reflective lookup of {what} {name}"),
-            None => format!("reflective lookup of a {what} whose name is not a constant"),
+            CallKind::ClassForName if is_platform_class(name) => {
+                format!("reflective lookup of platform class {name}")
+            }
+            CallKind::ReflectMember => {
+                let here = (entry, call.at.class.as_str(), call.at.method.as_str());
+                let Some((_, class)) = reflecting.iter().find(|(place, _)| *place == here) else {
+                    continue;
+                };
+                format!("reflective lookup of member {name} (the method looks up {class})")
+            }
+            _ => continue,
         };
         out.add(message, Location::code(entry, &call.at));
     }
+}
+
+/// Classes of the platform (framework and core libraries), as `Class.forName` spells them.
+fn is_platform_class(class: &str) -> bool {
+    const PREFIXES: [&str; 7] = [
+        "android.",
+        "com.android.",
+        "dalvik.",
+        "java.",
+        "javax.",
+        "libcore.",
+        "sun.",
+    ];
+    // The support and architecture libraries live under `android.` but ship inside the app.
+    const BUNDLED: [&str; 2] = ["android.support.", "android.arch."];
+    PREFIXES.iter().any(|p| class.starts_with(p)) && !BUNDLED.iter().any(|p| class.starts_with(p))
 }
 
 /// Framework packages that hold no SDK API.
