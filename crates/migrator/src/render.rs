@@ -135,7 +135,7 @@ fn plural(word: &str, count: usize) -> String {
 }
 
 /// Up to the first period that ends a sentence.
-fn first_sentence(text: &str) -> &str {
+pub fn first_sentence(text: &str) -> &str {
     match text.find(". ") {
         Some(end) => &text[..=end],
         None => text,
@@ -237,7 +237,7 @@ pub fn rules_markdown() -> String {
 
 /// Names inside an APK are attacker-chosen: control characters (terminal escapes, NULs,
 /// carriage returns) are shown escaped, never sent to the terminal.
-fn without_control_characters(text: &str) -> String {
+pub fn without_control_characters(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         if c.is_control() && c != '\n' {
@@ -319,7 +319,7 @@ fn native_line(lib: &NativeFacts) -> String {
     format!("{}: {}", lib.entry, parts.join("; "))
 }
 
-fn signing_line(signing: &SigningFacts) -> String {
+pub fn signing_line(signing: &SigningFacts) -> String {
     let used: Vec<&str> = [
         ("v1", signing.v1),
         ("v2", signing.v2),
@@ -395,7 +395,7 @@ fn count(n: u32) -> String {
     out
 }
 
-fn human_size(bytes: u64) -> String {
+pub fn human_size(bytes: u64) -> String {
     const KIB: u64 = 1024;
     if bytes >= KIB * KIB {
         format!("{:.1} MiB", bytes as f64 / (KIB * KIB) as f64)
