@@ -1,9 +1,11 @@
 //! `hyper-migrate`: argument parsing, batch scheduling and rendering over the `analyzer` library.
 
 mod batch;
+mod html;
 mod inputs;
 mod output;
 mod render;
+mod sarif;
 mod source;
 
 use std::io::{IsTerminal, Write};
@@ -54,7 +56,8 @@ struct AnalyzeArgs {
     #[arg(required = true)]
     inputs: Vec<PathBuf>,
     /// Report format: `json` prints one object for one input and an array for several;
-    /// `jsonl` one object per line (schema `hypercompat.report/1`, docs/report-schema.md)
+    /// `jsonl` one object per line (schema `hypercompat.report/1`, docs/report-schema.md);
+    /// `sarif` one SARIF 2.1.0 log for the whole run; `html` one self-contained page
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
     /// Write the report to this file (atomically: written aside, then renamed) instead of stdout
@@ -106,6 +109,17 @@ enum Format {
     Text,
     Json,
     Jsonl,
+    /// SARIF 2.1.0, one run over every input
+    Sarif,
+    /// One self-contained HTML page: summary, charts, per-app detail
+    Html,
+}
+
+impl Format {
+    /// Whole-run documents are rendered once, after every report is in; the others stream.
+    fn whole_run(self) -> bool {
+        matches!(self, Format::Sarif | Format::Html)
+    }
 }
 
 /// glibc raises its mmap threshold each time a large block is freed, after which large blocks
@@ -210,6 +224,7 @@ fn analyze(args: &AnalyzeArgs) -> Result<ExitCode, Failure> {
     let mut unusable = 0usize;
     let mut written = 0usize;
     let mut failure: Option<std::io::Error> = None;
+    let mut collected = Vec::new();
     batch::run(&files, args.jobs, &options, show_progress, |report, progress| {
         if failure.is_some() {
             return;
@@ -222,6 +237,17 @@ fn analyze(args: &AnalyzeArgs) -> Result<ExitCode, Failure> {
             progress.suspend(|| eprintln!("hyper-migrate: error: {}: {error}", report.file));
         }
         let result = match args.format {
+            Format::Sarif | Format::Html => {
+                let mut report = report;
+                // The code scans are kept for the rules only and can be large: not held
+                // for the whole run.
+                if let Some(facts) = &mut report.facts {
+                    facts.code = Vec::new();
+                    facts.native_device_paths = Vec::new();
+                }
+                collected.push(report);
+                Ok(())
+            }
             Format::Text => out.write_all(render::text(&report).as_bytes()),
             Format::Jsonl => serde_json::to_writer(&mut out, &report)
                 .map_err(std::io::Error::from)
@@ -243,6 +269,18 @@ fn analyze(args: &AnalyzeArgs) -> Result<ExitCode, Failure> {
     }
     if json_array {
         out.write_all(b"\n]\n").map_err(write_error)?;
+    }
+    if args.format.whole_run() {
+        let document = if args.format == Format::Sarif {
+            let cwd = std::env::current_dir().ok();
+            let mut text = serde_json::to_string_pretty(&sarif::render(&collected, cwd.as_deref()))
+                .map_err(|err| write_error(err.into()))?;
+            text.push('\n');
+            text
+        } else {
+            html::render(&collected)
+        };
+        out.write_all(document.as_bytes()).map_err(write_error)?;
     }
     if args.format == Format::Text && files.len() > 1 {
         writeln!(out, "{} file(s) read, {unusable} unusable", files.len()).map_err(write_error)?;
