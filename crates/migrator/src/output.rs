@@ -39,6 +39,13 @@ impl Output {
             Output::Stdout(mut out) => out.flush(),
             Output::File { temp, path } => {
                 let temp = temp.into_inner().map_err(|err| err.into_error())?;
+                // The temporary file is private (0600); a report is an ordinary output file.
+                #[cfg(unix)]
+                {
+                    use std::os::unix::fs::PermissionsExt;
+                    temp.as_file()
+                        .set_permissions(std::fs::Permissions::from_mode(0o644))?;
+                }
                 temp.as_file().sync_all()?;
                 temp.persist(&path).map_err(|err| err.error)?;
                 Ok(())
