@@ -257,6 +257,14 @@ fn json_output_is_one_object_or_an_array_and_output_files_are_atomic() {
         .map(|e| e.unwrap().file_name())
         .collect();
     assert_eq!(left, ["report.json"], "no temporary file left behind");
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&report).unwrap().permissions().mode() & 0o777;
+        assert_eq!(
+            mode, 0o644,
+            "an ordinary output file, not the temporary file's 0600"
+        );
+    }
 
     // An output that cannot be created: exit 2, one line, nothing written.
     let result = hyper_migrate(&[
