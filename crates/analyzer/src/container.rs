@@ -78,15 +78,21 @@ pub struct Item<'b> {
 
 /// Names `data` by its content.
 pub fn detect(data: &[u8]) -> Kind {
+    classify(data).0
+}
+
+/// The kind of `data`, with its parsed zip when it is a container (every container kind
+/// comes from a zip that parses), so a walk need not parse it a second time.
+fn classify(data: &[u8]) -> (Kind, Option<ZipArchive<'_>>) {
     if data.starts_with(b"dex\n") {
-        return Kind::Dex;
+        return (Kind::Dex, None);
     }
     if data.starts_with(b"\x7fELF") {
-        return Kind::Elf;
+        return (Kind::Elf, None);
     }
     match ZipArchive::parse(data) {
-        Ok(zip) => zip_kind(&zip),
-        Err(_) => Kind::Other,
+        Ok(zip) => (zip_kind(&zip), Some(zip)),
+        Err(_) => (Kind::Other, None),
     }
 }
 
@@ -160,7 +166,7 @@ struct Walk<'w> {
 
 impl Walk<'_> {
     fn at(&mut self, path: &str, data: &[u8], depth: u32) -> Result<(), ContainerError> {
-        let kind = detect(data);
+        let (kind, zip) = classify(data);
         let descend = (self.visit)(&Item {
             path,
             kind,
@@ -176,15 +182,9 @@ impl Walk<'_> {
             });
             return Ok(());
         }
-        let zip = match ZipArchive::parse(data) {
-            Ok(zip) => zip,
-            Err(source) => {
-                self.skipped.push(ContainerError::Zip {
-                    path: path.to_string(),
-                    source,
-                });
-                return Ok(());
-            }
+        // Container kinds are only ever detected from a zip that parsed.
+        let Some(zip) = zip else {
+            return Ok(());
         };
         for entry in zip.entries() {
             let name = entry.name_lossy();

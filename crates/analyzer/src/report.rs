@@ -267,12 +267,11 @@ pub fn analyze_with(file: &str, data: &[u8], options: &Options<'_>) -> Report {
     let base_name = file.rsplit('/').next().unwrap_or(file);
     let mut problems = Vec::new();
     let mut manifest = None;
-    let result = match container::detect(data) {
+    let kind = container::detect(data);
+    let result = match kind {
         Kind::Apk => apk_facts(data, &mut problems, &mut manifest),
         Kind::SplitBundle => bundle_facts(data, &mut problems, &mut manifest),
-        Kind::Aar | Kind::Jar | Kind::Zip => {
-            library_facts(data, container::detect(data), &mut problems, &mut manifest)
-        }
+        Kind::Aar | Kind::Jar | Kind::Zip => library_facts(data, kind, &mut problems, &mut manifest),
         Kind::Dex => standalone_dex(base_name, data),
         Kind::Elf => standalone_elf(base_name, data),
         Kind::Other => Err(not_recognised(data).into()),
