@@ -11,6 +11,7 @@ mod bytes;
 pub mod container;
 pub mod dex;
 pub mod elf;
+pub mod hiddenapi;
 pub mod manifest;
 pub mod pager;
 pub mod report;

@@ -278,10 +278,7 @@ pub fn analyze_with(file: &str, data: &[u8], options: &Options<'_>) -> Report {
     };
     match result {
         Ok(facts) => {
-            let subject = Subject {
-                facts: &facts,
-                manifest: manifest.as_ref(),
-            };
+            let subject = Subject::new(&facts, manifest.as_ref());
             report.findings = rules::check(&subject, options.profile, options.selection);
             report.portability = Some(rules::vendor::portability(&subject));
             report.facts = Some(facts);

@@ -1,7 +1,9 @@
 //! What an app's code does that the rules care about, found in one pass over every method:
 //! calls to a fixed set of framework methods (reflection, class loaders, native libraries,
 //! process execution, system services) with the constant string each receives, `/dev/` paths
-//! in string constants, and how many classes each package defines.
+//! in string constants, how many classes each package defines, and — for the non-SDK API
+//! check — the classes it defines with their supertypes, the members it declares, and the first
+//! call site of every member it uses but does not declare.
 //!
 //! Constant arguments are followed within straight-line code only: a `const-string` reaches an
 //! `invoke` when no branch target lies between them and nothing else mentions the register.
@@ -12,11 +14,14 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::code::{Instruction, Op, Reference, Registers};
-use super::{DexError, DexFile};
+use super::{DexError, DexFile, NO_INDEX};
 
 /// At most this many call sites and strings are kept per DEX file (an obfuscated app can
 /// hold millions of string constants; the rules need the first few of each kind).
 pub const MAX_RECORDS: usize = 20_000;
+
+/// At most this many referenced-but-not-declared members are kept per DEX file.
+pub const MAX_MEMBER_REFS: usize = 200_000;
 
 /// The framework calls the rules look for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -68,6 +73,36 @@ pub struct DevicePath {
     pub at: CodeLocation,
 }
 
+/// A class the DEX file defines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DefinedClass {
+    pub descriptor: String,
+    pub superclass: Option<String>,
+    pub interfaces: Vec<String>,
+}
+
+/// A field or method the code uses (invoke, field access) that this DEX file does not declare:
+/// the framework's, a library's the app does not bundle, or a class in another DEX file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberRef {
+    /// `Landroid/app/Activity;`, the class the reference names (not necessarily the declaring one).
+    pub class: String,
+    /// `getSystemService(Ljava/lang/String;)Ljava/lang/Object;` or `mContext:Landroid/content/Context;`.
+    pub member: String,
+    /// The first instruction that uses it.
+    pub at: CodeLocation,
+}
+
+/// The key of a declared member in [`CodeScan::declared`]: FNV-1a over `Lclass;->member`.
+pub fn member_key(class: &str, member: &str) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in class.bytes().chain(*b"->").chain(member.bytes()) {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    hash
+}
+
 /// The scan of one DEX file.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CodeScan {
@@ -78,9 +113,19 @@ pub struct CodeScan {
     pub packages: BTreeMap<String, u32>,
     /// Methods whose code could not be decoded completely (scanned up to the bad instruction).
     pub undecodable_methods: u32,
-    /// More than [`MAX_RECORDS`] calls or paths were found; the rest were dropped.
+    /// More than [`MAX_RECORDS`] calls or paths (or [`MAX_MEMBER_REFS`] member references)
+    /// were found; the rest were dropped.
     pub truncated: bool,
+    /// Every class defined here, with its supertypes.
+    pub classes: Vec<DefinedClass>,
+    /// [`member_key`]s of every field and method declared here, sorted.
+    pub declared: Vec<u64>,
+    /// Members used by the code but declared elsewhere, with their first use.
+    pub member_refs: Vec<MemberRef>,
 }
+
+/// First uses of members, while the methods are walked: (is field, index) -> (class, method, pc).
+type FirstUses = HashMap<(bool, u32), (usize, u32, u32)>;
 
 /// What a method reference is, if it is one of the calls of interest.
 fn classify(class: &str, name: &str) -> Option<CallKind> {
@@ -131,14 +176,35 @@ pub fn scan(dex: &DexFile<'_>) -> Result<CodeScan, DexError> {
             interesting.insert(index, (kind, dex.method_signature(index)?));
         }
     }
+    let mut declared_methods: HashSet<u32> = HashSet::new();
+    let mut declared_fields: HashSet<u32> = HashSet::new();
+    let mut first_uses: FirstUses = HashMap::new();
     for class_def in dex.class_defs() {
         let class_def = class_def?;
         let descriptor = dex.type_descriptor(class_def.class)?.to_str();
         *out.packages.entry(package_of(&descriptor)).or_default() += 1;
+        let class_slot = out.classes.len();
+        out.classes.push(DefinedClass {
+            descriptor: descriptor.to_string(),
+            superclass: match class_def.superclass {
+                NO_INDEX => None,
+                index => Some(dex.type_descriptor(index)?.to_str().into_owned()),
+            },
+            interfaces: match class_def.interfaces_off {
+                0 => Vec::new(),
+                offset => dex
+                    .type_list(offset)?
+                    .iter()
+                    .map(|t| dex.type_descriptor(t).map(|d| d.to_str().into_owned()))
+                    .collect::<Result<_, _>>()?,
+            },
+        });
         let Some(data) = dex.class_data(&class_def)? else {
             continue;
         };
+        declared_fields.extend(data.fields()?.iter().map(|f| f.field));
         for method in data.methods()? {
+            declared_methods.insert(method.method);
             if method.code_off == 0 {
                 continue;
             }
@@ -155,6 +221,16 @@ pub fn scan(dex: &DexFile<'_>) -> Result<CodeScan, DexError> {
                 }
             }
             out.undecodable_methods += u32::from(failed);
+            for instruction in &instructions {
+                let key = match instruction.reference {
+                    Some(Reference::Method(index)) if instruction.is_invoke() => (false, index),
+                    Some(Reference::Field(index)) => (true, index),
+                    _ => continue,
+                };
+                first_uses
+                    .entry(key)
+                    .or_insert((class_slot, method.method, instruction.pc));
+            }
             scan_method(
                 dex,
                 &descriptor,
@@ -165,7 +241,66 @@ pub fn scan(dex: &DexFile<'_>) -> Result<CodeScan, DexError> {
             )?;
         }
     }
+    member_refs(dex, &declared_methods, &declared_fields, first_uses, &mut out)?;
     Ok(out)
+}
+
+/// Fills `declared` and `member_refs` once every class has been walked.
+fn member_refs(
+    dex: &DexFile<'_>,
+    declared_methods: &HashSet<u32>,
+    declared_fields: &HashSet<u32>,
+    first_uses: FirstUses,
+    out: &mut CodeScan,
+) -> Result<(), DexError> {
+    let split = |signature: String| -> (String, String) {
+        match signature.split_once("->") {
+            Some((class, member)) => (class.to_string(), member.to_string()),
+            None => (signature, String::new()),
+        }
+    };
+    for &index in declared_methods {
+        let (class, member) = split(dex.method_signature(index)?);
+        out.declared.push(member_key(&class, &member));
+    }
+    for &index in declared_fields {
+        let (class, member) = split(dex.field_signature(index)?);
+        out.declared.push(member_key(&class, &member));
+    }
+    out.declared.sort_unstable();
+    // In index order, so that the output does not depend on hashing.
+    let mut uses: Vec<_> = first_uses
+        .into_iter()
+        .filter(|((field, index), _)| {
+            !if *field { declared_fields } else { declared_methods }.contains(index)
+        })
+        .collect();
+    uses.sort_unstable();
+    if uses.len() > MAX_MEMBER_REFS {
+        uses.truncate(MAX_MEMBER_REFS);
+        out.truncated = true;
+    }
+    for ((field, index), (class_slot, method, pc)) in uses {
+        let signature = if field {
+            dex.field_signature(index)?
+        } else {
+            dex.method_signature(index)?
+        };
+        let (class, member) = split(signature);
+        let caller = dex.method_signature(method)?;
+        out.member_refs.push(MemberRef {
+            class,
+            member,
+            at: CodeLocation {
+                class: out.classes[class_slot].descriptor.clone(),
+                method: caller
+                    .split_once("->")
+                    .map_or(caller.clone(), |(_, m)| m.to_string()),
+                pc,
+            },
+        });
+    }
+    Ok(())
 }
 
 /// `Lcom/google/android/gms/common/Api;` gives `com.google.android.gms`.

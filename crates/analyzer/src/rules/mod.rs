@@ -12,7 +12,7 @@
 
 pub mod profile;
 
-mod dex;
+pub mod dex;
 mod manifest;
 mod native;
 mod packaging;
@@ -252,9 +252,24 @@ pub struct Subject<'a> {
     pub facts: &'a Facts,
     /// The base APK's manifest (none for DEX, ELF and JAR inputs).
     pub manifest: Option<&'a Manifest>,
+    /// Resolved once, for the rules that share it.
+    non_sdk: std::cell::OnceCell<Vec<dex::non_sdk::NonSdkUse>>,
 }
 
-impl Subject<'_> {
+impl<'a> Subject<'a> {
+    pub fn new(facts: &'a Facts, manifest: Option<&'a Manifest>) -> Subject<'a> {
+        Subject {
+            facts,
+            manifest,
+            non_sdk: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The app's uses of non-SDK framework members (HC2007, HC2008).
+    pub fn non_sdk_uses(&self) -> &[dex::non_sdk::NonSdkUse] {
+        self.non_sdk.get_or_init(|| dex::non_sdk::uses(self.facts))
+    }
+
     /// Every call of interest in the app's code, with the DEX entry it is in.
     pub fn calls(&self) -> impl Iterator<Item = (&str, &crate::dex::scan::Call)> {
         self.facts

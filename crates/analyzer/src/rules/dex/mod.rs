@@ -6,6 +6,9 @@ mod hc2003_reflection;
 mod hc2004_dynamic_code_loading;
 mod hc2005_missing_native_library;
 mod hc2006_process_execution;
+mod hc2007_non_sdk_api_denied;
+mod hc2008_non_sdk_api_restricted;
+pub mod non_sdk;
 
 use super::Rule;
 
@@ -16,4 +19,6 @@ pub(super) static RULES: &[&Rule] = &[
     &hc2004_dynamic_code_loading::RULE,
     &hc2005_missing_native_library::RULE,
     &hc2006_process_execution::RULE,
+    &hc2007_non_sdk_api_denied::RULE,
+    &hc2008_non_sdk_api_restricted::RULE,
 ];

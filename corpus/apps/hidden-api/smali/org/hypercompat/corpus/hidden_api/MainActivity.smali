@@ -269,6 +269,16 @@
 
     move-result v2
 
+    # A member on AOSP's max-target-o list (denied to apps targeting above 27) and a public method of
+    # an internal class that no list allows (blocked); the values are not used.
+    sget-boolean v3, Landroid/app/ActivityThread;->DEBUG_BROADCAST:Z
+
+    invoke-static {}, Landroid/app/ActivityThread;->currentActivityThread()Landroid/app/ActivityThread;
+
+    move-result-object v3
+
+    invoke-virtual {v3}, Landroid/app/ActivityThread;->isProfiling()Z
+
     new-instance v3, Ljava/lang/StringBuilder;
 
     invoke-direct {v3}, Ljava/lang/StringBuilder;-><init>()V

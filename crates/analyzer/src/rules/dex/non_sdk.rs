@@ -1,0 +1,87 @@
+//! Resolution of the members the app's code uses against the platform's non-SDK API data
+//! ([`crate::hiddenapi`]), shared by HC2007 and HC2008.
+
+use std::collections::HashMap;
+
+use crate::dex::scan::{CodeLocation, DefinedClass, member_key};
+use crate::hiddenapi::{self, ApiFlag, AppClasses, Supertypes};
+use crate::report::Facts;
+
+/// One use of a non-SDK member.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NonSdkUse {
+    /// The DEX entry the code is in.
+    pub entry: String,
+    /// `Lclass;->member` as the code names it.
+    pub reference: String,
+    /// Where it resolved (differs from `reference` when inherited).
+    pub declaration: String,
+    pub flag: ApiFlag,
+    pub at: CodeLocation,
+}
+
+/// The app's classes across all of its DEX files.
+struct App<'f> {
+    classes: HashMap<&'f str, &'f DefinedClass>,
+    declared: Vec<&'f [u64]>,
+}
+
+impl AppClasses for App<'_> {
+    fn supertypes(&self, class: &str) -> Option<Supertypes<'_>> {
+        self.classes.get(class).map(|c| Supertypes {
+            superclass: c.superclass.as_deref(),
+            interfaces: &c.interfaces,
+        })
+    }
+
+    fn declares(&self, class: &str, member: &str) -> bool {
+        let key = member_key(class, member);
+        self.declared.iter().any(|d| d.binary_search(&key).is_ok())
+    }
+}
+
+/// Every use of a member that is not public SDK, first use per DEX file, in scan order.
+pub fn uses(facts: &Facts) -> Vec<NonSdkUse> {
+    let app = App {
+        classes: facts
+            .code
+            .iter()
+            .flat_map(|c| &c.scan.classes)
+            .map(|c| (c.descriptor.as_str(), c))
+            .collect(),
+        declared: facts.code.iter().map(|c| c.scan.declared.as_slice()).collect(),
+    };
+    let mut out = Vec::new();
+    for code in &facts.code {
+        for r in &code.scan.member_refs {
+            // Arrays' members (`[I->clone()`) are the runtime's, never in the lists.
+            if r.class.starts_with('[') {
+                continue;
+            }
+            let Some(resolved) = hiddenapi::resolve(&r.class, &r.member, &app) else {
+                continue;
+            };
+            if resolved.flag == ApiFlag::Sdk {
+                continue;
+            }
+            out.push(NonSdkUse {
+                entry: code.entry.clone(),
+                reference: format!("{}->{}", r.class, r.member),
+                declaration: resolved.declaration,
+                flag: resolved.flag,
+                at: r.at.clone(),
+            });
+        }
+    }
+    out
+}
+
+/// `Landroid/app/ActivityThread;->currentActivityThread()...`, with where it was declared
+/// when the code named a subclass.
+pub fn describe(u: &NonSdkUse) -> String {
+    if u.reference == u.declaration {
+        u.reference.clone()
+    } else {
+        format!("{} (resolves to {})", u.reference, u.declaration)
+    }
+}
