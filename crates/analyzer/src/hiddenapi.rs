@@ -324,6 +324,76 @@ pub fn resolve(class: &str, member: &str, app: &dyn AppClasses) -> Option<Resolv
     })
 }
 
+/// Classifies a reflective lookup of a member by name alone (`getDeclaredMethod("name", ...)`
+/// on `class`): the most permissive flag among the members of that name, since the lookup may
+/// be for any of its overloads. `inherited` follows public supertypes, as `getMethod` and
+/// `getField` do; `getDeclared*` look at the class itself only. `None` when the data cannot
+/// tell or a public member of that name exists.
+pub fn resolve_by_name(class: &str, name: &str, field: bool, inherited: bool) -> Option<Resolved> {
+    let table = table();
+    let mut queue: Vec<&str> = vec![class];
+    let mut i = 0;
+    let mut best: Option<(ApiFlag, &str)> = None;
+    let mut internal = None;
+    while i < queue.len() && i < 64 {
+        let current = queue[i];
+        i += 1;
+        let entry = table.class(current);
+        if let Some((_, supers, members)) = entry {
+            for line in members.lines() {
+                let Some((member, flag)) = line.strip_prefix('\t').and_then(|l| l.rsplit_once(' ')) else {
+                    continue;
+                };
+                let Some(rest) = member.strip_prefix(name) else {
+                    continue;
+                };
+                let matches = if field {
+                    rest.starts_with(':')
+                } else {
+                    rest.starts_with('(')
+                };
+                if let (true, Some(flag)) = (matches, ApiFlag::parse(flag))
+                    && best.is_none_or(|(b, _)| permissiveness(flag) < permissiveness(b))
+                {
+                    best = Some((flag, current));
+                }
+            }
+            if supers.is_empty() {
+                internal = internal.or(Some(current));
+            } else if inherited {
+                queue.extend(supers.split(' ').filter(|s| *s != "-"));
+            }
+        } else if current.starts_with("Lcom/android/internal/") {
+            internal = internal.or(Some(current));
+        }
+    }
+    let kind = if field { ":" } else { "(...)" };
+    match best {
+        Some((ApiFlag::Sdk, _)) => None,
+        Some((flag, at)) => Some(Resolved {
+            flag,
+            declaration: format!("{at}->{name}{kind}"),
+        }),
+        // Nothing of that name in a framework-internal class: no list allows it.
+        None => internal
+            .filter(|_| !inherited || queue.len() == 1)
+            .map(|at| Resolved {
+                flag: ApiFlag::Blocked,
+                declaration: format!("{at}->{name}{kind}"),
+            }),
+    }
+}
+
+/// Lower is more permissive.
+fn permissiveness(flag: ApiFlag) -> u8 {
+    match flag {
+        ApiFlag::Sdk => 0,
+        ApiFlag::Unsupported => 1,
+        ApiFlag::MaxTarget(level) => 100u8.saturating_sub(level),
+        ApiFlag::Blocked => 255,
+    }
+}
+
 /// The size of the decompressed data, for diagnostics and benchmarks.
 pub fn data_len() -> usize {
     table().text.len()
@@ -408,6 +478,31 @@ mod tests {
         assert_eq!(flag("Ljava/lang/String;", "noSuchMethodAnywhere()V"), None);
         // Not a platform package at all.
         assert_eq!(flag("Lcom/example/Lib;", "run()V"), None);
+    }
+
+    #[test]
+    fn reflective_lookups_by_name() {
+        // A public method: whatever overload the code looks up, nothing to report.
+        assert_eq!(
+            resolve_by_name("Landroid/app/Activity;", "onCreate", false, true),
+            None
+        );
+        let listed = resolve_by_name(
+            "Landroid/app/ActivityThread;",
+            "currentActivityThread",
+            false,
+            false,
+        )
+        .expect("listed");
+        assert!(!matches!(listed.flag, ApiFlag::Sdk | ApiFlag::Blocked));
+        assert_eq!(
+            resolve_by_name("Landroid/app/ActivityThread;", "noSuchMember", true, false).map(|r| r.flag),
+            Some(ApiFlag::Blocked)
+        );
+        assert_eq!(
+            resolve_by_name("Landroid/app/Activity;", "noSuchMember", true, true),
+            None
+        );
     }
 
     #[test]

@@ -12,7 +12,10 @@ pub(super) static RULE: Rule = Rule {
            names, through the app's own superclasses and then the framework's — and classifies \
            it with AOSP's non-SDK API data (the hidden-API lists and public API of Android 14, \
            see `crates/analyzer/data/README.md`). Reports members that are `blocked`, and \
-           `max-target-N` members when the app's targetSdkVersion is above N.",
+           `max-target-N` members when the app's targetSdkVersion is above N. Reflective lookups \
+           (`getDeclaredMethod(\"name\")` after `Class.forName(\"class\")` in the same method, \
+           both constant) are classified by name, with the most permissive flag among the \
+           member's overloads.",
     why: "Since Android 9, ART refuses linked and reflective access to these members: the call \
           throws `NoSuchMethodError`/`NoSuchFieldError` (or the lookup fails) at run time. The \
           target's framework is built from the same public API, so it has no such member at all.",

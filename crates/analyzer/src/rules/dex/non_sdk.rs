@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use crate::dex::scan::{CodeLocation, DefinedClass, member_key};
+use crate::dex::scan::{CallKind, CodeLocation, DefinedClass, member_key};
 use crate::hiddenapi::{self, ApiFlag, AppClasses, Supertypes};
 use crate::report::Facts;
 
@@ -40,7 +40,8 @@ impl AppClasses for App<'_> {
     }
 }
 
-/// Every use of a member that is not public SDK, first use per DEX file, in scan order.
+/// Every use of a member that is not public SDK: reflective lookups with constant names, then
+/// linked references (first use per DEX file), in scan order.
 pub fn uses(facts: &Facts) -> Vec<NonSdkUse> {
     let app = App {
         classes: facts
@@ -52,6 +53,7 @@ pub fn uses(facts: &Facts) -> Vec<NonSdkUse> {
         declared: facts.code.iter().map(|c| c.scan.declared.as_slice()).collect(),
     };
     let mut out = Vec::new();
+    reflective(facts, &mut out);
     for code in &facts.code {
         for r in &code.scan.member_refs {
             // Arrays' members (`[I->clone()`) are the runtime's, never in the lists.
@@ -76,10 +78,53 @@ pub fn uses(facts: &Facts) -> Vec<NonSdkUse> {
     out
 }
 
+/// Reflective lookups whose class (`Class.forName` in the same method) and member name are
+/// constant strings, classified by name: ART applies the same lists to reflection.
+fn reflective(facts: &Facts, out: &mut Vec<NonSdkUse>) {
+    for code in &facts.code {
+        let calls = &code.scan.calls;
+        for call in calls.iter().filter(|c| c.kind == CallKind::ReflectMember) {
+            let Some(name) = &call.string else { continue };
+            let field = call.target.contains("Field(");
+            let inherited = !call.target.contains("->getDeclared");
+            // The class: the last `Class.forName` with a constant name before the lookup, in
+            // the same method.
+            let class = calls
+                .iter()
+                .filter(|c| {
+                    c.kind == CallKind::ClassForName
+                        && c.at.class == call.at.class
+                        && c.at.method == call.at.method
+                        && c.at.pc < call.at.pc
+                })
+                .max_by_key(|c| c.at.pc)
+                .and_then(|c| c.string.as_deref());
+            if let Some(class) = class {
+                let descriptor = format!("L{};", class.replace('.', "/"));
+                let resolved = hiddenapi::resolve_by_name(&descriptor, name, field, inherited);
+                let Some(resolved) = resolved else { continue };
+                out.push(NonSdkUse {
+                    entry: code.entry.clone(),
+                    reference: format!(
+                        "{descriptor}->{name} by reflection ({})",
+                        call.target
+                            .split_once("->")
+                            .map_or("", |(_, m)| m.split('(').next().unwrap_or(""))
+                    ),
+                    declaration: resolved.declaration,
+                    flag: resolved.flag,
+                    at: call.at.clone(),
+                });
+            }
+        }
+    }
+}
+
 /// `Landroid/app/ActivityThread;->currentActivityThread()...`, with where it was declared
 /// when the code named a subclass.
 pub fn describe(u: &NonSdkUse) -> String {
-    if u.reference == u.declaration {
+    let class = |s: &str| s.split("->").next().unwrap_or_default().to_string();
+    if class(&u.reference) == class(&u.declaration) {
         u.reference.clone()
     } else {
         format!("{} (resolves to {})", u.reference, u.declaration)
