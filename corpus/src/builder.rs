@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::recipe::{Abi, Alignment, GenerateSpec, Scheme};
+use crate::recipe::{Abi, Alignment, Corruption, GenerateSpec, Scheme};
 use crate::{App, CorpusError, source_root};
 
 const FRAMEWORK_RES: &str = "/usr/share/android-framework-res/framework-res.apk";
@@ -73,7 +73,7 @@ pub(crate) fn cost(app: &App) -> u64 {
         .dex
         .iter()
         .filter_map(|d| d.generate.as_ref())
-        .map(|g| u64::from(g.classes) * u64::from(g.methods))
+        .map(|g| u64::from(g.classes) * (u64::from(g.methods) + u64::from(g.fields)))
         .sum();
     generated + 100 * app.recipe.native.len() as u64 + 10 * app.recipe.dex.len() as u64
 }
@@ -183,6 +183,9 @@ pub(crate) fn build_app(
         sources.sort();
         cmd.args(sources);
         run(cmd, name, "smali assemble")?;
+        if let Some(corruption) = dex.corrupt {
+            corrupt_dex(&stage.join(&file), corruption, app)?;
+        }
     }
 
     for lib in &app.recipe.native {
@@ -327,8 +330,26 @@ fn tamper(app: &App, signed: &Path, work: &Path) -> Result<(), CorpusError> {
     run(add, &app.name, "aapt add (tamper)")
 }
 
-/// Writes smali for `spec` into `dir`: classes `C0..` each with static methods `m0..` where
-/// `m<i>` calls `m<i+1>`, plus a constructor.
+/// Damages the DEX file at `path` as `corruption` says, in place.
+fn corrupt_dex(path: &Path, corruption: Corruption, app: &App) -> Result<(), CorpusError> {
+    let mut bytes = std::fs::read(path).map_err(io_error(path))?;
+    match corruption {
+        Corruption::Checksum => {
+            // header: magic[8], checksum u32 (Adler-32 of everything after it), signature[20]
+            let stored = bytes.get_mut(8..12).ok_or_else(|| CorpusError::Recipe {
+                path: app.dir.join("recipe.toml"),
+                reason: format!("{} is too short to have a checksum", path.display()),
+            })?;
+            for byte in stored {
+                *byte = !*byte;
+            }
+        }
+    }
+    write(path, &bytes)
+}
+
+/// Writes smali for `spec` into `dir`: classes `C0..` each with static fields `f0..`, static
+/// methods `m0..` where `m<i>` calls `m<i+1>` (unless `calls` is off), plus a constructor.
 fn generate_smali(spec: &GenerateSpec, dir: &Path) -> Result<(), CorpusError> {
     let package_dir = dir.join(&spec.package);
     create_dir(&package_dir)?;
@@ -339,6 +360,12 @@ fn generate_smali(spec: &GenerateSpec, dir: &Path) -> Result<(), CorpusError> {
             text,
             ".class public final {descriptor}\n.super Ljava/lang/Object;\n"
         );
+        for field in 0..spec.fields {
+            let _ = writeln!(text, ".field public static f{field}:I");
+        }
+        if spec.fields > 0 {
+            text.push('\n');
+        }
         let _ = writeln!(
             text,
             ".method public constructor <init>()V\n    .registers 1\n    invoke-direct {{p0}}, Ljava/lang/Object;-><init>()V\n    return-void\n.end method\n"
@@ -346,7 +373,7 @@ fn generate_smali(spec: &GenerateSpec, dir: &Path) -> Result<(), CorpusError> {
         for method in 0..spec.methods {
             let _ = writeln!(text, ".method public static m{method}(I)I\n    .registers 1");
             let _ = writeln!(text, "    add-int/lit8 p0, p0, {}", method % 100);
-            if method + 1 < spec.methods {
+            if spec.calls && method + 1 < spec.methods {
                 let _ = writeln!(
                     text,
                     "    invoke-static {{p0}}, {descriptor}->m{}(I)I",

@@ -23,7 +23,7 @@ pub struct Recipe {
     pub expect: Expect,
 }
 
-/// One DEX file, assembled from smali directories or generated.
+/// One DEX file, assembled from smali directories, generated code, or both.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DexSpec {
@@ -32,10 +32,13 @@ pub struct DexSpec {
     #[serde(default = "default_api")]
     pub api: u32,
     pub generate: Option<GenerateSpec>,
+    /// Damage done to the assembled DEX before packaging (the APK is signed over it).
+    pub corrupt: Option<Corruption>,
 }
 
 /// Generated code: `classes` classes with `methods` static methods each, every method calling
-/// the next, so the DEX has as many call sites as methods.
+/// the next (so the DEX has as many call sites as methods) unless `calls = false`, and
+/// `fields` static fields each.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GenerateSpec {
@@ -43,6 +46,23 @@ pub struct GenerateSpec {
     pub package: String,
     pub classes: u32,
     pub methods: u32,
+    /// Whether each method calls the next. An invoke addresses its method with a 16-bit index,
+    /// so smali refuses a call to a method whose index passes 65,535; a DEX with more methods
+    /// than that can only be written with `calls = false` (methods declared, never called).
+    #[serde(default = "yes")]
+    pub calls: bool,
+    /// Static `int` fields per class, declared and never accessed.
+    #[serde(default)]
+    pub fields: u32,
+}
+
+/// How the builder damages a DEX after smali wrote it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub enum Corruption {
+    /// The header's Adler-32 checksum is replaced by its bitwise complement; the content and
+    /// the SHA-1 signature (which does not cover the checksum) stay intact.
+    #[serde(rename = "checksum")]
+    Checksum,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -231,9 +251,9 @@ impl Recipe {
 
     fn validate(&self) -> Result<(), String> {
         for (index, dex) in self.dex.iter().enumerate() {
-            if dex.smali.is_empty() == dex.generate.is_none() {
+            if dex.smali.is_empty() && dex.generate.is_none() {
                 return Err(format!(
-                    "[[dex]] #{}: give exactly one of `smali` or `generate`",
+                    "[[dex]] #{}: give `smali`, `generate` or both",
                     index + 1
                 ));
             }
