@@ -10,7 +10,7 @@ use std::process::Command;
 use std::sync::OnceLock;
 
 use corpus::App;
-use corpus::recipe::{Abi, Alignment, Scheme};
+use corpus::recipe::{Abi, Alignment, Corruption, Scheme};
 
 struct Built {
     out: PathBuf,
@@ -247,16 +247,19 @@ fn dexdump_parses_every_dex_with_the_recipe_versions() {
             ));
         }
         for (index, spec) in app.recipe.dex.iter().enumerate() {
-            let name = if index == 0 {
-                "classes.dex".to_string()
-            } else {
-                format!("classes{}.dex", index + 1)
-            };
+            let name = dex_entry_name(index);
             let Some((_, path)) = dexes.iter().find(|(n, _)| *n == name) else {
                 problems.push(format!("{name} missing"));
                 continue;
             };
-            let dump = run("dexdump", &["-f"], path);
+            // A DEX whose checksum the recipe corrupts is refused unless dexdump is told to
+            // ignore checksums (-i); the checksum itself is the next test's business.
+            let args: &[&str] = if spec.corrupt.is_some() {
+                &["-i", "-f"]
+            } else {
+                &["-f"]
+            };
+            let dump = run("dexdump", args, path);
             if !dump.ok || dump.stderr.contains("Failure") {
                 problems.push(format!("dexdump -f {name}: {}", dump.stderr.trim()));
             }
@@ -269,20 +272,73 @@ fn dexdump_parses_every_dex_with_the_recipe_versions() {
     });
 }
 
-/// Sum and maximum of `method_ids_size` over an APK's DEX files, from `dexdump -f`.
-fn method_ids(apk: &Path) -> (u64, u64) {
+#[test]
+fn dexdump_checksum_verdicts_match_the_recipes() {
+    // `dexdump -c` verifies the header's Adler-32 checksum as the runtime does when it opens
+    // a DEX file: only the DEX files whose recipe corrupts the checksum may fail it.
+    for_each_app(|app, apk| {
+        let (_dir, dexes) = extract(apk, |name| name.starts_with("classes") && name.ends_with(".dex"));
+        let mut problems = Vec::new();
+        for (index, spec) in app.recipe.dex.iter().enumerate() {
+            let name = dex_entry_name(index);
+            let Some((_, path)) = dexes.iter().find(|(n, _)| *n == name) else {
+                problems.push(format!("{name} missing"));
+                continue;
+            };
+            let check = run("dexdump", &["-c"], path);
+            let verified = check.ok && check.stdout.contains("Checksum verified");
+            let expected = spec.corrupt != Some(Corruption::Checksum);
+            if verified != expected {
+                problems.push(format!(
+                    "{name}: dexdump -c verified={verified}, recipe expects {expected}: {}",
+                    check.stderr.trim()
+                ));
+            }
+            if !expected && !check.stderr.contains("Bad checksum") {
+                problems.push(format!("{name}: dexdump -c does not say `Bad checksum`"));
+            }
+        }
+        problems
+    });
+    let corrupted = built()
+        .apps
+        .iter()
+        .flat_map(|app| &app.recipe.dex)
+        .filter(|d| d.corrupt.is_some())
+        .count();
+    assert!(corrupted >= 1, "no corpus DEX has a corrupted checksum");
+}
+
+/// `classes.dex`, `classes2.dex`, ... for the recipe's DEX at `index`.
+fn dex_entry_name(index: usize) -> String {
+    if index == 0 {
+        "classes.dex".to_string()
+    } else {
+        format!("classes{}.dex", index + 1)
+    }
+}
+
+/// `<key>_ids_size` (e.g. `method`) of each of an APK's DEX files, from `dexdump -i -f`
+/// (`-i`: a corrupted checksum does not hide the counts).
+fn ids(apk: &Path, key: &str) -> Vec<u64> {
+    let field = format!("{key}_ids_size");
     let (_dir, dexes) = extract(apk, |name| name.starts_with("classes") && name.ends_with(".dex"));
-    let counts: Vec<u64> = dexes
+    dexes
         .iter()
         .map(|(_, path)| {
-            let dump = run("dexdump", &["-f"], path);
+            let dump = run("dexdump", &["-i", "-f"], path);
             dump.stdout
                 .lines()
-                .find_map(|l| l.strip_prefix("method_ids_size"))
+                .find_map(|l| l.strip_prefix(field.as_str()))
                 .and_then(|rest| rest.trim_start_matches([' ', ':']).trim().parse().ok())
-                .unwrap_or_else(|| panic!("no method_ids_size in dexdump -f of {}", path.display()))
+                .unwrap_or_else(|| panic!("no {field} in dexdump -f of {}", path.display()))
         })
-        .collect();
+        .collect()
+}
+
+/// Sum and maximum of `method_ids_size` over an APK's DEX files, from `dexdump -f`.
+fn method_ids(apk: &Path) -> (u64, u64) {
+    let counts = ids(apk, "method");
     (counts.iter().sum(), counts.iter().copied().max().unwrap_or(0))
 }
 
@@ -465,6 +521,32 @@ const CAPABILITIES: &[Capability] = &[
         require(
             total > 65_536 && max <= 65_536,
             &format!("{total} method ids in all, at most {max} in one DEX"),
+        )
+    }),
+    ("dex-reference-limit", |_, apk| {
+        // One DEX file past what a 16-bit index addresses, in methods and in fields.
+        let methods = ids(apk, "method");
+        let fields = ids(apk, "field");
+        require(
+            methods
+                .iter()
+                .zip(&fields)
+                .any(|(&m, &f)| m > 65_536 && f > 65_536),
+            &format!("one DEX with more than 65,536 method and field ids: {methods:?} {fields:?}"),
+        )
+    }),
+    ("dex-checksum", |_, apk| {
+        let (_dir, dexes) = extract(apk, |name| name.starts_with("classes") && name.ends_with(".dex"));
+        let bad = dexes
+            .iter()
+            .filter(|(_, path)| run("dexdump", &["-c"], path).stderr.contains("Bad checksum"))
+            .count();
+        require(
+            bad >= 1 && bad < dexes.len(),
+            &format!(
+                "some but not all DEX files failing `dexdump -c` ({bad} of {})",
+                dexes.len()
+            ),
         )
     }),
     ("page-size-4k", |_, apk| {

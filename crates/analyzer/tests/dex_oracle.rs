@@ -1,6 +1,6 @@
 //! The DEX reader against `dexdump` on every DEX of the corpus: every instruction of every
 //! method (position, mnemonic, pool reference and what it names), the class list, and the
-//! header checksum and signature.
+//! header checksum (against `dexdump -c`) and signature.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -16,9 +16,14 @@ mod common;
 /// target when the instruction references a pool.
 type Line = (u32, String, Option<(String, u32, String)>);
 
-/// Instructions per code item offset, parsed from `dexdump -d`.
+/// Instructions per code item offset, parsed from `dexdump -i -d`: `-i` ignores a bad checksum
+/// (a corpus app has one on purpose), which `checksums_equal_dexdump...` compares on its own.
 fn dexdump_code(file: &Path) -> BTreeMap<u32, Vec<Line>> {
-    let output = Command::new("dexdump").arg("-d").arg(file).output().unwrap();
+    let output = Command::new("dexdump")
+        .args(["-i", "-d"])
+        .arg(file)
+        .output()
+        .unwrap();
     assert!(output.status.success(), "dexdump failed on {}", file.display());
     let text = String::from_utf8_lossy(&output.stdout);
     // An instruction line has the file offset at column 0 and `|` at column 47; a string
@@ -293,7 +298,11 @@ fn class_descriptors_equal_dexdump() {
     for (name, bytes) in corpus_dex_files() {
         let path = scratch.path().join(name.replace('/', "_"));
         std::fs::write(&path, &bytes).unwrap();
-        let output = Command::new("dexdump").arg("-f").arg(&path).output().unwrap();
+        let output = Command::new("dexdump")
+            .args(["-i", "-f"])
+            .arg(&path)
+            .output()
+            .unwrap();
         let text = String::from_utf8_lossy(&output.stdout);
         let pick = |key: &str| -> Vec<String> {
             text.lines()
@@ -324,10 +333,24 @@ fn class_descriptors_equal_dexdump() {
 }
 
 #[test]
-fn checksums_and_signatures_hold_and_catch_a_flipped_byte() {
+fn checksums_equal_dexdump_signatures_hold_and_a_flipped_byte_is_caught() {
+    let scratch = tempfile::tempdir().unwrap();
+    let mut bad = 0;
     for (name, bytes) in corpus_dex_files() {
+        let path = scratch.path().join(name.replace('/', "_"));
+        std::fs::write(&path, &bytes).unwrap();
+        // `dexdump -c` verifies the Adler-32 checksum as the runtime does on opening a DEX.
+        let output = Command::new("dexdump").arg("-c").arg(&path).output().unwrap();
+        let verified =
+            output.status.success() && String::from_utf8_lossy(&output.stdout).contains("Checksum verified");
         let dex = DexFile::parse(&bytes).unwrap();
-        assert!(dex.checksum_matches(), "{name}: checksum");
+        assert_eq!(
+            dex.checksum_matches(),
+            verified,
+            "{name}: checksum, dexdump -c verified={verified}"
+        );
+        bad += usize::from(!verified);
+        // The corpus corrupts checksums only: the SHA-1 signature does not cover them.
         assert!(dex.signature_matches(), "{name}: signature");
         let mut flipped = bytes.clone();
         let last = flipped.len() - 1;
@@ -338,6 +361,10 @@ fn checksums_and_signatures_hold_and_catch_a_flipped_byte() {
             "{name}: flip unnoticed"
         );
     }
+    assert!(
+        bad >= 1,
+        "no corpus DEX fails dexdump -c: the checksum app is missing"
+    );
 }
 
 #[test]
