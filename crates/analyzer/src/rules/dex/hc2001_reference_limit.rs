@@ -8,8 +8,11 @@ pub(super) static RULE: Rule = Rule {
     summary: "A DEX file holds more than 65,536 method or field references.",
     what: "Checks `method_ids_size` and `field_ids_size` of every DEX file against 65,536, the \
            number a 16-bit index can address.",
-    why: "Dalvik instructions address methods and fields with 16-bit indices: references past \
-          65,536 cannot be called, and the runtime's verifier rejects the file.",
+    why: "Dalvik instructions name methods and fields with 16-bit indices, so no `invoke` or \
+          field instruction can reach a reference past 65,535: d8 and dx refuse to write such a \
+          file, and one that exists was assembled or merged by other means. Its code cannot \
+          call those members, and tools that rewrite it (including `hyper-migrate fix`) cannot \
+          add references to it.",
     fix: "Enable multidex (`multiDexEnabled true`, default from minSdk 21) so the build splits \
           the code over `classes2.dex` and onwards, and shrink with R8.",
     check,
