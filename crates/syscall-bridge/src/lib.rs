@@ -1,0 +1,270 @@
+//! The syscall bridge. For now it owns one thing: the syscall table ([`table`]), the single
+//! record of what happens to every Linux syscall a legacy app makes on the target — its numbers
+//! on each architecture, its fate (pass, translate, deny), which bridge subsystem handles it, the
+//! support level the runtime promises and whether that handler exists yet. The runtime (seccomp
+//! sandbox and supervisor) is a later issue and will be driven by this table; the analyzer
+//! (rule HC5003) and `docs/syscalls.md` read the same table today.
+//!
+//! Syscall numbers are never typed by hand: [`numbers`](crate::numbers) is generated from the
+//! Linux UAPI headers by `scripts/gen-syscall-numbers`.
+
+mod docs;
+#[rustfmt::skip]
+mod numbers;
+mod table;
+
+pub use docs::markdown;
+
+/// An architecture whose Linux syscall numbering the table records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Arch {
+    /// AArch64 (`arm64-v8a`): the asm-generic numbering.
+    Aarch64,
+    /// 32-bit ARM, EABI (`armeabi-v7a`), including the private `__ARM_NR_*` calls.
+    Arm,
+    /// x86-64 (`x86_64`), the 64-bit table (not x32).
+    X86_64,
+    /// i386 (`x86`).
+    X86,
+}
+
+impl Arch {
+    pub const ALL: [Arch; 4] = [Arch::Aarch64, Arch::Arm, Arch::X86_64, Arch::X86];
+
+    /// `aarch64`, `arm`, `x86_64`, `x86`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Arch::Aarch64 => "aarch64",
+            Arch::Arm => "arm",
+            Arch::X86_64 => "x86_64",
+            Arch::X86 => "x86",
+        }
+    }
+}
+
+/// A syscall's number on each architecture; `None` where the architecture lacks it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Numbers {
+    pub aarch64: Option<u32>,
+    pub arm: Option<u32>,
+    pub x86_64: Option<u32>,
+    pub x86: Option<u32>,
+}
+
+impl Numbers {
+    pub fn get(&self, arch: Arch) -> Option<u32> {
+        match arch {
+            Arch::Aarch64 => self.aarch64,
+            Arch::Arm => self.arm,
+            Arch::X86_64 => self.x86_64,
+            Arch::X86 => self.x86,
+        }
+    }
+}
+
+/// What the bridge does with a syscall (DESIGN.md, "The syscall bridge").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Fate {
+    /// Runs natively on the host kernel, inside the app's namespaces: zero overhead.
+    Pass,
+    /// Notified to the supervisor and emulated over IPC by [`Row::handler`].
+    Translate,
+    /// Fails with `ENOSYS`/`EPERM` and a telemetry event.
+    Deny,
+}
+
+impl Fate {
+    pub fn name(self) -> &'static str {
+        match self {
+            Fate::Pass => "pass",
+            Fate::Translate => "translate",
+            Fate::Deny => "deny",
+        }
+    }
+}
+
+/// How much of the call's Linux behaviour the runtime promises: the design target, which holds
+/// once the row's handler exists ([`Row::implemented`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Level {
+    /// Behaves as on Android.
+    Full,
+    /// Common uses behave as on Android; the note says which do not.
+    Partial,
+    /// Succeeds or fails plausibly without doing the work (the note says what it returns).
+    Stub,
+    /// Not supported: the call fails.
+    None,
+}
+
+impl Level {
+    pub fn name(self) -> &'static str {
+        match self {
+            Level::Full => "full",
+            Level::Partial => "partial",
+            Level::Stub => "stub",
+            Level::None => "none",
+        }
+    }
+}
+
+/// The bridge subsystem that emulates a translated call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Handler {
+    /// Path and file-namespace calls, answered by the `vfs` server (returns opened fds).
+    Vfs,
+    /// Processes, credentials and the guest process table, answered by `procmgr`.
+    Procmgr,
+    /// Device calls on emulated nodes (`ioctl` on `/dev/binder` goes to the Binder shim).
+    Devices,
+}
+
+impl Handler {
+    pub fn name(self) -> &'static str {
+        match self {
+            Handler::Vfs => "vfs",
+            Handler::Procmgr => "procmgr",
+            Handler::Devices => "devices",
+        }
+    }
+}
+
+/// One syscall: its policy on the target. Numbers come from the kernel headers
+/// ([`Row::numbers`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    /// The kernel's name, as after `__NR_` (`openat`, `_llseek`) or `__ARM_NR_` (`cacheflush`).
+    pub name: &'static str,
+    pub fate: Fate,
+    /// The support level the runtime is designed to give: `full` for pass rows (the host kernel
+    /// does the work), `none` for deny rows.
+    pub level: Level,
+    /// Who emulates a translated call; `None` for pass and deny rows.
+    pub handler: Option<Handler>,
+    /// Whether the bridge code this row needs exists in this tree. The runtime is not built
+    /// yet, so this is `false` for every row: `level` says what is planned, not what runs.
+    pub implemented: bool,
+    /// Why the row has its fate, and what is partial or stubbed.
+    pub note: &'static str,
+}
+
+impl Row {
+    /// The call's number on each architecture.
+    pub fn numbers(&self) -> Numbers {
+        numbers::ALL
+            .binary_search_by(|(name, _)| name.cmp(&self.name))
+            .map(|i| numbers::ALL[i].1)
+            .unwrap_or(Numbers {
+                aarch64: None,
+                arm: None,
+                x86_64: None,
+                x86: None,
+            })
+    }
+}
+
+/// Every row, sorted by name.
+pub fn rows() -> &'static [Row] {
+    table::TABLE
+}
+
+/// The row of the syscall with this name.
+pub fn by_name(name: &str) -> Option<&'static Row> {
+    let rows = table::TABLE;
+    rows.binary_search_by(|row| row.name.cmp(name))
+        .ok()
+        .map(|i| &rows[i])
+}
+
+/// The row of the syscall with this number on `arch`; `None` when the number is not a syscall
+/// there (the kernel answers `ENOSYS`).
+pub fn lookup(arch: Arch, number: u64) -> Option<&'static Row> {
+    let number = u32::try_from(number).ok()?;
+    let (_, by_number) = numbers::BY_NUMBER.iter().find(|(a, _)| *a == arch)?;
+    let i = by_number.binary_search_by_key(&number, |&(n, _)| n).ok()?;
+    let (name, _) = numbers::ALL[usize::from(by_number[i].1)];
+    by_name(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_row_for_each_generated_name_and_nothing_else() {
+        let names: Vec<&str> = numbers::ALL.iter().map(|(name, _)| *name).collect();
+        let rows: Vec<&str> = table::TABLE.iter().map(|row| row.name).collect();
+        for pair in rows.windows(2) {
+            assert!(pair[0] < pair[1], "table not sorted or duplicate: {pair:?}");
+        }
+        let missing: Vec<&&str> = names.iter().filter(|n| !rows.contains(n)).collect();
+        let unknown: Vec<&&str> = rows.iter().filter(|n| !names.contains(n)).collect();
+        assert!(
+            missing.is_empty() && unknown.is_empty(),
+            "syscalls without a row: {missing:?}; rows for no syscall: {unknown:?}"
+        );
+    }
+
+    #[test]
+    fn every_number_names_one_row_per_arch() {
+        for arch in Arch::ALL {
+            let (_, by_number) = numbers::BY_NUMBER.iter().find(|(a, _)| *a == arch).unwrap();
+            for pair in by_number.windows(2) {
+                assert!(pair[0].0 < pair[1].0, "{arch:?}: number {} twice", pair[1].0);
+            }
+            // The number index and the by-name list agree both ways.
+            for &(number, index) in *by_number {
+                assert_eq!(numbers::ALL[usize::from(index)].1.get(arch), Some(number));
+            }
+            let with_number = numbers::ALL.iter().filter(|(_, n)| n.get(arch).is_some()).count();
+            assert_eq!(with_number, by_number.len(), "{arch:?}");
+        }
+    }
+
+    #[test]
+    fn lookup_and_by_name_find_every_row() {
+        for row in rows() {
+            assert_eq!(by_name(row.name), Some(row));
+            let numbers = row.numbers();
+            assert!(
+                Arch::ALL.iter().any(|&arch| numbers.get(arch).is_some()),
+                "{} has no number",
+                row.name
+            );
+            for arch in Arch::ALL {
+                if let Some(number) = numbers.get(arch) {
+                    assert_eq!(lookup(arch, u64::from(number)), Some(row), "{arch:?} {number}");
+                }
+            }
+        }
+        assert_eq!(by_name("no_such_call"), None);
+        assert_eq!(lookup(Arch::X86_64, 100_000), None);
+        assert_eq!(lookup(Arch::Aarch64, u64::MAX), None);
+    }
+
+    #[test]
+    fn fate_level_and_handler_agree() {
+        for row in rows() {
+            match row.fate {
+                Fate::Pass => {
+                    assert!(row.handler.is_none(), "{row:?}");
+                    assert!(matches!(row.level, Level::Full | Level::Partial), "{row:?}");
+                }
+                Fate::Translate => {
+                    assert!(row.handler.is_some(), "{row:?}");
+                    assert_ne!(row.level, Level::None, "{row:?}");
+                }
+                Fate::Deny => {
+                    assert!(row.handler.is_none(), "{row:?}");
+                    assert_eq!(row.level, Level::None, "{row:?}");
+                }
+            }
+            // No handler, filter or supervisor exists in this crate yet.
+            assert!(
+                !row.implemented,
+                "{row:?} claims an implementation that does not exist"
+            );
+            assert!(row.note.len() >= 10, "{row:?}: note too short");
+        }
+    }
+}
