@@ -896,11 +896,14 @@ fn corpus_libraries_match_their_recipes() {
         app_sites(&libraries, "raw-syscall"),
         [
             s("arm64-v8a", Isa::A64, None),
+            s("arm64-v8a", Isa::A64, Some(105)),
             s("arm64-v8a", Isa::A64, Some(172)),
             s("armeabi-v7a", Isa::T32, None),
             s("armeabi-v7a", Isa::T32, Some(20)),
+            s("armeabi-v7a", Isa::T32, Some(128)),
             s("x86_64", Isa::X86_64, None),
             s("x86_64", Isa::X86_64, Some(39)),
+            s("x86_64", Isa::X86_64, Some(175)),
         ]
     );
     for app in [
