@@ -21,7 +21,7 @@ use crate::axml::XmlDocument;
 use crate::container::{self, Kind};
 use crate::dex::DexFile;
 use crate::dex::scan::{self, CodeScan};
-use crate::elf::{ElfFile, Isa};
+use crate::elf::{Binding, ElfFile, Isa};
 use crate::manifest::{Manifest, SdkVersion};
 use crate::res::ParseMode;
 use crate::rules::vendor::Portability;
@@ -158,6 +158,22 @@ pub struct NativeFacts {
     /// Instructions that enter the kernel directly; null when no disassembler covers the
     /// machine.
     pub direct_syscalls: Option<Vec<SyscallFacts>>,
+    /// Imported symbols bound to a version that a dependency must define (`DT_VERSYM` and
+    /// `DT_VERNEED`), in symbol table order (for the rules; not part of the JSON schema).
+    #[serde(skip)]
+    pub versioned_imports: Vec<VersionedImport>,
+}
+
+/// An imported symbol and the symbol version it needs: `epoll_pwait2@LIBC_V` from `libc.so`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionedImport {
+    pub symbol: String,
+    /// `LIBC`, `LIBC_N`, `GLIBC_2.17`...
+    pub version: String,
+    /// The library `DT_VERNEED` expects to define the version (`libc.so`, `libc.so.6`).
+    pub library: String,
+    /// `STB_WEAK`: the loader binds it to null when no library defines it.
+    pub weak: bool,
 }
 
 /// One direct system call instruction.
@@ -716,6 +732,18 @@ fn elf_facts(entry: &str, data: &[u8]) -> Result<NativeFacts, String> {
         textrel: elf.has_text_relocations(),
         exec_stack: elf.executable_stack(),
         direct_syscalls,
+        versioned_imports: elf
+            .imports
+            .iter()
+            .filter_map(|import| {
+                Some(VersionedImport {
+                    symbol: text(import.name),
+                    version: text(import.version?),
+                    library: text(import.version_file?),
+                    weak: import.binding == Binding::Weak,
+                })
+            })
+            .collect(),
     })
 }
 

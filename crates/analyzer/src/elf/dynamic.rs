@@ -101,6 +101,9 @@ pub struct ImportedSymbol<'a> {
     /// The version required from the dependency (`LIBC`, `LIBC_N`, ...), when `DT_VERSYM`
     /// gives the symbol a version from `DT_VERNEED`.
     pub version: Option<&'a [u8]>,
+    /// The library that `DT_VERNEED` expects to define that version (`vn_file`: `libc.so`,
+    /// `libc.so.6`, ...); present exactly when `version` is.
+    pub version_file: Option<&'a [u8]>,
 }
 
 /// File locations of the tables the dynamic section points at, for [`read_symbols`].
@@ -252,7 +255,7 @@ pub(super) fn read_symbols<'a, Elf: FileHeader<Endian = Endianness>>(
         }
         let name = c_string(tables.strings, u64::from(symbol.st_name(endian)))
             .ok_or(ElfError::Symbols("symbol name outside DT_STRSZ or unterminated"))?;
-        let version = versym
+        let needed = versym
             .and_then(|table| {
                 table
                     .read_at::<object::endian::U16<Endianness>>(index as u64 * 2)
@@ -262,9 +265,9 @@ pub(super) fn read_symbols<'a, Elf: FileHeader<Endian = Endianness>>(
             .filter(|&v| v > 1)
             .and_then(|v| {
                 needed_versions
-                    .binary_search_by_key(&v, |&(i, _)| i)
+                    .binary_search_by_key(&v, |need| need.index)
                     .ok()
-                    .map(|at| needed_versions[at].1)
+                    .map(|at| needed_versions[at])
             });
         result.imports.push(ImportedSymbol {
             name,
@@ -277,7 +280,8 @@ pub(super) fn read_symbols<'a, Elf: FileHeader<Endian = Endianness>>(
                 raw::STT_GNU_IFUNC => SymbolKind::Ifunc,
                 other => SymbolKind::Other(other.0),
             },
-            version,
+            version: needed.map(|n| n.name),
+            version_file: needed.map(|n| n.file),
         });
     }
     Ok(result)
@@ -334,13 +338,24 @@ fn symbol_count<Elf: FileHeader<Endian = Endianness>>(
         ))
 }
 
-/// `(version index, name)` of every `Vernaux` under `DT_VERNEED`, sorted by index.
+/// One `Vernaux` under `DT_VERNEED`: a version some dependency must define.
+#[derive(Debug, Clone, Copy)]
+struct NeededVersion<'a> {
+    /// `vna_other`: the index `DT_VERSYM` entries use for it.
+    index: u16,
+    /// `vna_name`.
+    name: &'a [u8],
+    /// The `vn_file` of the `Verneed` it belongs to.
+    file: &'a [u8],
+}
+
+/// Every `Vernaux` under `DT_VERNEED`, sorted by index.
 fn needed_versions<'a>(
     file: &ElfFile<'a>,
     endian: Endianness,
     tables: &Tables<'a>,
     verneed: u64,
-) -> Result<Vec<(u16, &'a [u8])>, ElfError> {
+) -> Result<Vec<NeededVersion<'a>>, ElfError> {
     let bytes = file.bytes_from(verneed).ok_or(ElfError::Symbols(
         "DT_VERNEED lies outside every PT_LOAD's file data",
     ))?;
@@ -352,6 +367,9 @@ fn needed_versions<'a>(
         let need = bytes
             .read_at::<raw::Verneed<Endianness>>(at)
             .map_err(|()| bad.clone())?;
+        let needed_file = c_string(tables.strings, u64::from(need.vn_file.get(endian))).ok_or(
+            ElfError::Symbols("DT_VERNEED file name outside DT_STRSZ or unterminated"),
+        )?;
         let mut aux_at = at
             .checked_add(u64::from(need.vn_aux.get(endian)))
             .ok_or(bad.clone())?;
@@ -361,7 +379,11 @@ fn needed_versions<'a>(
                 .map_err(|()| bad.clone())?;
             let name = c_string(tables.strings, u64::from(aux.vna_name.get(endian)))
                 .ok_or(ElfError::Symbols("version name outside DT_STRSZ or unterminated"))?;
-            versions.push((aux.vna_other.get(endian).0 & 0x7fff, name));
+            versions.push(NeededVersion {
+                index: aux.vna_other.get(endian).0 & 0x7fff,
+                name,
+                file: needed_file,
+            });
             let next = u64::from(aux.vna_next.get(endian));
             if next == 0 {
                 break;
@@ -374,7 +396,7 @@ fn needed_versions<'a>(
         }
         at = at.checked_add(next).ok_or(bad.clone())?;
     }
-    versions.sort_by_key(|&(index, _)| index);
+    versions.sort_by_key(|need| need.index);
     Ok(versions)
 }
 
@@ -467,6 +489,67 @@ mod tests {
                 assert_eq!(elf.exported_symbols, 2, "{class:?} {hash:?}");
             }
         }
+    }
+
+    #[test]
+    fn each_version_keeps_the_library_that_must_define_it() {
+        for class in [Class::Elf32, Class::Elf64] {
+            let mut builder = library(class, HashStyle::Gnu);
+            builder.needed = vec!["libc.so", "libm.so", "libc.so.6"];
+            builder.dynsyms = vec![
+                DynSym::import("epoll_pwait2", raw::STB_GLOBAL.0, raw::STT_FUNC.0, Some("LIBC_V")),
+                DynSym::import("sin", raw::STB_GLOBAL.0, raw::STT_FUNC.0, Some("LIBC")).from_file("libm.so"),
+                DynSym::import("strfry", raw::STB_GLOBAL.0, raw::STT_FUNC.0, Some("GLIBC_2.17"))
+                    .from_file("libc.so.6"),
+                DynSym::import("getpid", raw::STB_GLOBAL.0, raw::STT_FUNC.0, Some("LIBC")),
+                DynSym::import("unversioned", raw::STB_GLOBAL.0, raw::STT_FUNC.0, None),
+            ];
+            let data = builder.build();
+            let elf = ElfFile::parse(&data).unwrap();
+            let needs: Vec<_> = elf
+                .imports
+                .iter()
+                .map(|s| (s.name, s.version, s.version_file))
+                .collect();
+            assert_eq!(
+                needs,
+                [
+                    (&b"epoll_pwait2"[..], Some(&b"LIBC_V"[..]), Some(&b"libc.so"[..])),
+                    (b"sin", Some(b"LIBC"), Some(b"libm.so")),
+                    (b"strfry", Some(b"GLIBC_2.17"), Some(b"libc.so.6")),
+                    (b"getpid", Some(b"LIBC"), Some(b"libc.so")),
+                    (b"unversioned", None, None),
+                ],
+                "{class:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_verneed_file_name_outside_the_strings_is_an_error() {
+        let data = library(Class::Elf64, HashStyle::Sysv).build();
+        ElfFile::parse(&data).unwrap();
+        // Point the first Verneed's vn_file far past DT_STRSZ.
+        let verneed = elf_dynamic_value(&data, 0x6fff_fffe);
+        let mut bad = data.clone();
+        let at = verneed as usize + 4;
+        bad[at..at + 4].copy_from_slice(&u32::MAX.to_le_bytes());
+        assert_eq!(
+            ElfFile::parse(&bad).unwrap_err(),
+            ElfError::Symbols("DT_VERNEED file name outside DT_STRSZ or unterminated")
+        );
+    }
+
+    /// The value of the first 64-bit little-endian dynamic entry with `tag` (the test writer
+    /// maps addresses to equal file offsets).
+    fn elf_dynamic_value(data: &[u8], tag: i64) -> u64 {
+        let entry = data
+            .chunks_exact(8)
+            .collect::<Vec<_>>()
+            .windows(2)
+            .find(|pair| i64::from_le_bytes(pair[0].try_into().unwrap()) == tag)
+            .map(|pair| u64::from_le_bytes(pair[1].try_into().unwrap()));
+        entry.unwrap()
     }
 
     #[test]

@@ -47,6 +47,8 @@ pub struct DynSym {
     pub bind: u8,
     pub kind: u8,
     pub version: Option<&'static str>,
+    /// The library `DT_VERNEED` names as the version's source.
+    pub version_file: &'static str,
     /// Offset into the code, for defined symbols.
     pub value: u64,
 }
@@ -59,7 +61,16 @@ impl DynSym {
             bind,
             kind,
             version,
+            version_file: "libc.so",
             value: 0,
+        }
+    }
+
+    /// The same import, its version needed from `file` instead of `libc.so`.
+    pub fn from_file(self, file: &'static str) -> Self {
+        DynSym {
+            version_file: file,
+            ..self
         }
     }
 
@@ -70,6 +81,7 @@ impl DynSym {
             bind,
             kind: 2,
             version: None,
+            version_file: "libc.so",
             value: 0,
         }
     }
@@ -247,12 +259,19 @@ impl ElfBuilder {
         let mut syms: Vec<DynSym> = self.dynsyms.iter().filter(|s| !s.defined).copied().collect();
         let first_defined = syms.len() + 1;
         syms.extend(self.dynsyms.iter().filter(|s| s.defined));
-        let mut versions: Vec<&str> = Vec::new();
+        // (file, version) pairs in first-use order; a version's index is its position + 2.
+        let mut versions: Vec<(&str, &str)> = Vec::new();
         for sym in &syms {
             if let Some(v) = sym.version
-                && !versions.contains(&v)
+                && !versions.contains(&(sym.version_file, v))
             {
-                versions.push(v);
+                versions.push((sym.version_file, v));
+            }
+        }
+        let mut files: Vec<&str> = Vec::new();
+        for &(file, _) in &versions {
+            if !files.contains(&file) {
+                files.push(file);
             }
         }
 
@@ -262,8 +281,8 @@ impl ElfBuilder {
         let runpath = self.runpath.map(|n| dynstr.add(n));
         let rpath = self.rpath.map(|n| dynstr.add(n));
         let sym_names: Vec<u32> = syms.iter().map(|s| dynstr.add(s.name)).collect();
-        let version_names: Vec<u32> = versions.iter().map(|v| dynstr.add(v)).collect();
-        let verneed_file = dynstr.add("libc.so");
+        let version_names: Vec<u32> = versions.iter().map(|(_, v)| dynstr.add(v)).collect();
+        let file_names: Vec<u32> = files.iter().map(|f| dynstr.add(f)).collect();
 
         let code_at = if dynamic {
             None
@@ -339,28 +358,33 @@ impl ElfBuilder {
                 for sym in &syms {
                     let index = sym
                         .version
-                        .and_then(|v| versions.iter().position(|x| *x == v))
+                        .and_then(|v| versions.iter().position(|x| *x == (sym.version_file, v)))
                         .map_or(1, |i| i as u16 + 2);
                     w.u16(index);
                 }
                 w.align(8);
                 let verneed_at = w.at();
-                w.u16(1);
-                w.u16(versions.len() as u16);
-                w.u32(verneed_file);
-                w.u32(16);
-                w.u32(0);
-                for (i, &name) in version_names.iter().enumerate() {
-                    w.u32(0);
-                    w.u16(0);
-                    w.u16(i as u16 + 2);
-                    w.u32(name);
-                    w.u32(if i + 1 == versions.len() { 0 } else { 16 });
+                // One Verneed per file, its Vernaux entries right after it.
+                for (f, (&file, &file_name)) in files.iter().zip(&file_names).enumerate() {
+                    let aux: Vec<usize> = (0..versions.len()).filter(|&i| versions[i].0 == file).collect();
+                    w.u16(1);
+                    w.u16(aux.len() as u16);
+                    w.u32(file_name);
+                    w.u32(16);
+                    let last_file = f + 1 == files.len();
+                    w.u32(if last_file { 0 } else { 16 + 16 * aux.len() as u32 });
+                    for (k, &i) in aux.iter().enumerate() {
+                        w.u32(0);
+                        w.u16(0);
+                        w.u16(i as u16 + 2);
+                        w.u32(version_names[i]);
+                        w.u32(if k + 1 == aux.len() { 0 } else { 16 });
+                    }
                 }
                 dyn_entries.extend([
                     (0x6fff_fff0, versym_at),
                     (0x6fff_fffe, verneed_at),
-                    (0x6fff_ffff, 1),
+                    (0x6fff_ffff, files.len() as u64),
                 ]);
             }
             let tables = std::mem::take(&mut dyn_entries);
