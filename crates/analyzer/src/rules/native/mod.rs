@@ -8,6 +8,7 @@ mod hc3005_executable_stack;
 mod hc3006_no_supported_abi;
 mod hc3007_direct_syscalls;
 mod hc3008_missing_soname;
+mod hc3009_missing_libc_symbol;
 
 use super::Rule;
 
@@ -20,6 +21,7 @@ pub(super) static RULES: &[&Rule] = &[
     &hc3006_no_supported_abi::RULE,
     &hc3007_direct_syscalls::RULE,
     &hc3008_missing_soname::RULE,
+    &hc3009_missing_libc_symbol::RULE,
 ];
 
 /// The file name of an entry path (`lib/x86/libfoo.so` gives `libfoo.so`).
