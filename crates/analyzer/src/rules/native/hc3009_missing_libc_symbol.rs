@@ -126,9 +126,9 @@ fn check(subject: &Subject<'_>, profile: &Profile, out: &mut Findings<'_>) {
                 Lack::Unknown => {
                     format!("a version no bionic release up to API {NEWEST_KNOWN_LEVEL} defines")
                 }
-                Lack::Glibc => "a glibc version: the library was linked against Linux's C library, and \
-                     bionic defines no GLIBC_* versions"
-                    .to_string(),
+                Lack::Glibc => {
+                    "a glibc version (built against Linux's C library); bionic has none".to_string()
+                }
             };
             out.add(
                 format!(
@@ -261,8 +261,8 @@ mod tests {
             [
                 "libx.so imports epoll_pwait2@LIBC_V from libc.so: introduced in API 35, after \
                  the target's platform level 34",
-                "libx.so imports strfry@GLIBC_2.17 from libc.so.6: a glibc version: the library \
-                 was linked against Linux's C library, and bionic defines no GLIBC_* versions",
+                "libx.so imports strfry@GLIBC_2.17 from libc.so.6: a glibc version (built \
+                 against Linux's C library); bionic has none",
             ]
         );
     }
