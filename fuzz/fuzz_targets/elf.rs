@@ -1,5 +1,6 @@
-//! The ELF reader on arbitrary bytes: header, segments, dynamic section, dynamic symbols and
-//! the syscall-site scan must never panic, and what they report must stay consistent.
+//! The ELF reader on arbitrary bytes: header, segments, dynamic section, dynamic symbols with
+//! their versions (`DT_VERNEED` names and files) and the syscall-site scan must never panic,
+//! and what they report must stay consistent.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -14,6 +15,9 @@ fuzz_target!(|data: &[u8]| {
     let _ = elf.has_text_relocations();
     for load in &elf.loads {
         let _ = load.is_congruent();
+    }
+    for import in &elf.imports {
+        assert_eq!(import.version.is_some(), import.version_file.is_some());
     }
     if let Some(dynamic) = &elf.dynamic {
         let _ = dynamic.binds_now();
