@@ -20,8 +20,8 @@ pub(super) static RULE: Rule = Rule {
            `LIBC_PLATFORM`) that the NDK never exposes, or a glibc version (`GLIBC_2.17`) of a \
            library built against Linux's C library. Up to five symbols per library are reported \
            one by one, the rest in one summary finding. Limits: unversioned imports (libraries \
-           linked against pre-r11 NDK stubs, or with `--no-version` tools) and symbols added to \
-           an older version later (`__ppoll64_chk` joined `LIBC` in API 28) are not judged; weak \
+           linked against old NDK stubs that had no symbol versions) and symbols added to an \
+           older version later (`__ppoll64_chk` joined `LIBC` in API 28) are not judged; weak \
            imports are skipped because the loader binds them to null and the NDK uses them for \
            `__builtin_available` checks.",
     why: "Android's loader resolves every strong import when the library is loaded; one missing \
