@@ -498,9 +498,10 @@ mod tests {
             builder.needed = vec!["libc.so", "libm.so", "libc.so.6"];
             builder.dynsyms = vec![
                 DynSym::import("epoll_pwait2", raw::STB_GLOBAL.0, raw::STT_FUNC.0, Some("LIBC_V")),
-                DynSym::import("sin", raw::STB_GLOBAL.0, raw::STT_FUNC.0, Some("LIBC")).from_file("libm.so"),
+                DynSym::import("sin", raw::STB_GLOBAL.0, raw::STT_FUNC.0, Some("LIBC"))
+                    .needed_from("libm.so"),
                 DynSym::import("strfry", raw::STB_GLOBAL.0, raw::STT_FUNC.0, Some("GLIBC_2.17"))
-                    .from_file("libc.so.6"),
+                    .needed_from("libc.so.6"),
                 DynSym::import("getpid", raw::STB_GLOBAL.0, raw::STT_FUNC.0, Some("LIBC")),
                 DynSym::import("unversioned", raw::STB_GLOBAL.0, raw::STT_FUNC.0, None),
             ];

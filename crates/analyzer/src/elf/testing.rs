@@ -67,7 +67,7 @@ impl DynSym {
     }
 
     /// The same import, its version needed from `file` instead of `libc.so`.
-    pub fn from_file(self, file: &'static str) -> Self {
+    pub fn needed_from(self, file: &'static str) -> Self {
         DynSym {
             version_file: file,
             ..self

@@ -252,8 +252,8 @@ mod tests {
             DynSym::import("close_range", global, func, Some("LIBC_U")),
             DynSym::import("epoll_pwait2", global, func, Some("LIBC_V")),
             DynSym::import("tzalloc", weak, func, Some("LIBC_V")),
-            DynSym::import("sin", global, func, Some("LIBC")).from_file("libm.so"),
-            DynSym::import("strfry", global, func, Some("GLIBC_2.17")).from_file("libc.so.6"),
+            DynSym::import("sin", global, func, Some("LIBC")).needed_from("libm.so"),
+            DynSym::import("strfry", global, func, Some("GLIBC_2.17")).needed_from("libc.so.6"),
             DynSym::import("unversioned", global, func, None),
         ]);
         assert_eq!(
@@ -275,7 +275,7 @@ mod tests {
         ];
         let imports = NAMES
             .iter()
-            .map(|&n| DynSym::import(n, 1, 2, Some("GLIBC_2.17")).from_file("libc.so.6"))
+            .map(|&n| DynSym::import(n, 1, 2, Some("GLIBC_2.17")).needed_from("libc.so.6"))
             .collect();
         let found = findings_for(imports);
         assert_eq!(found.len(), LISTED_PER_LIBRARY + 1, "{found:#?}");
