@@ -1,7 +1,13 @@
 //! The check works from what each library proves about itself, its `DT_VERNEED` symbol
 //! versions, because no registry the project builds from carries bionic's symbol lists
-//! (`libc.map.txt`); see `bionic_version_level` for where the levels come from and the rule's
-//! docs for what this cannot see.
+//! (`libc.map.txt`, `libm.map.txt`, `libdl.map.txt`): Debian has no `android-platform-bionic`
+//! source package in bookworm, trixie or sid; the `.orig` tarball of `android-platform-tools`
+//! 34.0.5 holds other libraries' map files (`libEGL`, `libvulkan`...) but not bionic's, and
+//! neither that of 29.0.6 nor of `android-platform-art` 14.0.0+r15 holds any of bionic; no PyPI
+//! or npm package ships an NDK sysroot (checked 2026-11).
+//! A per-symbol table (`introduced=` of every symbol) would need one of those. See
+//! `bionic_version_level` for where the levels come from and the rule's docs for what this
+//! cannot see.
 
 use crate::report::VersionedImport;
 use crate::rules::{Findings, Location, Profile, Rule, Severity, Subject};
