@@ -503,6 +503,79 @@ fn dynamic_symbols_equal_readelf() {
     assert!(versioned > 0, "some import carries a version");
 }
 
+/// The file each needed version comes from, by version index, from `readelf -V -W`'s
+/// "Version needs section": `Version: 1  File: libc.so.6  Cnt: 1` then `Name: GLIBC_2.17 ...
+/// Version: 2` lines.
+fn readelf_needed_files(text: &str) -> std::collections::BTreeMap<u16, String> {
+    let mut files = std::collections::BTreeMap::new();
+    let mut file = None;
+    let mut in_needs = false;
+    for line in text.lines() {
+        if line.starts_with("Version needs section") {
+            in_needs = true;
+            continue;
+        }
+        if !in_needs {
+            continue;
+        }
+        let tokens: Vec<&str> = line.split_whitespace().collect();
+        let after = |key: &str| {
+            tokens
+                .iter()
+                .position(|t| *t == key)
+                .and_then(|i| tokens.get(i + 1))
+                .copied()
+        };
+        if let Some(name) = after("File:") {
+            file = Some(name.to_string());
+        } else if after("Name:").is_some()
+            && let (Some(index), Some(file)) = (after("Version:"), &file)
+        {
+            files.insert(index.parse().unwrap(), file.clone());
+        }
+    }
+    files
+}
+
+#[test]
+fn needed_version_files_equal_readelf() {
+    let scratch = tempfile::tempdir().unwrap();
+    let mut glibc = 0;
+    for lib in all_libraries(scratch.path()) {
+        let elf = lib.elf();
+        let at = &lib.label;
+        let files = readelf_needed_files(&readelf(&["-V", "-W"], &lib.path));
+        // readelf prints a versioned import as `name@VERSION (index)`.
+        let theirs: Vec<(String, Option<String>)> = readelf(&["--dyn-syms", "-W"], &lib.path)
+            .lines()
+            .filter_map(|line| {
+                let tokens: Vec<&str> = line.split_whitespace().collect();
+                let num: u64 = tokens.first()?.strip_suffix(':')?.parse().ok()?;
+                let und = tokens.iter().position(|t| *t == "UND")?;
+                let name = tokens.get(und + 1)?.split('@').next()?;
+                let index = tokens
+                    .get(und + 2)
+                    .and_then(|t| t.strip_prefix('(')?.strip_suffix(')')?.parse::<u16>().ok());
+                (num != 0).then(|| (name.to_string(), index.and_then(|i| files.get(&i).cloned())))
+            })
+            .collect();
+        let ours: Vec<(String, Option<String>)> = elf
+            .imports
+            .iter()
+            .map(|s| {
+                let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+                (text(s.name), s.version_file.map(text))
+            })
+            .collect();
+        assert_eq!(ours, theirs, "{at}: the file of each needed version");
+        glibc += ours
+            .iter()
+            .filter(|(_, file)| file.as_deref() == Some("libc.so.6"))
+            .count();
+    }
+    assert!(glibc > 0, "some import needs a version from glibc's libc.so.6");
+}
+
 /// One instruction of an objdump listing.
 struct Listed {
     address: u64,
@@ -882,10 +955,14 @@ fn corpus_libraries_match_their_recipes() {
             .iter()
             .map(|n| String::from_utf8_lossy(n).into_owned())
             .collect();
-        let wanted: Vec<String> = spec.link.iter().map(|l| format!("lib{l}.so")).collect();
+        let flag = |f: &str| spec.flags.iter().any(|x| x == f);
+        let mut wanted: Vec<String> = spec.link.iter().map(|l| format!("lib{l}.so")).collect();
+        // `-lc` links the cross toolchain's own C library, glibc, instead of a stub.
+        if flag("-lc") {
+            wanted.push("libc.so.6".into());
+        }
         assert_eq!(needed, wanted, "{at}: DT_NEEDED from the recipe's link list");
         // Only legacy build flags in the recipe make a stack executable or code relocated.
-        let flag = |f: &str| spec.flags.iter().any(|x| x == f);
         assert_eq!(elf.executable_stack(), flag("-Wl,-z,execstack"), "{at}");
         assert_eq!(elf.has_text_relocations(), flag("-fno-pic"), "{at}");
         assert!(elf.gnu_relro, "{at}");
