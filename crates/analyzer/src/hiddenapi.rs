@@ -181,32 +181,48 @@ impl Table {
     /// names the member without its types (from an `@UnsupportedAppUsage` annotation).
     fn member(&self, class: &str, member: &str) -> Option<ApiFlag> {
         let (_, _, members) = self.class(class)?;
-        let by_name = match member.find(['(', ':']) {
-            Some(i) if member.as_bytes()[i] == b'(' => Some((&member[..i], "(*)")),
-            Some(i) => Some((&member[..i], ":*")),
-            None => None,
-        };
-        let mut loose = None;
-        for line in members.lines() {
-            let Some((name, flag)) = line.strip_prefix('\t').and_then(|l| l.rsplit_once(' ')) else {
-                continue;
-            };
-            if name == member {
-                return ApiFlag::parse(flag);
-            }
-            if let Some((base, wildcard)) = by_name
-                && name.strip_prefix(base) == Some(wildcard)
-            {
-                loose = ApiFlag::parse(flag);
-            }
+        if let Some(flag) = find_member(members, member) {
+            return ApiFlag::parse(flag);
         }
-        loose
+        let wildcard = match member.find(['(', ':']) {
+            Some(i) if member.as_bytes()[i] == b'(' => format!("{}(*)", &member[..i]),
+            Some(i) => format!("{}:*", &member[..i]),
+            None => return None,
+        };
+        find_member(members, &wildcard).and_then(ApiFlag::parse)
     }
 
     fn in_list(list: &[&str], class: &str) -> bool {
         let package = package_of(class);
         list.binary_search(&package).is_ok()
     }
+}
+
+/// Binary search of a class's member lines (`\t<member> <flag>\n`, sorted by member) for
+/// `member`'s flag, over the text itself: no index to build or keep.
+fn find_member<'t>(block: &'t str, member: &str) -> Option<&'t str> {
+    let bytes = block.as_bytes();
+    // `lo` is always a line start; the answer, if any, starts in lo..hi.
+    let (mut lo, mut hi) = (0, bytes.len());
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        let start = bytes[lo..mid]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(lo, |p| lo + p + 1);
+        let end = bytes[start..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(bytes.len(), |p| start + p + 1);
+        let line = block[start..end].trim_end_matches('\n');
+        let (name, flag) = line.strip_prefix('\t')?.rsplit_once(' ')?;
+        match name.cmp(member) {
+            std::cmp::Ordering::Equal => return Some(flag),
+            std::cmp::Ordering::Less => lo = end,
+            std::cmp::Ordering::Greater => hi = start,
+        }
+    }
+    None
 }
 
 /// `Landroid/app/Activity;` gives `android/app/`.
@@ -503,6 +519,27 @@ mod tests {
             resolve_by_name("Landroid/app/Activity;", "noSuchMember", true, true),
             None
         );
+    }
+
+    #[test]
+    fn member_lines_are_found_by_binary_search() {
+        let block = "\ta()V sdk\n\tb(*) unsupported\n\tb(I)V max-target-o\n\tc:I sdk\n";
+        assert_eq!(find_member(block, "a()V"), Some("sdk"));
+        assert_eq!(find_member(block, "b(*)"), Some("unsupported"));
+        assert_eq!(find_member(block, "b(I)V"), Some("max-target-o"));
+        assert_eq!(find_member(block, "c:I"), Some("sdk"));
+        assert_eq!(find_member(block, "b(J)V"), None);
+        assert_eq!(find_member(block, "0"), None);
+        assert_eq!(find_member(block, "z"), None);
+        assert_eq!(find_member("", "a"), None);
+        // Every line of the real data is found where it is, so the file is sorted as the search
+        // needs it.
+        for (class, _, members) in &table().classes {
+            for line in members.lines() {
+                let (name, flag) = line[1..].rsplit_once(' ').unwrap();
+                assert_eq!(find_member(members, name), Some(flag), "{class} {name}");
+            }
+        }
     }
 
     #[test]

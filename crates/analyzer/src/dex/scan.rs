@@ -95,12 +95,11 @@ pub struct MemberRef {
 
 /// The key of a declared member in [`CodeScan::declared`]: FNV-1a over `Lclass;->member`.
 pub fn member_key(class: &str, member: &str) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in class.bytes().chain(*b"->").chain(member.bytes()) {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    hash
+    let mut key = Fnv::new();
+    key.write(class.as_bytes());
+    key.write(b"->");
+    key.write(member.as_bytes());
+    key.0
 }
 
 /// The scan of one DEX file.
@@ -124,8 +123,37 @@ pub struct CodeScan {
     pub member_refs: Vec<MemberRef>,
 }
 
-/// First uses of members, while the methods are walked: (is field, index) -> (class, method, pc).
-type FirstUses = HashMap<(bool, u32), (usize, u32, u32)>;
+/// Per field or method id of one DEX file, while the methods are walked: whether a class here
+/// declares it, and its first use (class slot, method id, pc). Dense, indexed by id: every
+/// invoke and field instruction touches it.
+#[derive(Default)]
+struct Members {
+    declared: Vec<bool>,
+    first_use: Vec<Option<(u32, u32, u32)>>,
+}
+
+impl Members {
+    fn new(count: u32) -> Members {
+        // Ids past the table make the lookups below fail softly (ignored), never panic.
+        let count = count as usize;
+        Members {
+            declared: vec![false; count],
+            first_use: vec![None; count],
+        }
+    }
+
+    fn declare(&mut self, index: u32) {
+        if let Some(slot) = self.declared.get_mut(index as usize) {
+            *slot = true;
+        }
+    }
+
+    fn use_at(&mut self, index: u32, at: (u32, u32, u32)) {
+        if let Some(slot) = self.first_use.get_mut(index as usize) {
+            slot.get_or_insert(at);
+        }
+    }
+}
 
 /// What a method reference is, if it is one of the calls of interest.
 fn classify(class: &str, name: &str) -> Option<CallKind> {
@@ -176,9 +204,8 @@ pub fn scan(dex: &DexFile<'_>) -> Result<CodeScan, DexError> {
             interesting.insert(index, (kind, dex.method_signature(index)?));
         }
     }
-    let mut declared_methods: HashSet<u32> = HashSet::new();
-    let mut declared_fields: HashSet<u32> = HashSet::new();
-    let mut first_uses: FirstUses = HashMap::new();
+    let mut methods = Members::new(dex.header.method_ids);
+    let mut fields = Members::new(dex.header.field_ids);
     for class_def in dex.class_defs() {
         let class_def = class_def?;
         let descriptor = dex.type_descriptor(class_def.class)?.to_str();
@@ -202,9 +229,11 @@ pub fn scan(dex: &DexFile<'_>) -> Result<CodeScan, DexError> {
         let Some(data) = dex.class_data(&class_def)? else {
             continue;
         };
-        declared_fields.extend(data.fields()?.iter().map(|f| f.field));
+        for field in data.fields()? {
+            fields.declare(field.field);
+        }
         for method in data.methods()? {
-            declared_methods.insert(method.method);
+            methods.declare(method.method);
             if method.code_off == 0 {
                 continue;
             }
@@ -222,14 +251,14 @@ pub fn scan(dex: &DexFile<'_>) -> Result<CodeScan, DexError> {
             }
             out.undecodable_methods += u32::from(failed);
             for instruction in &instructions {
-                let key = match instruction.reference {
-                    Some(Reference::Method(index)) if instruction.is_invoke() => (false, index),
-                    Some(Reference::Field(index)) => (true, index),
-                    _ => continue,
-                };
-                first_uses
-                    .entry(key)
-                    .or_insert((class_slot, method.method, instruction.pc));
+                let at = (class_slot as u32, method.method, instruction.pc);
+                match instruction.reference {
+                    Some(Reference::Method(index)) if instruction.is_invoke() => {
+                        methods.use_at(index, at);
+                    }
+                    Some(Reference::Field(index)) => fields.use_at(index, at),
+                    _ => {}
+                }
             }
             scan_method(
                 dex,
@@ -241,58 +270,64 @@ pub fn scan(dex: &DexFile<'_>) -> Result<CodeScan, DexError> {
             )?;
         }
     }
-    member_refs(dex, &declared_methods, &declared_fields, first_uses, &mut out)?;
+    member_refs(dex, &methods, &fields, &mut out)?;
     Ok(out)
 }
 
 /// Fills `declared` and `member_refs` once every class has been walked.
 fn member_refs(
     dex: &DexFile<'_>,
-    declared_methods: &HashSet<u32>,
-    declared_fields: &HashSet<u32>,
-    first_uses: FirstUses,
+    methods: &Members,
+    fields: &Members,
     out: &mut CodeScan,
 ) -> Result<(), DexError> {
-    let split = |signature: String| -> (String, String) {
-        match signature.split_once("->") {
-            Some((class, member)) => (class.to_string(), member.to_string()),
-            None => (signature, String::new()),
-        }
-    };
-    for &index in declared_methods {
-        let (class, member) = split(dex.method_signature(index)?);
-        out.declared.push(member_key(&class, &member));
+    for (index, _) in methods.declared.iter().enumerate().filter(|(_, d)| **d) {
+        out.declared.push(method_key(dex, index as u32)?);
     }
-    for &index in declared_fields {
-        let (class, member) = split(dex.field_signature(index)?);
-        out.declared.push(member_key(&class, &member));
+    for (index, _) in fields.declared.iter().enumerate().filter(|(_, d)| **d) {
+        let field = dex.field(index as u32)?;
+        let mut key = Fnv::new();
+        key.write(dex.type_descriptor(field.class)?.to_str().as_bytes());
+        key.write(b"->");
+        key.write(dex.string(field.name)?.to_str().as_bytes());
+        key.write(b":");
+        key.write(dex.type_descriptor(field.type_)?.to_str().as_bytes());
+        out.declared.push(key.0);
     }
     out.declared.sort_unstable();
-    // In index order, so that the output does not depend on hashing.
-    let mut uses: Vec<_> = first_uses
+    // Fields first, then methods, each in index order: the output does not depend on hashing.
+    let uses = [(true, fields), (false, methods)]
         .into_iter()
-        .filter(|((field, index), _)| {
-            !if *field { declared_fields } else { declared_methods }.contains(index)
-        })
-        .collect();
-    uses.sort_unstable();
-    if uses.len() > MAX_MEMBER_REFS {
-        uses.truncate(MAX_MEMBER_REFS);
-        out.truncated = true;
-    }
-    for ((field, index), (class_slot, method, pc)) in uses {
-        let signature = if field {
+        .flat_map(|(is_field, m)| {
+            m.first_use
+                .iter()
+                .enumerate()
+                .filter(|(i, u)| u.is_some() && !m.declared[*i])
+                .map(move |(i, u)| (is_field, i as u32, u.unwrap_or_default()))
+        });
+    for (is_field, index, (class_slot, method, pc)) in uses {
+        if out.member_refs.len() >= MAX_MEMBER_REFS {
+            out.truncated = true;
+            break;
+        }
+        let signature = if is_field {
             dex.field_signature(index)?
         } else {
             dex.method_signature(index)?
         };
-        let (class, member) = split(signature);
+        let (class, member) = match signature.split_once("->") {
+            Some((class, member)) => (class.to_string(), member.to_string()),
+            None => (signature, String::new()),
+        };
         let caller = dex.method_signature(method)?;
+        let Some(defined) = out.classes.get(class_slot as usize) else {
+            continue;
+        };
         out.member_refs.push(MemberRef {
             class,
             member,
             at: CodeLocation {
-                class: out.classes[class_slot].descriptor.clone(),
+                class: defined.descriptor.clone(),
                 method: caller
                     .split_once("->")
                     .map_or(caller.clone(), |(_, m)| m.to_string()),
@@ -301,6 +336,39 @@ fn member_refs(
         });
     }
     Ok(())
+}
+
+/// FNV-1a, fed in pieces (equal to [`member_key`] over the concatenation).
+struct Fnv(u64);
+
+impl Fnv {
+    fn new() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 ^= u64::from(byte);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+/// [`member_key`] of a method id, without building its signature.
+fn method_key(dex: &DexFile<'_>, index: u32) -> Result<u64, DexError> {
+    let method = dex.method(index)?;
+    let proto = dex.proto(method.proto)?;
+    let mut key = Fnv::new();
+    key.write(dex.type_descriptor(method.class)?.to_str().as_bytes());
+    key.write(b"->");
+    key.write(dex.string(method.name)?.to_str().as_bytes());
+    key.write(b"(");
+    for parameter in proto.parameters.iter() {
+        key.write(dex.type_descriptor(parameter)?.to_str().as_bytes());
+    }
+    key.write(b")");
+    key.write(dex.type_descriptor(proto.return_type)?.to_str().as_bytes());
+    Ok(key.0)
 }
 
 /// `Lcom/google/android/gms/common/Api;` gives `com.google.android.gms`.
@@ -406,6 +474,16 @@ fn registers(registers: &Registers) -> Vec<u16> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn member_keys_hash_the_concatenation() {
+        let mut pieces = Fnv::new();
+        for piece in ["La;", "->", "f", "(", "I", ")", "V"] {
+            pieces.write(piece.as_bytes());
+        }
+        assert_eq!(pieces.0, member_key("La;", "f(I)V"));
+        assert_ne!(member_key("La;", "f(I)V"), member_key("La;", "f(J)V"));
+    }
 
     #[test]
     fn packages_keep_four_segments() {
