@@ -14,8 +14,8 @@ const FRAMEWORK_RES: &str = "/usr/share/android-framework-res/framework-res.apk"
 #[derive(Debug, Clone)]
 pub struct Tools {
     pub framework_res: PathBuf,
-    key: PathBuf,
-    cert: PathBuf,
+    /// `corpus/keys/`: `<name>.pk8` and `<name>.x509.pem` per signing key.
+    keys: PathBuf,
 }
 
 /// Commands the builder runs and the Debian package of each.
@@ -52,11 +52,9 @@ impl Tools {
                 package: "android-framework-res",
             });
         }
-        let keys = source_root().join("keys");
         Ok(Tools {
             framework_res,
-            key: keys.join("test-only.pk8"),
-            cert: keys.join("test-only.x509.pem"),
+            keys: source_root().join("keys"),
         })
     }
 }
@@ -243,6 +241,13 @@ pub(crate) fn build_app(
         run(add, name, "aapt add resources.arsc")?;
     }
 
+    for entry in &app.recipe.package.append {
+        let text = format!("appended after packaging as {entry}\n");
+        edit_zip(&unaligned, app, |zip| {
+            crate::zipedit::append_stored(zip, entry, text.as_bytes())
+        })?;
+    }
+
     let aligned = work.join("aligned.apk");
     match app.recipe.package.align {
         Alignment::Page | Alignment::Four => {
@@ -261,11 +266,12 @@ pub(crate) fn build_app(
     if app.recipe.package.sign.is_empty() {
         copy(&aligned, &signed)?;
     } else {
+        let key = &app.recipe.package.key;
         let mut sign = Command::new("apksigner");
         sign.args(["sign", "--key"])
-            .arg(&tools.key)
+            .arg(tools.keys.join(format!("{key}.pk8")))
             .arg("--cert")
-            .arg(&tools.cert);
+            .arg(tools.keys.join(format!("{key}.x509.pem")));
         for scheme in Scheme::ALL {
             sign.arg(scheme.apksigner_flag())
                 .arg(app.recipe.package.sign.contains(&scheme).to_string());
@@ -278,6 +284,11 @@ pub(crate) fn build_app(
 
     if app.recipe.package.tamper {
         tamper(app, &signed, work)?;
+    }
+    if let Some(overlap) = &app.recipe.package.overlap {
+        edit_zip(&signed, app, |zip| {
+            crate::zipedit::add_alias(zip, &overlap.entry, &overlap.alias)
+        })?;
     }
 
     let apk = app.apk_path(out);
@@ -328,6 +339,20 @@ fn tamper(app: &App, signed: &Path, work: &Path) -> Result<(), CorpusError> {
         .arg(absolute(signed))
         .arg(&relative);
     run(add, &app.name, "aapt add (tamper)")
+}
+
+/// Rewrites the zip at `path` with the builder's own zip code.
+fn edit_zip(
+    path: &Path,
+    app: &App,
+    edit: impl FnOnce(&[u8]) -> Result<Vec<u8>, String>,
+) -> Result<(), CorpusError> {
+    let bytes = std::fs::read(path).map_err(io_error(path))?;
+    let edited = edit(&bytes).map_err(|reason| CorpusError::Recipe {
+        path: app.dir.join("recipe.toml"),
+        reason: format!("editing {}: {reason}", path.display()),
+    })?;
+    write(path, &edited)
 }
 
 /// Damages the DEX file at `path` as `corruption` says, in place.

@@ -8,6 +8,7 @@
 
 mod builder;
 pub mod recipe;
+mod zipedit;
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -226,6 +227,7 @@ fn source_stamp(root: &Path) -> Result<String, CorpusError> {
         include_str!("lib.rs"),
         include_str!("builder.rs"),
         include_str!("recipe.rs"),
+        include_str!("zipedit.rs"),
     ] {
         hash.update(builder_source.as_bytes());
     }

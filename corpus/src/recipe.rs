@@ -133,6 +133,23 @@ pub struct PackageSpec {
     pub sign: Vec<Scheme>,
     #[serde(default)]
     pub tamper: bool,
+    /// The signing key: `keys/<key>.pk8` with its certificate `keys/<key>.x509.pem`.
+    #[serde(default = "default_key")]
+    pub key: String,
+    /// Entries appended after packaging (before zipalign and signing) by the builder's own zip
+    /// code, whatever their names: an existing name gives a duplicate, `..` an unsafe name.
+    #[serde(default)]
+    pub append: Vec<String>,
+    /// After signing, a second central-directory record for an entry's local header.
+    pub overlap: Option<OverlapSpec>,
+}
+
+/// A central-directory record named `alias` that points at the local header of `entry`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OverlapSpec {
+    pub entry: String,
+    pub alias: String,
 }
 
 impl Default for PackageSpec {
@@ -143,6 +160,9 @@ impl Default for PackageSpec {
             align: Alignment::Page,
             sign: default_schemes(),
             tamper: false,
+            key: default_key(),
+            append: Vec::new(),
+            overlap: None,
         }
     }
 }
@@ -228,6 +248,10 @@ fn default_schemes() -> Vec<Scheme> {
     vec![Scheme::V2, Scheme::V3]
 }
 
+fn default_key() -> String {
+    "test-only".to_string()
+}
+
 fn yes() -> bool {
     true
 }
@@ -271,6 +295,16 @@ impl Recipe {
             if lib.abis.is_empty() || lib.sources.is_empty() {
                 return Err(format!("[[native]] `{}`: needs sources and abis", lib.name));
             }
+        }
+        if self.package.overlap.is_some() && !self.package.sign.is_empty() {
+            // Any signature covers the central directory, so the added record breaks it.
+            return Err("`overlap` is added after signing: it needs `sign = []`".into());
+        }
+        if self.package.append.iter().any(String::is_empty) {
+            return Err("`append` names must not be empty".into());
+        }
+        if self.package.key.is_empty() || self.package.key.contains(['/', '\\', '.']) {
+            return Err(format!("`key` {:?} must name keys/<key>.pk8", self.package.key));
         }
         if self.package.tamper && self.expect.verifies {
             return Err("a tampered app cannot be expected to verify".into());
