@@ -130,6 +130,18 @@ fn aapt_badging_shows_the_declared_package_and_sdk_levels() {
         let manifest = source_manifest(app);
         let badging = run("aapt", &["dump", "badging"], apk);
         let mut problems = Vec::new();
+        // Android's zip reader (libziparchive, in aapt) refuses an archive with a duplicated
+        // name, as the platform does: for an app built with one, the refusal is the answer.
+        let duplicated = app.recipe.exercises.iter().any(|e| e == "duplicate-entries");
+        if duplicated {
+            if badging.ok || !badging.stderr.contains("Found duplicate entry") {
+                problems.push(format!(
+                    "aapt should refuse the duplicate entry: {}",
+                    badging.stderr.trim()
+                ));
+            }
+            return problems;
+        }
         if !badging.ok {
             return vec![format!("aapt dump badging failed: {}", badging.stderr.trim())];
         }
@@ -468,6 +480,35 @@ fn xmltree(apk: &Path) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// Info-ZIP's `zipinfo -v` view of the central directory: each entry's name and the offset
+/// of its local header, in directory order. Info-ZIP lists every record as it is, duplicates,
+/// unsafe names and shared local headers included.
+fn zipinfo_entries(apk: &Path) -> Vec<(String, u64)> {
+    let text = run("zipinfo", &["-v"], apk).stdout;
+    let mut entries = Vec::new();
+    // Within an entry's section the name is the last text line before the local header
+    // offset (after the dashes, and after a note such as "There are an extra 2 bytes
+    // preceding this file." that zipinfo prints for zipalign's padding).
+    let mut name: Option<String> = None;
+    for line in text.lines() {
+        let trimmed = line.trim();
+        if trimmed.starts_with("Central directory entry #") {
+            name = Some(String::new());
+        } else if let Some(value) = trimmed.strip_prefix("offset of local header from start of archive:") {
+            let offset = value.split_whitespace().next().and_then(|v| v.parse().ok());
+            if let (Some(n), Some(offset)) = (name.take(), offset) {
+                entries.push((n, offset));
+            }
+        } else if let Some(n) = name.as_mut()
+            && !trimmed.is_empty()
+            && !trimmed.starts_with('-')
+        {
+            *n = trimmed.to_string();
+        }
+    }
+    entries
+}
+
 fn require(ok: bool, what: &str) -> Result<(), String> {
     if ok { Ok(()) } else { Err(what.to_string()) }
 }
@@ -693,6 +734,50 @@ const CAPABILITIES: &[Capability] = &[
         require(
             !run("apksigner", &["verify"], apk).ok && entries(apk).iter().any(|(n, _, _)| n.ends_with(".SF")),
             "signed, then fails verification",
+        )
+    }),
+    ("duplicate-entries", |app, apk| {
+        // Info-ZIP lists both records; libziparchive (aapt) refuses the archive, as Android does.
+        let names: Vec<String> = zipinfo_entries(apk).into_iter().map(|(n, _)| n).collect();
+        let appended = &app.recipe.package.append;
+        let duplicated = appended
+            .iter()
+            .any(|a| names.iter().filter(|n| *n == a).count() == 2);
+        let aapt = run("aapt", &["dump", "badging"], apk);
+        require(
+            duplicated && !aapt.ok && aapt.stderr.contains("Found duplicate entry"),
+            "an appended entry listed twice by zipinfo, and aapt refusing the duplicate",
+        )
+    }),
+    ("unsafe-entry-name", |_, apk| {
+        let names: Vec<String> = zipinfo_entries(apk).into_iter().map(|(n, _)| n).collect();
+        require(
+            names
+                .iter()
+                .any(|n| n.starts_with('/') || n.split('/').any(|part| part == "..")),
+            "an entry name with a `..` segment or a leading `/` (zipinfo -v)",
+        )
+    }),
+    ("overlapping-entries", |_, apk| {
+        let entries = zipinfo_entries(apk);
+        let shared = entries.iter().enumerate().any(|(i, (name, offset))| {
+            entries[i + 1..]
+                .iter()
+                .any(|(other, at)| at == offset && other != name)
+        });
+        require(
+            shared,
+            "two differently named entries at the same local header offset (zipinfo -v)",
+        )
+    }),
+    ("debug-certificate", |_, apk| {
+        let verify = run("apksigner", &["verify", "--print-certs"], apk);
+        require(
+            verify.ok
+                && verify
+                    .stdout
+                    .contains("Signer #1 certificate DN: CN=Android Debug, O=Android, C=US"),
+            "verifies, signed by CN=Android Debug, O=Android, C=US (apksigner --print-certs)",
         )
     }),
     ("debuggable", |_, apk| {
