@@ -225,6 +225,11 @@ fn find_member<'t>(block: &'t str, member: &str) -> Option<&'t str> {
     None
 }
 
+/// The supertypes in a class line's text (`Lsuper; Liface;...`, `-` for none).
+fn supertypes(text: &str) -> impl Iterator<Item = &str> {
+    text.split(' ').filter(|s| !s.is_empty() && *s != "-")
+}
+
 /// `Landroid/app/Activity;` gives `android/app/`.
 fn package_of(class: &str) -> &str {
     let inner = class.strip_prefix('L').unwrap_or(class);
@@ -298,14 +303,14 @@ pub fn resolve(class: &str, member: &str, app: &dyn AppClasses) -> Option<Resolv
                 candidate = Some(resolved);
                 // From here on only this class's supertypes are searched, for an SDK declaration.
                 queue.truncate(i);
-                queue.extend(supers.split(' ').filter(|s| *s != "-"));
+                queue.extend(supertypes(supers));
                 continue;
             }
             _ => {}
         }
         if candidate.is_some() {
             if let Some((_, supers, _)) = table.class(current) {
-                queue.extend(supers.split(' ').filter(|s| !s.is_empty() && *s != "-"));
+                queue.extend(supertypes(supers));
             }
             continue;
         }
@@ -318,7 +323,7 @@ pub fn resolve(class: &str, member: &str, app: &dyn AppClasses) -> Option<Resolv
         match table.class(current) {
             Some((_, supers, _)) if !supers.is_empty() => {
                 public_seen = true;
-                queue.extend(supers.split(' ').filter(|s| *s != "-"));
+                queue.extend(supertypes(supers));
             }
             // Listed members but no public API in any release: a framework-internal class.
             Some(_) => internal = internal.or(Some(current)),
@@ -377,7 +382,7 @@ pub fn resolve_by_name(class: &str, name: &str, field: bool, inherited: bool) ->
             if supers.is_empty() {
                 internal = internal.or(Some(current));
             } else if inherited {
-                queue.extend(supers.split(' ').filter(|s| *s != "-"));
+                queue.extend(supertypes(supers));
             }
         } else if current.starts_with("Lcom/android/internal/") {
             internal = internal.or(Some(current));
