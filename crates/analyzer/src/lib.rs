@@ -19,5 +19,6 @@ pub mod res;
 pub mod rules;
 pub mod signing;
 pub mod signing_block;
+pub mod source;
 mod text_manifest;
 pub mod zip;

@@ -44,7 +44,7 @@ pub fn run(
                     .enumerate()
                     .for_each_with(sender, |sender, (index, path)| {
                         // The receiver only hangs up when the main thread panicked.
-                        let _ = sender.send((index, crate::source::analyze_path(path, options)));
+                        let _ = sender.send((index, analyzer::source::analyze_path(path, options)));
                     });
             };
             match &pool {

@@ -6,7 +6,6 @@ mod inputs;
 mod output;
 mod render;
 mod sarif;
-mod source;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;

@@ -1,12 +1,15 @@
-//! Opening an input: regular files are memory-mapped, with the analyzer's page hints applied so
-//! that a whole-file pass does not leave the whole file resident.
+//! Opening an input by path: regular files are memory-mapped, with the analyzer's page hints
+//! applied so that a whole-file pass does not leave the whole file resident; anything else that
+//! can be read (a pipe, a file on a filesystem that cannot map) is read into memory. The CLI and
+//! the Python binding both open their inputs here.
 
 use std::fs::File;
+use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
 
-use analyzer::pager::{self, Pager};
-use analyzer::report::{self, Options, Report};
+use crate::pager::{self, Pager};
+use crate::report::{self, Options, Report};
 use memmap2::{Mmap, UncheckedAdvice};
 
 /// A read-only mapping of an input file.
@@ -40,31 +43,38 @@ impl Pager for Mapped {
     }
 }
 
-/// Analyzes the file at `path`, named `name` in the report.
+/// Analyzes the file at `path`, named by its path in the report.
 pub fn analyze_path(path: &Path, options: &Options<'_>) -> Report {
-    let name = path.display().to_string();
-    let file = match File::open(path) {
+    analyze_path_named(path, &path.display().to_string(), options)
+}
+
+/// Analyzes the file at `path`, named `name` in the report.
+pub fn analyze_path_named(path: &Path, name: &str, options: &Options<'_>) -> Report {
+    let mut file = match File::open(path) {
         Ok(file) => file,
-        Err(err) => return report::unreadable(&name, err.to_string()),
+        Err(err) => return report::unreadable(name, err.to_string()),
     };
     let metadata = match file.metadata() {
         Ok(metadata) => metadata,
-        Err(err) => return report::unreadable(&name, err.to_string()),
+        Err(err) => return report::unreadable(name, err.to_string()),
     };
     if metadata.is_dir() {
-        return report::unreadable(&name, "is a directory".into());
+        return report::unreadable(name, "is a directory".into());
     }
     if metadata.is_file() && metadata.len() > 0 {
         // Some filesystems cannot map: then the file is read instead.
         if let Ok(map) = map_file(&file) {
             let mapped = Arc::new(Mapped { map });
             let pager: Arc<dyn Pager> = mapped.clone();
-            return pager::scoped(pager, || report::analyze_with(&name, &mapped.map, options));
+            return pager::scoped(pager, || report::analyze_with(name, &mapped.map, options));
         }
     }
-    match std::fs::read(path) {
-        Ok(data) => report::analyze_with(&name, &data, options),
-        Err(err) => report::unreadable(&name, err.to_string()),
+    // Read from the file already opened, not the path again: a pipe yields its data once, and
+    // the path may name another file by now.
+    let mut data = Vec::new();
+    match file.read_to_end(&mut data) {
+        Ok(_) => report::analyze_with(name, &data, options),
+        Err(err) => report::unreadable(name, err.to_string()),
     }
 }
 
