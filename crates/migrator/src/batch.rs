@@ -3,11 +3,11 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 
 use analyzer::report::{Options, Report};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use rayon::prelude::*;
 
 /// Analyzes `files` on `jobs` threads (all CPUs by default) and calls `emit` with each report,
 /// in the order of `files`, on the calling thread. `emit` gets the progress bar to suspend
@@ -36,21 +36,30 @@ pub fn run(
     // Building a pool only fails when threads cannot be spawned; analyze on this thread then.
     let pool = builder.build().ok();
     let (sender, receiver) = mpsc::channel::<(usize, Report)>();
+    // Every worker takes the next file in input order, so reports finish roughly in order and
+    // the reordering below holds a few reports, not (as splitting the list in halves did) half
+    // of a large batch: 2,070 files at --jobs 2 peaked at 973 MiB that way.
+    let claimed = AtomicUsize::new(0);
+    let work = |sender: mpsc::Sender<(usize, Report)>| loop {
+        let index = claimed.fetch_add(1, Ordering::Relaxed);
+        let Some(path) = files.get(index) else {
+            break;
+        };
+        let report = analyzer::source::analyze_path(path, options);
+        // The receiver only hangs up when the main thread panicked.
+        if sender.send((index, report)).is_err() {
+            break;
+        }
+    };
     std::thread::scope(|scope| {
-        scope.spawn(move || {
-            let work = || {
-                files
-                    .par_iter()
-                    .enumerate()
-                    .for_each_with(sender, |sender, (index, path)| {
-                        // The receiver only hangs up when the main thread panicked.
-                        let _ = sender.send((index, analyzer::source::analyze_path(path, options)));
-                    });
-            };
-            match &pool {
-                Some(pool) => pool.install(work),
-                None => work(),
-            }
+        scope.spawn(move || match &pool {
+            Some(pool) => pool.scope(|tasks| {
+                for _ in 0..pool.current_num_threads() {
+                    let sender = sender.clone();
+                    tasks.spawn(move |_| work(sender));
+                }
+            }),
+            None => work(sender),
         });
         let mut pending = BTreeMap::new();
         let mut next = 0usize;
