@@ -13,6 +13,8 @@ million queued tasks or a million results held in memory).
   place once complete, so every shard on disk is whole, and an input is in exactly one shard.
 - ``tasks.jsonl``: one line per finished task: which files, on which node and worker process,
   how long it took, the worker's peak memory.
+- ``runs.jsonl``: one line per run of the job: how many files it analyzed, how long Ray took to
+  start, the analysis, and the summary.
 - ``summary.json`` and ``summary.html``: counts by rule, by family and by severity, the
   portability (lock-in) score histogram, and every failure with its reason; over all shards, so a
   resumed run summarizes the whole job.
@@ -206,10 +208,11 @@ class OutDir:
         _write_atomically(path, "".join(line + "\n" for line in lines).encode())
         return path
 
-    def log_task(self, record: Dict[str, Any]) -> None:
+    def log(self, name: str, record: Dict[str, Any]) -> None:
+        """Appends a JSON line to ``name`` (``tasks.jsonl``, ``runs.jsonl``)."""
         # One write per line with O_APPEND: lines of concurrent writers do not interleave.
         line = (json.dumps(record, sort_keys=True) + "\n").encode()
-        fd = os.open(os.path.join(self.path, "tasks.jsonl"), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        fd = os.open(os.path.join(self.path, name), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         try:
             os.write(fd, line)
         finally:
@@ -343,21 +346,37 @@ def run(args: argparse.Namespace) -> int:
     print(f"batch: {len(files)} inputs, {len(files) - len(todo)} already in {out.shards}, "
           f"{len(todo)} to analyze", file=log, flush=True)
 
+    run_record: Dict[str, Any] = {
+        "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "inputs": len(files),
+        "analyzed": len(todo),
+        "address": args.address,
+        "chunk_size": args.chunk_size,
+    }
+    clock = time.monotonic()
     if todo:
         ray = _start_ray(args.address, args.num_cpus)
         try:
+            run_record["ray_start_seconds"] = round(time.monotonic() - clock, 3)
+            run_record["cpus"] = int(ray.cluster_resources().get("CPU", 1))
+            clock = time.monotonic()
             next_shard = _analyze(ray, args, out, todo, next_shard, select, ignore, profile, profile_name)
+            run_record["analysis_seconds"] = round(time.monotonic() - clock, 3)
         finally:
+            clock = time.monotonic()
             ray.shutdown()
+            run_record["ray_stop_seconds"] = round(time.monotonic() - clock, 3)
 
-    started = time.monotonic()
+    clock = time.monotonic()
     document = summary.build(out.reports(), total_inputs=len(files))
     _write_atomically(os.path.join(out.path, "summary.json"),
                       (json.dumps(document, indent=2, sort_keys=True) + "\n").encode())
     _write_atomically(os.path.join(out.path, "summary.html"), summary.html(document).encode())
+    run_record["summary_seconds"] = round(time.monotonic() - clock, 3)
+    out.log("runs.jsonl", run_record)
     print(f"batch: {document['analyzed']} analyzed, {document['failed']} failed, "
           f"{document['findings']} findings; summary in {out.path}/summary.html "
-          f"({time.monotonic() - started:.1f} s)", file=log, flush=True)
+          f"({run_record['summary_seconds']:.1f} s)", file=log, flush=True)
     missing = len(files) - document["reports"]
     if missing:
         # Cannot happen unless shards were removed by hand during the run.
@@ -413,7 +432,7 @@ def _analyze(ray, args, out: OutDir, todo: List[str], next_shard: int,
                 reason = (f"its analysis failed (a dead worker's task is retried "
                           f"{args.max_retries} times): {_short(err)}")
                 buffered.append(_native.unreadable_json(chunk[0], reason))
-                out.log_task({"files": chunk, "error": reason})
+                out.log("tasks.jsonl", {"files": chunk, "error": reason})
                 progress.update(0, 1)
                 continue
             failed = 0
@@ -423,7 +442,7 @@ def _analyze(ray, args, out: OutDir, todo: List[str], next_shard: int,
                 # the file was read.
                 if not line.endswith('"error":null}'):
                     failed += 1
-            out.log_task({k: result[k] for k in ("node", "pid", "seconds", "max_rss_kib")} | {"files": chunk})
+            out.log("tasks.jsonl", {k: result[k] for k in ("node", "pid", "seconds", "max_rss_kib")} | {"files": chunk})
             progress.update(len(chunk) - failed, failed)
             if len(buffered) >= args.shard_size or time.monotonic() - flushed_at >= args.flush_seconds:
                 flush()
