@@ -130,6 +130,15 @@ pub fn android_attr_name(id: u32) -> Option<&'static str> {
         .map(|index| attrs[index].1)
 }
 
+/// Resource id of an attribute of the `android` package, by name (the inverse of
+/// [`android_attr_name`]).
+pub fn android_attr_id(name: &str) -> Option<u32> {
+    android_attrs::ATTRS
+        .iter()
+        .find(|&&(_, attr)| attr == name)
+        .map(|&(id, _)| id)
+}
+
 /// The string that a C-string API (aapt's output) shows: text up to the first NUL.
 pub fn until_nul(text: &str) -> &str {
     text.split('\0').next().unwrap_or_default()

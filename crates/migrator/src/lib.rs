@@ -1,0 +1,3 @@
+//! The rewriting half of `hyper-migrate` as a library: what `fix` applies to an APK.
+
+pub mod axml_edit;
