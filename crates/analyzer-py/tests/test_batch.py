@@ -139,19 +139,20 @@ def two_node_cluster(tmp_path):
     """A Ray head and a second node, two sets of processes on this machine, one CPU each, with
     token authentication as a real cluster has it: (address, environment holding the token)."""
     ray = str(Path(sys.executable).with_name("ray"))
-    port = free_port()
+    port, client_port = free_port(), free_port()
     env = dict(ENV, RAY_AUTH_MODE="token", RAY_AUTH_TOKEN=secrets.token_hex(32))
     common = ["--num-cpus", "1", "--node-ip-address", "127.0.0.1", "--object-store-memory", "200000000",
               "--disable-usage-stats"]
     subprocess.run([ray, "stop", "--force"], capture_output=True, env=env)
     head = subprocess.run([ray, "start", "--head", "--port", str(port), "--include-dashboard", "false",
-                           *common], capture_output=True, text=True, env=env, timeout=300)
+                           "--ray-client-server-port", str(client_port), *common],
+                          capture_output=True, text=True, env=env, timeout=300)
     assert head.returncode == 0, head.stderr
     try:
         node = subprocess.run([ray, "start", "--address", f"127.0.0.1:{port}", *common],
                               capture_output=True, text=True, env=env, timeout=300)
         assert node.returncode == 0, node.stderr
-        yield f"127.0.0.1:{port}", env
+        yield f"127.0.0.1:{port}", f"ray://127.0.0.1:{client_port}", env
     finally:
         subprocess.run([ray, "stop", "--force"], capture_output=True, env=env, timeout=300)
 
@@ -160,7 +161,7 @@ def test_two_node_cluster_equals_the_cli(two_node_cluster, corpus, samples, tmp_
     inputs = [*corpus, *samples]
     expected = cli_reports(inputs)
     out = tmp_path / "out"
-    address, env = two_node_cluster
+    address, _, env = two_node_cluster
     result = run_batch(*map(str, inputs), "--out", str(out), "--address", address, "--chunk-size", "2",
                        env=env)
     assert result.returncode in (0, 2), result.stderr
@@ -236,3 +237,12 @@ def test_a_killed_worker_loses_nothing_and_counts_nothing_twice(corpus, tmp_path
             assert canonical(report) == canonical(expected[report["file"]])
     summary = json.loads((out / "summary.json").read_text())
     assert summary["analyzed"] == len(inputs) and summary["failed"] == 0
+
+
+def test_ray_client_address(two_node_cluster, corpus, tmp_path):
+    # The same job through Ray Client (ray://), as from a laptop outside the cluster.
+    _, client, env = two_node_cluster
+    out = tmp_path / "out"
+    result = run_batch(*map(str, corpus), "--out", str(out), "--address", client, env=env)
+    assert result.returncode in (0, 2), result.stderr
+    assert_equal_to_cli(shard_reports(out), cli_reports(corpus))
