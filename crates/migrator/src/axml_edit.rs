@@ -458,8 +458,10 @@ impl XmlEditor {
         self.strings.insert(at as usize, name.to_string());
         self.resource_ids.push(id);
         self.flags &= !SORTED_FLAG;
+        // A reference past the pool stays past it; one at i32::MAX cannot move (beyond it a
+        // reference reads as "no string") and no pool is that large, so it dangles as before.
         let bump = |index: &mut u32| {
-            if *index >= at && *index != NONE {
+            if *index >= at && *index < i32::MAX as u32 {
                 *index += 1;
             }
         };
