@@ -327,13 +327,16 @@ impl XmlEditor {
                     value: typed,
                 },
             );
-            // The special indices are 1-based positions: those after the insertion move.
+            // The special indices are 1-based positions: those after the insertion move. One
+            // past the attributes (hostile input) names none and is left alone.
+            let before = element.attrs.len() - 1;
             for index in [
                 &mut element.id_index,
                 &mut element.class_index,
                 &mut element.style_index,
             ] {
-                if usize::from(*index) > at {
+                let position = usize::from(*index);
+                if position > at && position <= before {
                     *index += 1;
                 }
             }

@@ -322,6 +322,9 @@ fn edited_documents_read_back_as_written() {
     // Found by the fuzzer: a reference at i32::MAX (past the pool) became "no string" when a
     // new attribute name moved the strings up.
     round_trips_with_edits(include_bytes!("data/axml-edit-crash-ref-at-i32-max.bin"));
+    // Also found by it: an `id` attribute index of 65535 (past the attributes) overflowed
+    // when an attribute was inserted before it.
+    round_trips_with_edits(include_bytes!("data/axml-edit-crash-id-index-overflow.bin"));
     for apk in inputs() {
         if let Some((manifest, _)) = manifest_and_arsc(&apk) {
             round_trips_with_edits(&manifest);
