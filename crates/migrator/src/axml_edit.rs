@@ -184,6 +184,11 @@ impl XmlEditor {
                 },
             });
         }
+        // The reader accepts a document whose first element chunk lies past where the node
+        // walk stops; written back, such a document would have no element at all.
+        if !nodes.iter().any(|node| matches!(node, XmlNode::Start(_))) {
+            return Err(EditError::Unsupported("no element among the nodes"));
+        }
         let flags =
             if pool.is_utf8() { UTF8_FLAG } else { 0 } | if pool.is_sorted() { SORTED_FLAG } else { 0 };
         Ok(XmlEditor {

@@ -325,6 +325,10 @@ fn edited_documents_read_back_as_written() {
     // Also found by it: an `id` attribute index of 65535 (past the attributes) overflowed
     // when an attribute was inserted before it.
     round_trips_with_edits(include_bytes!("data/axml-edit-crash-id-index-overflow.bin"));
+    // And a document whose node walk ends before its only element: refused, since written
+    // back it would have no root element.
+    let no_root = include_bytes!("data/axml-edit-crash-no-root.bin");
+    assert!(XmlEditor::parse(no_root).is_err());
     for apk in inputs() {
         if let Some((manifest, _)) = manifest_and_arsc(&apk) {
             round_trips_with_edits(&manifest);
