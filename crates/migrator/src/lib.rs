@@ -63,7 +63,7 @@ pub fn repack_and_sign(
             .filter_map(|(on, id)| on.then_some(id))
             .collect();
         for (name, data) in signer.sign(&digests, &scheme_ids)? {
-            entries.push(PlannedEntry::new_stored(name, data));
+            entries.push(PlannedEntry::new_deflated(name, data));
         }
     }
     let written = repack::write(&entries)?;

@@ -57,6 +57,9 @@ const VERSION_DEFLATED: u16 = 20;
 /// writes them.
 const NEW_ENTRY_MADE_BY: u16 = 20;
 const RESOURCE_TABLE: &[u8] = b"resources.arsc";
+/// Room left after the written zip for an APK Signing Block (a few pages for one signer with
+/// a short chain), so that inserting it moves only the central directory.
+const SIGNING_BLOCK_ROOM: usize = 64 << 10;
 /// Compression level for entries the caller adds as deflated: zlib's best, as aapt uses.
 const DEFLATE_LEVEL: u8 = 9;
 
@@ -185,7 +188,7 @@ enum Content<'a> {
 enum Source<'a> {
     /// Inflated from the input on demand.
     Input(ZipEntry<'a>),
-    Bytes(&'a [u8]),
+    Bytes(Cow<'a, [u8]>),
 }
 
 /// One entry of the output, in the order it is written.
@@ -203,13 +206,17 @@ pub struct PlannedEntry<'a> {
 }
 
 impl<'a> PlannedEntry<'a> {
-    /// A new stored entry (the signer's JAR signature files), stamped 1980-01-01.
-    pub fn new_stored(name: String, data: Vec<u8>) -> Self {
+    /// A new deflated entry stamped 1980-01-01: the signer's JAR signature files, which
+    /// apksigner deflates too (a manifest of base64 digests shrinks to a third).
+    pub fn new_deflated(name: String, data: Vec<u8>) -> Self {
         PlannedEntry {
             flags: name_flags(&name),
             crc32: crc32fast::hash(&data),
             uncompressed_size: data.len() as u64,
-            content: Content::Stored(Cow::Owned(data)),
+            content: Content::Deflated {
+                compressed: Cow::Owned(miniz_oxide::deflate::compress_to_vec(&data, DEFLATE_LEVEL)),
+                source: Source::Bytes(Cow::Owned(data)),
+            },
             name: Cow::Owned(name.into_bytes()),
             version_made_by: NEW_ENTRY_MADE_BY,
             modified_time: 0,
@@ -222,10 +229,6 @@ impl<'a> PlannedEntry<'a> {
         &self.name
     }
 
-    pub fn is_stored(&self) -> bool {
-        matches!(self.content, Content::Stored(_))
-    }
-
     /// The uncompressed bytes: borrowed when stored or supplied, inflated (with the sizes and
     /// CRC-32 checked) when copied deflated from `zip`.
     pub fn uncompressed(&self, zip: &ZipArchive<'a>) -> Result<Cow<'_, [u8]>, ZipError> {
@@ -234,7 +237,7 @@ impl<'a> PlannedEntry<'a> {
             Content::Deflated {
                 source: Source::Bytes(bytes),
                 ..
-            } => Ok(Cow::Borrowed(bytes)),
+            } => Ok(Cow::Borrowed(bytes.as_ref())),
             Content::Deflated {
                 source: Source::Input(entry),
                 ..
@@ -390,7 +393,7 @@ fn supplied<'a>(name: &'a str, data: &'a [u8], compression: Compression) -> Plan
     } else {
         Content::Deflated {
             compressed: Cow::Owned(miniz_oxide::deflate::compress_to_vec(data, DEFLATE_LEVEL)),
-            source: Source::Bytes(data),
+            source: Source::Bytes(Cow::Borrowed(data)),
         }
     };
     PlannedEntry {
@@ -429,13 +432,18 @@ fn put32(out: &mut Vec<u8>, value: u32) {
 /// Writes `entries` as a zip, aligning stored data.
 pub fn write(entries: &[PlannedEntry<'_>]) -> Result<WrittenZip, RepackError> {
     let count = u16::try_from(entries.len()).map_err(|_| too_large("more than 65,535 entries"))?;
-    // Data once, names twice (local and central headers), headers; padding comes on top.
+    // The most the output can take, so that it is never reallocated (which would briefly hold
+    // it twice): data once, names twice (local and central headers), headers, the largest
+    // padding each alignment can need, and room for the signing block inserted later.
     let per_entry = LOCAL_HEADER_LEN as usize + CENTRAL_HEADER_LEN + ALIGNMENT_EXTRA_HEADER_LEN as usize;
     let capacity: usize = entries
         .iter()
-        .map(|e| e.data().len() + 2 * e.name.len() + per_entry)
+        .map(|e| {
+            let padding = e.alignment().map_or(0, |a| usize::from(a) - 1);
+            e.data().len() + 2 * e.name.len() + per_entry + padding
+        })
         .sum();
-    let mut out = Vec::with_capacity(capacity + EOCD_LEN);
+    let mut out = Vec::with_capacity(capacity + EOCD_LEN + SIGNING_BLOCK_ROOM);
     let mut offsets = Vec::with_capacity(entries.len());
     for entry in entries {
         let offset = out.len() as u64;

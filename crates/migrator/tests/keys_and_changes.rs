@@ -577,3 +577,42 @@ fn v1_only_and_block_only_outputs_verify() {
         assert_eq!(sf.is_some(), v1);
     }
 }
+
+#[test]
+fn min_sdk_defaults_to_the_manifest() {
+    let key = test_key();
+    // minimal declares minSdkVersion 24: the default options sign as if told 24.
+    let input = corpus_apk("minimal");
+    let default = repack_and_sign(&input, &Changes::new(), &key, &SignOptions::default()).unwrap();
+    let explicit = SignOptions {
+        min_sdk: Some(24),
+        ..SignOptions::default()
+    };
+    assert_eq!(
+        repack_and_sign(&input, &Changes::new(), &key, &explicit).unwrap(),
+        default
+    );
+    // The manifest is read as apksigner reads it: legacy-manifest's declares 35.
+    let legacy = corpus_apk("legacy-manifest");
+    let legacy_zip = ZipArchive::parse(&legacy).unwrap();
+    let manifest = legacy_zip
+        .read(legacy_zip.entry("AndroidManifest.xml").unwrap())
+        .unwrap();
+    assert_eq!(
+        migrator::sign::min_sdk_from_manifest(&manifest, None).unwrap(),
+        35
+    );
+    // Without a manifest, JAR signing needs the min SDK given; the block schemes do not.
+    let mut no_manifest = Changes::new();
+    no_manifest.remove("AndroidManifest.xml");
+    let err = repack_and_sign(&input, &no_manifest, &key, &SignOptions::default()).unwrap_err();
+    assert!(
+        matches!(err, FixError::Sign(SignError::MinSdkUnknown(_))),
+        "{err}"
+    );
+    let blocks_only = SignOptions {
+        v1: false,
+        ..SignOptions::default()
+    };
+    assert!(repack_and_sign(&input, &no_manifest, &key, &blocks_only).is_ok());
+}
