@@ -265,7 +265,7 @@ impl SigningKey {
         let certificate =
             Certificate::from_der(first).map_err(|e| KeyError::BadCertificate(e.to_string()))?;
         // Every certificate must at least parse: they all go into the signatures.
-        for der in &chain[1..] {
+        for der in chain.iter().skip(1) {
             Certificate::from_der(der).map_err(|e| KeyError::BadCertificate(e.to_string()))?;
         }
         let public_key = certificate
