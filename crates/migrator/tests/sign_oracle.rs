@@ -94,12 +94,15 @@ fn apksigner_schemes(text: &str) -> Option<[bool; 3]> {
     Some([scheme("v1")?, scheme("v2")?, scheme("v3")?])
 }
 
-/// The `package:` line of `aapt dump badging`, when aapt reads the APK.
+/// The package line (name and versions) and SDK lines of `aapt dump badging`, when aapt reads
+/// the APK.
 fn badging_package(file: &Path) -> Option<String> {
     let (_, text) = run("aapt", &["dump", "badging"], file);
-    text.lines()
-        .find(|l| l.starts_with("package: "))
-        .map(str::to_string)
+    let package = text.lines().find(|l| l.starts_with("package: "))?;
+    let sdk = text
+        .lines()
+        .filter(|l| l.starts_with("sdkVersion:") || l.starts_with("targetSdkVersion:"));
+    Some(std::iter::once(package).chain(sdk).collect::<Vec<_>>().join("\n"))
 }
 
 /// Everything checked about one input; the problems found, empty when all is well.
