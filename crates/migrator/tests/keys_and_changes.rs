@@ -616,3 +616,53 @@ fn min_sdk_defaults_to_the_manifest() {
     };
     assert!(repack_and_sign(&input, &no_manifest, &key, &blocks_only).is_ok());
 }
+
+#[test]
+fn signing_block_layout_follows_apksigner() {
+    use analyzer::signing_block::{SigningBlock, V2_SCHEME_ID, V3_SCHEME_ID, VERITY_PADDING_ID};
+    let input = corpus_apk("native-16k");
+    let key = test_key();
+    let out = repack_and_sign(&input, &Changes::new(), &key, &SignOptions::default()).unwrap();
+    let zip = ZipArchive::parse(&out).unwrap();
+    let block = SigningBlock::find(&zip).unwrap().unwrap();
+    let ids: Vec<u32> = block.pairs.iter().map(|p| p.id).collect();
+    assert_eq!(ids, vec![V2_SCHEME_ID, V3_SCHEME_ID, VERITY_PADDING_ID]);
+    // The block is whole pages, and ends where the central directory starts.
+    let block_len = zip.central_directory_offset - block.offset;
+    assert_eq!(block_len % 4096, 0);
+    // It starts right after the last entry's data (the JAR signature files are last).
+    assert_eq!(block.offset, zip.end_of_entries());
+    let names: Vec<_> = zip
+        .entries()
+        .iter()
+        .rev()
+        .take(3)
+        .map(|e| e.name_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        names,
+        ["META-INF/MANIFEST.MF", "META-INF/CERT.RSA", "META-INF/CERT.SF"]
+    );
+    let ours = signing::verify_apk(&out, &VerifyOptions::from_min_sdk(24)).unwrap();
+    assert!(ours.verified, "{:?}", ours.error);
+    let v3 = &ours.v3.signers[0];
+    assert_eq!((v3.min_sdk, v3.max_sdk), (Some(28), Some(i32::MAX as u32)));
+    // The v2 signer names v3 in its stripping protection: without the v3 pair it fails.
+    let v2_only_block = {
+        let mut bytes = out.clone();
+        let v3_value = block.pairs[1].offset as usize;
+        // Turn the v3 pair's id into an unknown one.
+        bytes[v3_value - 4..v3_value].copy_from_slice(&0x1234_5678u32.to_le_bytes());
+        bytes
+    };
+    let stripped = signing::verify_apk(&v2_only_block, &VerifyOptions::from_min_sdk(24)).unwrap();
+    assert!(!stripped.verified);
+    assert!(
+        matches!(
+            stripped.error,
+            Some(signing::SignatureError::StrippedScheme { .. })
+        ),
+        "{:?}",
+        stripped.error
+    );
+}
