@@ -121,6 +121,39 @@ fn rsa_pkcs8_with_pem_or_der_certificate() {
     let legacy = sign_and_verify(&key, 9, dir.path());
     let modern = sign_and_verify(&same, 24, dir.path());
     assert_ne!(legacy, modern);
+    // Password-protected PKCS#8 (PBES2, AES-256-CBC), PEM and DER, as `--key-pass` gives it.
+    let encrypted_pem = dir.path().join("enc.pem");
+    let encrypted_der = dir.path().join("enc.pk8");
+    for (path, form) in [(&encrypted_pem, "PEM"), (&encrypted_der, "DER")] {
+        tool(
+            "openssl",
+            &[
+                "pkcs8",
+                "-topk8",
+                "-inform",
+                "DER",
+                "-in",
+                pk8.to_str().unwrap(),
+                "-v2",
+                "aes-256-cbc",
+                "-passout",
+                "pass:key-pass",
+                "-outform",
+                form,
+                "-out",
+                path.to_str().unwrap(),
+            ],
+        );
+        let password = PasswordSource::Text("key-pass".into());
+        let decrypted = SigningKey::load_encrypted_pkcs8(path, &cert, &password).unwrap();
+        assert_eq!(decrypted.certificate_sha256(), key.certificate_sha256(), "{form}");
+        let wrong = SigningKey::load_encrypted_pkcs8(path, &cert, &PasswordSource::Text("nope".into()));
+        assert!(matches!(wrong, Err(KeyError::WrongPassword)), "{form}: {wrong:?}");
+    }
+    assert!(matches!(
+        SigningKey::load_pkcs8(&encrypted_pem, &cert),
+        Err(KeyError::BadKey(_))
+    ));
     // A certificate of another key is refused.
     let other = keys.join("android-debug.x509.pem");
     assert!(matches!(

@@ -42,7 +42,7 @@ pub enum KeyError {
     BadPasswordSource(String),
     #[error("password variable `{0}` is not set or not UTF-8")]
     PasswordVariableMissing(String),
-    #[error("keystore: wrong password, or the file is corrupt")]
+    #[error("wrong password for the keystore or key, or the file is corrupt")]
     WrongPassword,
     #[error("keystore: {0}")]
     Keystore(String),
@@ -183,28 +183,8 @@ impl SigningKey {
     /// A PKCS#8 private key (DER, or PEM `PRIVATE KEY`) and its certificate chain (DER, or one
     /// or more PEM `CERTIFICATE` blocks, the signer's first).
     pub fn from_pkcs8(key: &[u8], certificates: &[u8]) -> Result<Self, KeyError> {
-        let key_der = if is_pem(key) {
-            let (label, der) =
-                der::pem::decode_vec(key).map_err(|e| KeyError::BadKey(format!("PEM: {e}")))?;
-            if label != "PRIVATE KEY" {
-                return Err(KeyError::BadKey(format!(
-                    "PEM label `{label}`, expected `PRIVATE KEY` (PKCS#8, unencrypted)"
-                )));
-            }
-            der
-        } else {
-            key.to_vec()
-        };
-        let chain = if is_pem(certificates) {
-            Certificate::load_pem_chain(certificates)
-                .map_err(|e| KeyError::BadCertificate(format!("PEM: {e}")))?
-                .iter()
-                .map(|c| c.to_der().map_err(|e| KeyError::BadCertificate(e.to_string())))
-                .collect::<Result<Vec<_>, _>>()?
-        } else {
-            vec![certificates.to_vec()]
-        };
-        Self::from_der_parts(&key_der, chain)
+        let key_der = der_or_pem(key, "PRIVATE KEY", "PKCS#8, unencrypted")?;
+        Self::from_der_parts(&key_der, certificate_chain(certificates)?)
     }
 
     /// [`SigningKey::from_pkcs8`] with the files at `key` and `certificates`.
@@ -212,6 +192,27 @@ impl SigningKey {
         let key_bytes = std::fs::read(key).map_err(io_error(key))?;
         let certificate_bytes = std::fs::read(certificates).map_err(io_error(certificates))?;
         Self::from_pkcs8(&key_bytes, &certificate_bytes)
+    }
+
+    /// A password-protected PKCS#8 key (DER, or PEM `ENCRYPTED PRIVATE KEY`; PBES2, as
+    /// `openssl pkcs8 -topk8` writes it) and its certificate chain, as apksigner's `--key-pass`.
+    pub fn from_encrypted_pkcs8(key: &[u8], certificates: &[u8], password: &str) -> Result<Self, KeyError> {
+        let key_der = der_or_pem(key, "ENCRYPTED PRIVATE KEY", "encrypted PKCS#8")?;
+        let encrypted = pkcs8::EncryptedPrivateKeyInfo::try_from(key_der.as_slice())
+            .map_err(|e| KeyError::BadKey(e.to_string()))?;
+        let decrypted = encrypted.decrypt(password).map_err(|_| KeyError::WrongPassword)?;
+        Self::from_der_parts(decrypted.as_bytes(), certificate_chain(certificates)?)
+    }
+
+    /// [`SigningKey::from_encrypted_pkcs8`] with the files at `key` and `certificates`.
+    pub fn load_encrypted_pkcs8(
+        key: &Path,
+        certificates: &Path,
+        password: &PasswordSource,
+    ) -> Result<Self, KeyError> {
+        let key_bytes = std::fs::read(key).map_err(io_error(key))?;
+        let certificate_bytes = std::fs::read(certificates).map_err(io_error(certificates))?;
+        Self::from_encrypted_pkcs8(&key_bytes, &certificate_bytes, &password.read()?)
     }
 
     /// The key entry `alias` of a PKCS#12 keystore, or its only key entry when `alias` is
@@ -362,6 +363,32 @@ impl SigningKey {
 
 fn is_pem(bytes: &[u8]) -> bool {
     bytes.trim_ascii_start().starts_with(b"-----BEGIN ")
+}
+
+/// The DER of a key given as DER or as PEM with `label`.
+fn der_or_pem(key: &[u8], label: &str, what: &str) -> Result<Vec<u8>, KeyError> {
+    if !is_pem(key) {
+        return Ok(key.to_vec());
+    }
+    let (found, der) = der::pem::decode_vec(key).map_err(|e| KeyError::BadKey(format!("PEM: {e}")))?;
+    if found != label {
+        return Err(KeyError::BadKey(format!(
+            "PEM label `{found}`, expected `{label}` ({what})"
+        )));
+    }
+    Ok(der)
+}
+
+/// The DER of each certificate of a chain given as DER (one) or PEM (one or more).
+fn certificate_chain(certificates: &[u8]) -> Result<Vec<Vec<u8>>, KeyError> {
+    if !is_pem(certificates) {
+        return Ok(vec![certificates.to_vec()]);
+    }
+    Certificate::load_pem_chain(certificates)
+        .map_err(|e| KeyError::BadCertificate(format!("PEM: {e}")))?
+        .iter()
+        .map(|c| c.to_der().map_err(|e| KeyError::BadCertificate(e.to_string())))
+        .collect()
 }
 
 /// The debug key used when none is given, and whether this call created it.
