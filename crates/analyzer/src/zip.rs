@@ -86,6 +86,13 @@ pub struct ZipEntry<'a> {
     pub method: Method,
     /// General-purpose bit flags (bit 0: encrypted, bit 3: data descriptor, bit 11: UTF-8).
     pub flags: u16,
+    /// Central directory fields a rewriter keeps: the host system and version that made the
+    /// entry (which says how `external_attributes` reads), the MS-DOS modification time and
+    /// date, and the external file attributes (Unix mode in the high 16 bits).
+    pub version_made_by: u16,
+    pub modified_time: u16,
+    pub modified_date: u16,
+    pub external_attributes: u32,
     pub crc32: u32,
     pub compressed_size: u64,
     pub uncompressed_size: u64,
@@ -114,13 +121,18 @@ impl ZipEntry<'_> {
     /// Whether the name could escape the directory it is extracted into: absolute paths,
     /// drive letters, backslashes, `..` components or NUL bytes.
     pub fn has_unsafe_name(&self) -> bool {
-        let name = self.name;
-        name.first() == Some(&b'/')
-            || name.contains(&b'\\')
-            || name.contains(&0)
-            || (name.len() >= 2 && name[1] == b':')
-            || name.split(|&b| b == b'/').any(|part| part == b"..")
+        is_unsafe_name(self.name)
     }
+}
+
+/// Whether an entry name could escape the directory it is extracted into (see
+/// [`ZipEntry::has_unsafe_name`]); for names that are about to be written, too.
+pub fn is_unsafe_name(name: &[u8]) -> bool {
+    name.first() == Some(&b'/')
+        || name.contains(&b'\\')
+        || name.contains(&0)
+        || (name.len() >= 2 && name[1] == b':')
+        || name.split(|&b| b == b'/').any(|part| part == b"..")
 }
 
 /// A ZIP archive read in place.
@@ -433,14 +445,18 @@ fn read_central_entry(
     let header = slice(data, at, CENTRAL_HEADER_LEN).ok_or(truncated.clone())?;
     let h16 = |o: usize| u16::from_le_bytes([header[o], header[o + 1]]);
     let h32 = |o: usize| u32::from_le_bytes([header[o], header[o + 1], header[o + 2], header[o + 3]]);
+    let version_made_by = h16(4);
     let flags = h16(8);
     let method = Method::from_raw(h16(10));
+    let modified_time = h16(12);
+    let modified_date = h16(14);
     let crc32 = h32(16);
     let mut compressed_size = u64::from(h32(20));
     let mut uncompressed_size = u64::from(h32(24));
     let name_len = u64::from(h16(28));
     let extra_len = u64::from(h16(30));
     let comment_len = u64::from(h16(32));
+    let external_attributes = h32(38);
     let mut local_header_offset = u64::from(h32(42));
 
     let name_at = at + CENTRAL_HEADER_LEN;
@@ -492,6 +508,10 @@ fn read_central_entry(
             name,
             method,
             flags,
+            version_made_by,
+            modified_time,
+            modified_date,
+            external_attributes,
             crc32,
             compressed_size,
             uncompressed_size,

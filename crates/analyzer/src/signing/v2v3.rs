@@ -499,8 +499,9 @@ fn content_digest(apk: &ApkSections<'_>, digest: ContentDigest) -> Result<Vec<u8
 }
 
 /// The v2 chunked digest: 1 MiB chunks of each section, each hashed as
-/// `0xa5 || len_le32 || chunk`, then `0x5a || count_le32 || chunk digests`.
-fn chunked<D: Digest>(sections: &[&[u8]]) -> Vec<u8> {
+/// `0xa5 || len_le32 || chunk`, then `0x5a || count_le32 || chunk digests`. Public for the
+/// signer (`migrator::sign`), which must compute exactly what is verified here.
+pub fn chunked<D: Digest>(sections: &[&[u8]]) -> Vec<u8> {
     let mut count: u32 = 0;
     let mut top = D::new();
     let mut chunk_digests = Vec::new();
