@@ -28,4 +28,5 @@ fuzz_target!(|data: &[u8]| {
     }
     let _ = SigningKey::from_pkcs12(data, "password", None);
     let _ = SigningKey::from_pkcs8(data, data);
+    let _ = SigningKey::from_encrypted_pkcs8(data, data, "password");
 });
