@@ -1,6 +1,7 @@
 //! `hyper-migrate`: argument parsing, batch scheduling and rendering over the `analyzer` library.
 
 mod batch;
+mod fix_cli;
 mod html;
 mod inputs;
 mod output;
@@ -36,6 +37,9 @@ enum Command {
     /// Read APKs, split-APK bundles (.apks/.xapk), AARs, JARs, DEX and ELF files, report what
     /// they hold and what will break on the target. Directories are searched recursively.
     Analyze(AnalyzeArgs),
+    /// Repair what the analyzer marks fixable (manifest attributes, alignment, compressed
+    /// resources and libraries, signatures) into a new APK that is aligned and signed
+    Fix(fix_cli::FixArgs),
     /// List the rules (code, severity, fixable, name, summary)
     Rules {
         /// Print the full catalogue as Markdown (what docs/rules.md is generated from)
@@ -162,6 +166,13 @@ fn main() -> ExitCode {
             Some(rule) => print_or_quiet(&render::explain(rule)),
             None => {
                 eprintln!("hyper-migrate: error: no rule `{rule}` (see `hyper-migrate rules`)");
+                ExitCode::from(EXIT_UNUSABLE)
+            }
+        },
+        Command::Fix(args) => match fix_cli::run(&args) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => {
+                eprintln!("hyper-migrate: error: {message}");
                 ExitCode::from(EXIT_UNUSABLE)
             }
         },
