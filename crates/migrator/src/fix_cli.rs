@@ -5,12 +5,13 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use analyzer::report::{self, Options, Report};
-use analyzer::rules::{Profile, Selection};
+use analyzer::rules::Selection;
 use migrator::fix::{self, Change, Plan};
 use migrator::sign::keys::debug_key;
 use migrator::{Changes, Compression, PasswordSource, SignOptions, SigningKey};
 
 use crate::output::Output;
+use crate::rule_options::RuleOptions;
 
 /// Android 7.0: the first platform that verifies v2; below it only JAR signatures count.
 const SDK_N: u32 = 24;
@@ -25,15 +26,8 @@ pub struct FixArgs {
     /// Print the plan (each change and the finding it resolves) and write nothing
     #[arg(long)]
     dry_run: bool,
-    /// Fix only findings of these rules (codes, prefixes or names; comma-separated)
-    #[arg(long, value_delimiter = ',')]
-    select: Vec<String>,
-    /// Leave findings of these rules as they are
-    #[arg(long, value_delimiter = ',')]
-    ignore: Vec<String>,
-    /// Target profile (TOML) to judge against instead of the built-in one
-    #[arg(long)]
-    profile: Option<PathBuf>,
+    #[command(flatten)]
+    rules: RuleOptions,
     /// Sign with the key of this PKCS#12 keystore
     #[arg(long, conflicts_with_all = ["key", "cert"])]
     ks: Option<PathBuf>,
@@ -59,19 +53,8 @@ pub fn run(args: &FixArgs) -> Result<(), String> {
     {
         return Err(format!("{name}: the output would overwrite the input"));
     }
-    let selection = Selection {
-        select: args.select.clone(),
-        ignore: args.ignore.clone(),
-    };
-    selection.validate()?;
-    let profile = match &args.profile {
-        None => Profile::builtin().clone(),
-        Some(path) => {
-            let failed = |err: String| format!("{}: {err}", path.display());
-            let text = std::fs::read_to_string(path).map_err(|e| failed(e.to_string()))?;
-            Profile::parse(&text).map_err(|e| failed(e.to_string()))?
-        }
-    };
+    let selection = args.rules.selection()?;
+    let profile = args.rules.profile()?;
     let options = Options {
         profile: &profile,
         selection: &Selection::default(),

@@ -6,6 +6,7 @@ mod html;
 mod inputs;
 mod output;
 mod render;
+mod rule_options;
 mod sarif;
 
 use std::io::{IsTerminal, Write};
@@ -13,7 +14,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use analyzer::report::Options;
-use analyzer::rules::{Profile, Selection, Severity};
+use analyzer::rules::Severity;
 use clap::{Parser, Subcommand, ValueEnum};
 
 /// Exit code for findings at or above `--fail-on`.
@@ -75,16 +76,8 @@ struct AnalyzeArgs {
     /// Exit with 1 when a finding has this severity or a worse one
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     fail_on: FailOn,
-    /// Run only rules whose code starts with one of these (HC3, HC4001) or has this name;
-    /// comma-separated or repeated
-    #[arg(long, value_delimiter = ',')]
-    select: Vec<String>,
-    /// Skip rules whose code starts with one of these or has this name
-    #[arg(long, value_delimiter = ',')]
-    ignore: Vec<String>,
-    /// Target profile (TOML) to judge against instead of the built-in one
-    #[arg(long)]
-    profile: Option<PathBuf>,
+    #[command(flatten)]
+    rules: rule_options::RuleOptions,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -201,19 +194,8 @@ fn analyze(args: &AnalyzeArgs) -> Result<ExitCode, Failure> {
     if args.jobs == Some(0) {
         return Err(Failure::Usage("--jobs must be at least 1".into()));
     }
-    let selection = Selection {
-        select: args.select.clone(),
-        ignore: args.ignore.clone(),
-    };
-    selection.validate().map_err(Failure::Usage)?;
-    let profile = match &args.profile {
-        None => Profile::builtin().clone(),
-        Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .map_err(|err| Failure::Usage(format!("{}: {err}", path.display())))?;
-            Profile::parse(&text).map_err(|err| Failure::Usage(format!("{}: {err}", path.display())))?
-        }
-    };
+    let selection = args.rules.selection().map_err(Failure::Usage)?;
+    let profile = args.rules.profile().map_err(Failure::Usage)?;
     let options = Options {
         profile: &profile,
         selection: &selection,
