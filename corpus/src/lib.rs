@@ -93,6 +93,22 @@ pub fn samples_dir() -> PathBuf {
     dir
 }
 
+/// The third-party APKs (`apk/*.apk` of [`samples_dir`]), sorted; panics like it when missing.
+pub fn sample_apks() -> Vec<PathBuf> {
+    let dir = samples_dir().join("apk");
+    let mut apks: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|err| panic!("{}: {err}", dir.display()))
+        .map(|entry| {
+            entry
+                .unwrap_or_else(|err| panic!("{}: {err}", dir.display()))
+                .path()
+        })
+        .filter(|path| path.extension().is_some_and(|ext| ext == "apk"))
+        .collect();
+    apks.sort();
+    apks
+}
+
 /// Every app under `<root>/apps`, sorted by name.
 pub fn discover(root: &Path) -> Result<Vec<App>, CorpusError> {
     let apps_dir = root.join("apps");

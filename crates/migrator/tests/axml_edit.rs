@@ -13,19 +13,9 @@ use migrator::axml_edit::{Change, Value, XmlEditor};
 
 fn inputs() -> Vec<PathBuf> {
     let out = corpus::default_out_dir();
-    corpus::ensure_built(&out).unwrap();
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&out)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "apk"))
-        .collect();
-    let samples = corpus::samples_dir().join("apk");
-    files.extend(
-        std::fs::read_dir(samples)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|e| e == "apk")),
-    );
+    let apps = corpus::ensure_built(&out).unwrap();
+    let mut files: Vec<PathBuf> = apps.iter().map(|app| app.apk_path(&out)).collect();
+    files.extend(corpus::sample_apks());
     files.push(PathBuf::from(
         "/usr/share/android-framework-res/framework-res.apk",
     ));

@@ -16,13 +16,7 @@ fn inputs() -> Vec<PathBuf> {
     let apps = corpus::ensure_built(&out).unwrap();
     let mut inputs: Vec<PathBuf> = apps.iter().map(|a| a.apk_path(&out)).collect();
     inputs.push(PathBuf::from(FRAMEWORK_RES));
-    let mut samples: Vec<PathBuf> = std::fs::read_dir(corpus::samples_dir().join("apk"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "apk"))
-        .collect();
-    samples.sort();
-    inputs.extend(samples);
+    inputs.extend(corpus::sample_apks());
     inputs
 }
 

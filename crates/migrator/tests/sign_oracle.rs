@@ -46,16 +46,6 @@ fn corpus_apks() -> Vec<PathBuf> {
     apps.iter().map(|a| a.apk_path(&out)).collect()
 }
 
-fn sample_apks() -> Vec<PathBuf> {
-    let mut samples: Vec<PathBuf> = std::fs::read_dir(corpus::samples_dir().join("apk"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "apk"))
-        .collect();
-    samples.sort();
-    samples
-}
-
 fn run(program: &str, args: &[&str], file: &Path) -> (bool, String) {
     let output = Command::new(program)
         .args(args)
@@ -268,7 +258,7 @@ fn every_corpus_apk_is_repacked_signed_and_verified() {
 
 #[test]
 fn every_sample_apk_is_repacked_signed_and_verified() {
-    let apks = sample_apks();
+    let apks = corpus::sample_apks();
     assert!(apks.len() >= 30, "{} sample APKs", apks.len());
     check_all(&apks);
 }
