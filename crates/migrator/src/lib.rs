@@ -9,6 +9,8 @@
 //! repacking a signed output with the same key reproduces it.
 
 pub mod axml_edit;
+pub mod dex;
+pub mod dex_fix;
 pub mod fix;
 pub mod repack;
 pub mod sign;

@@ -500,7 +500,7 @@ impl<'a> DexFile<'a> {
 }
 
 /// Adler-32 as zlib defines it.
-fn adler32(data: &[u8]) -> u32 {
+pub fn adler32(data: &[u8]) -> u32 {
     const MOD: u32 = 65_521;
     // 5552 is the largest run for which the sums cannot overflow a u32 before reduction.
     let (mut a, mut b) = (1u32, 0u32);

@@ -1,0 +1,198 @@
+//! The DEX writer against Android's own tools: every DEX of the corpus and of the third-party
+//! samples, read into the model and written back, disassembles with `baksmali` to exactly the
+//! same smali as the original (baksmali names every reference symbolically, so renumbering
+//! cannot hide behind it), passes `dexdump`'s checks, and keeps every table's size.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use analyzer::dex::DexFile;
+use analyzer::zip::ZipArchive;
+use migrator::dex::{DexModel, write};
+use sha2::Digest;
+
+/// (label, bytes) of every `classes*.dex` in `apk`.
+fn dex_entries(apk: &Path) -> Vec<(String, Vec<u8>)> {
+    let data = std::fs::read(apk).unwrap();
+    // Some samples are broken on purpose (truncated central directory): nothing to rewrite.
+    let Ok(zip) = ZipArchive::parse(&data) else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    for entry in zip.entries() {
+        let name = entry.name_lossy().into_owned();
+        if name.starts_with("classes") && name.ends_with(".dex") && !name.contains('/') {
+            let Ok(bytes) = zip.read(entry) else { continue };
+            let bytes = bytes.into_owned();
+            let stem = apk.file_stem().unwrap().to_string_lossy();
+            found.push((format!("{stem}!{name}"), bytes));
+        }
+    }
+    found
+}
+
+/// Every distinct DEX file of the corpus and the samples (the apksig goldens share theirs).
+fn inputs() -> Vec<(String, Vec<u8>)> {
+    let mut seen = std::collections::HashSet::new();
+    let mut unique = all_inputs();
+    unique.retain(|(_, bytes)| seen.insert(sha2::Sha256::digest(bytes)));
+    unique
+}
+
+fn all_inputs() -> Vec<(String, Vec<u8>)> {
+    let out = corpus::default_out_dir();
+    let apps = corpus::ensure_built(&out).unwrap();
+    let mut inputs = Vec::new();
+    for app in &apps {
+        inputs.extend(dex_entries(&app.apk_path(&out)));
+    }
+    for apk in corpus::sample_apks() {
+        inputs.extend(dex_entries(&apk));
+    }
+    let dex_dir = corpus::samples_dir().join("dex");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dex_dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "dex"))
+        .collect();
+    files.sort();
+    for file in files {
+        let label = file.file_name().unwrap().to_string_lossy().into_owned();
+        inputs.push((label, std::fs::read(&file).unwrap()));
+    }
+    inputs
+}
+
+/// `baksmali d` of `dex` into `dir`; every file's relative path and text.
+fn smali(dex: &Path, dir: &Path) -> Vec<(PathBuf, String)> {
+    let out = Command::new("baksmali")
+        .arg("d")
+        .arg("-o")
+        .arg(dir)
+        .arg(dex)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "baksmali {}: {}",
+        dex.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(at) = stack.pop() {
+        for entry in std::fs::read_dir(&at).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let text = std::fs::read_to_string(&path).unwrap();
+                files.push((path.strip_prefix(dir).unwrap().to_path_buf(), text));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// The table sizes `dexdump -f` prints, by name; `-i` ignores a bad checksum (the corpus has
+/// an app whose DEX checksum is wrong on purpose; the rewritten file must not need it).
+fn dexdump_sizes(dex: &Path, ignore_checksum: bool) -> Vec<(String, String)> {
+    let mut command = Command::new("dexdump");
+    command.arg("-f");
+    if ignore_checksum {
+        command.arg("-i");
+    }
+    let out = command.arg(dex).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && !String::from_utf8_lossy(&out.stderr).contains("Failure"),
+        "dexdump -f {}: {text}{}",
+        dex.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    text.lines()
+        .filter_map(|l| {
+            let (name, value) = l.split_once(':')?;
+            let name = name.trim();
+            (name.ends_with("_size")
+                && !name.starts_with("file")
+                && !name.starts_with("data")
+                && name != "header_size"
+                && name != "link_size")
+                .then(|| {
+                    (
+                        name.to_string(),
+                        value.trim().split(' ').next().unwrap_or("").to_string(),
+                    )
+                })
+        })
+        .collect()
+}
+
+/// Rewrites one DEX file and checks it against the original; `Err` says why it was not
+/// rewritable (a container, or a file the reader refuses).
+fn check(label: &str, bytes: &[u8], case: &Path) -> Result<(), String> {
+    let files = DexFile::parse_all(bytes).map_err(|err| format!("{label}: {err}"))?;
+    if files.len() != 1 || files[0].header.container_size.is_some() {
+        return Err(format!("{label}: container"));
+    }
+    let model = DexModel::read(&files[0]).map_err(|err| format!("{label}: {err}"))?;
+    let written = write(&model).unwrap_or_else(|err| panic!("{label}: {err}"));
+    let reread =
+        DexFile::parse(&written).unwrap_or_else(|err| panic!("{label}: written file unreadable: {err}"));
+    assert!(reread.checksum_matches() && reread.signature_matches(), "{label}");
+    let again = write(&DexModel::read(&reread).unwrap()).unwrap();
+    assert!(again == written, "{label}: writing the written file changed it");
+
+    std::fs::create_dir_all(case).unwrap();
+    let original = case.join("original.dex");
+    let rewritten = case.join("rewritten.dex");
+    std::fs::write(&original, bytes).unwrap();
+    std::fs::write(&rewritten, &written).unwrap();
+    assert_eq!(
+        dexdump_sizes(&rewritten, false),
+        dexdump_sizes(&original, true),
+        "{label}"
+    );
+    let a = smali(&original, &case.join("a"));
+    let b = smali(&rewritten, &case.join("b"));
+    assert_eq!(a.len(), b.len(), "{label}: class count");
+    for ((path_a, text_a), (path_b, text_b)) in a.iter().zip(&b) {
+        assert_eq!(path_a, path_b, "{label}");
+        if text_a != text_b {
+            let line = text_a.lines().zip(text_b.lines()).position(|(x, y)| x != y);
+            panic!("{label}: {} differs at line {line:?}", path_a.display());
+        }
+    }
+    std::fs::remove_dir_all(case).unwrap();
+    Ok(())
+}
+
+#[test]
+fn written_dex_files_disassemble_identically_and_pass_dexdump() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = inputs();
+    // baksmali is a JVM per file: two workers keep both cores busy.
+    let results: Vec<Result<(), String>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..2)
+            .map(|worker| {
+                let inputs = &inputs;
+                let dir = dir.path();
+                scope.spawn(move || {
+                    inputs
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, _)| i % 2 == worker)
+                        .map(|(i, (label, bytes))| check(label, bytes, &dir.join(i.to_string())))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        workers.into_iter().flat_map(|w| w.join().unwrap()).collect()
+    });
+    let checked = results.iter().filter(|r| r.is_ok()).count();
+    let skipped: Vec<&String> = results.iter().filter_map(|r| r.as_ref().err()).collect();
+    eprintln!("checked {checked} distinct DEX files; not rewritable: {skipped:#?}");
+    assert!(checked >= 50, "only {checked} DEX files checked");
+}
