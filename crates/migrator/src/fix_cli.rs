@@ -398,8 +398,21 @@ fn print_outcome(
         }
     }
     for code in planned_codes {
-        let was = before.findings.iter().filter(|f| f.code == code).count();
-        let still = after.findings.iter().filter(|f| f.code == code).count();
+        let planned: Vec<&fix::Planned> = plan.changes.iter().filter(|p| p.code == code).collect();
+        // A request resolves the findings it names (one permission of several): judge it by
+        // those. Automatic fixes take every finding of their rule.
+        let (was, still) = if planned.iter().all(|p| p.flag.is_some()) {
+            let named = |message: &str| planned.iter().any(|p| p.finding == message);
+            let still = after
+                .findings
+                .iter()
+                .filter(|f| f.code == code && named(&f.message))
+                .count();
+            (planned.len(), still)
+        } else {
+            let was = before.findings.iter().filter(|f| f.code == code).count();
+            (was, after.findings.iter().filter(|f| f.code == code).count())
+        };
         if still == 0 {
             writeln!(out, "fixed: {code} ({was} finding(s))")?;
         } else {

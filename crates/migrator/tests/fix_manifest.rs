@@ -464,6 +464,27 @@ fn permissions_are_dropped_and_added_on_request() {
 }
 
 #[test]
+fn dropping_one_of_several_ungranted_permissions_resolves_just_its_finding() {
+    let input = corpus_apk("play-services");
+    let not_granted = |report: &Report| -> Vec<String> {
+        report
+            .findings
+            .iter()
+            .filter(|f| f.code == "HC1008")
+            .map(|f| f.location.element.clone().unwrap())
+            .collect()
+    };
+    let before = not_granted(&report(&input));
+    assert!(before.len() >= 2, "{before:?}");
+    let dropped = before[0].strip_prefix("uses-permission ").unwrap().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let (output, stdout) = fix_and_check(&input, dir.path(), &["--drop-permission", &dropped]);
+    assert!(stdout.contains("fixed: HC1008 (1 finding(s))"), "{stdout}");
+    assert_eq!(not_granted(&report(&output)), before[1..].to_vec());
+    assert!(!badging(&output).contains(&format!("name='{dropped}'")));
+}
+
+#[test]
 fn libraries_are_made_optional_and_added_on_request() {
     let input = corpus_apk("legacy-manifest");
     let library = "com.google.android.maps";
