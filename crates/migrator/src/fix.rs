@@ -688,8 +688,22 @@ fn apply(editor: &mut XmlEditor, change: &Change) -> Result<bool, EditError> {
     Ok(changed)
 }
 
-/// Sets an attribute; says whether that changed the element.
+/// The value Android's package parser takes for an absent attribute, where the request's
+/// attributes have one that does not depend on the app.
+fn default_of(attr: &str) -> Option<Value> {
+    match attr {
+        // `<uses-library android:required>` and `<application android:extractNativeLibs>`.
+        "required" | "extractNativeLibs" => Some(Value::Bool(true)),
+        _ => None,
+    }
+}
+
+/// Sets an attribute; says whether that changed the element. Asking for the value an absent
+/// attribute has by default changes nothing: the manifest already says it.
 fn set(editor: &mut XmlEditor, element: usize, attr: &str, value: Value) -> Result<bool, EditError> {
+    if editor.android_attr(element, attr).is_none() && default_of(attr) == Some(value.clone()) {
+        return Ok(false);
+    }
     Ok(editor.set_android_attr(element, attr, value)? != axml_edit::Change::Unchanged)
 }
 

@@ -566,6 +566,8 @@ fn dry_run_shows_requested_changes_and_what_is_already_so() {
         "33",
         "--add-permission",
         "android.permission.INTERNET",
+        "--extract-native-libs",
+        "true",
     ];
     let result = fix(&input, &output, &flags);
     assert!(result.status.success(), "{}", text(&result.stderr));
@@ -582,7 +584,42 @@ fn dry_run_shows_requested_changes_and_what_is_already_so() {
         stdout.contains("requested --add-permission: add <uses-permission android:name=\"android.permission.INTERNET\"> to <manifest> unless it is there\n"),
         "{stdout}"
     );
+    // No extractNativeLibs means true to Android: asking for true changes nothing.
+    assert!(
+        stdout.contains(
+            "requested --extract-native-libs: set android:extractNativeLibs=\"true\" on <application> in AndroidManifest.xml (already so: nothing to change)"
+        ),
+        "{stdout}"
+    );
     assert!(!output.exists());
+}
+
+#[test]
+fn a_request_applies_even_when_its_rule_is_not_selected() {
+    let input = corpus_apk("hidden-api");
+    let dir = tempfile::tempdir().unwrap();
+    let output = dir.path().join("never.apk");
+    let permission = "android.permission.READ_PHONE_STATE";
+    let result = fix(
+        &input,
+        &output,
+        &["--dry-run", "--ignore", "HC1008", "--drop-permission", permission],
+    );
+    assert!(result.status.success(), "{}", text(&result.stderr));
+    let stdout = text(&result.stdout);
+    assert!(
+        stdout.contains(&format!(
+            "  HC1008 permission-not-granted: remove <uses-permission android:name=\"{permission}\">"
+        )),
+        "{stdout}"
+    );
+    // The finding is resolved by the request, so it is not among those left unselected.
+    assert!(
+        !stdout
+            .lines()
+            .any(|l| l.contains("HC1008") && l.contains("(not selected)")),
+        "{stdout}"
+    );
 }
 
 #[test]
