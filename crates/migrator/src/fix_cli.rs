@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use analyzer::report::{self, Options, Report};
 use analyzer::rules::Selection;
-use migrator::fix::{self, Change, Plan};
+use migrator::fix::{self, Change, ManifestEdit, Plan, REQUESTED, Requests};
 use migrator::sign::keys::debug_key;
 use migrator::{Changes, Compression, PasswordSource, SignOptions, SigningKey};
 
@@ -43,6 +43,124 @@ pub struct FixArgs {
     /// ...and this X.509 certificate (PEM or DER)
     #[arg(long, requires = "key")]
     cert: Option<PathBuf>,
+    #[command(flatten)]
+    manifest: ManifestArgs,
+}
+
+/// Manifest changes made only when asked for: each may change how the app behaves. One the
+/// manifest already satisfies changes nothing.
+#[derive(Debug, clap::Args)]
+#[command(next_help_heading = "Manifest changes (on request)")]
+pub struct ManifestArgs {
+    /// Set android:usesCleartextTraffic on <application> (false resolves HC1006)
+    #[arg(long, value_name = "true|false")]
+    cleartext_traffic: Option<String>,
+    /// Set android:extractNativeLibs on <application>; false also stores the native libraries
+    /// page-aligned, which Android then requires
+    #[arg(long, value_name = "true|false")]
+    extract_native_libs: Option<String>,
+    /// Set android:minSdkVersion on <uses-sdk>, adding <uses-sdk> when absent (resolves HC1001
+    /// at or below the target's platform level)
+    #[arg(long, value_name = "LEVEL")]
+    min_sdk: Option<String>,
+    /// Set android:targetSdkVersion on <uses-sdk>, adding <uses-sdk> when absent (resolves
+    /// HC1002 from the profile's min_target on); from 31 on, components with an intent filter
+    /// and no android:exported get android:exported="true", the value they had implicitly
+    #[arg(long, value_name = "LEVEL")]
+    target_sdk: Option<String>,
+    /// Remove the <uses-permission> (and uses-permission-sdk-23) elements of this permission
+    /// (resolves HC1008 for it); repeatable
+    #[arg(long, value_name = "NAME")]
+    drop_permission: Vec<String>,
+    /// Add <uses-permission android:name=NAME> unless the manifest has it; repeatable
+    #[arg(long, value_name = "NAME")]
+    add_permission: Vec<String>,
+    /// Set android:required="false" on <uses-library android:name=NAME> (resolves HC1010 for
+    /// it); repeatable
+    #[arg(long, value_name = "NAME")]
+    optional_library: Vec<String>,
+    /// Add <uses-library android:name=NAME> to <application> with android:required as given
+    /// (default true), or set android:required on the one there; repeatable
+    #[arg(long, value_name = "NAME[:true|false]")]
+    add_uses_library: Vec<String>,
+    /// Remove the <meta-data> elements named NAME from <application> and its components;
+    /// repeatable
+    #[arg(long, value_name = "NAME")]
+    remove_meta_data: Vec<String>,
+}
+
+impl ManifestArgs {
+    /// The requests, every value checked; `Err` is one line naming the flag.
+    fn requests(&self) -> Result<Requests, String> {
+        let names = |flag: &str, values: &[String]| -> Result<Vec<String>, String> {
+            values.iter().map(|value| name(flag, value)).collect()
+        };
+        let add_uses_libraries = self
+            .add_uses_library
+            .iter()
+            .map(|value| {
+                let (library, required) = match value.rsplit_once(':') {
+                    Some((library, required)) => (library, boolean("--add-uses-library", required)?),
+                    None => (value.as_str(), true),
+                };
+                Ok((name("--add-uses-library", library)?, required))
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        Ok(Requests {
+            cleartext_traffic: self
+                .cleartext_traffic
+                .as_deref()
+                .map(|v| boolean("--cleartext-traffic", v))
+                .transpose()?,
+            extract_native_libs: self
+                .extract_native_libs
+                .as_deref()
+                .map(|v| boolean("--extract-native-libs", v))
+                .transpose()?,
+            min_sdk: self
+                .min_sdk
+                .as_deref()
+                .map(|v| sdk_level("--min-sdk", v))
+                .transpose()?,
+            target_sdk: self
+                .target_sdk
+                .as_deref()
+                .map(|v| sdk_level("--target-sdk", v))
+                .transpose()?,
+            drop_permissions: names("--drop-permission", &self.drop_permission)?,
+            optional_libraries: names("--optional-library", &self.optional_library)?,
+            remove_meta_data: names("--remove-meta-data", &self.remove_meta_data)?,
+            add_uses_libraries,
+            add_permissions: names("--add-permission", &self.add_permission)?,
+        })
+    }
+}
+
+/// `true` or `false`, exactly.
+fn boolean(flag: &str, value: &str) -> Result<bool, String> {
+    match value {
+        "true" => Ok(true),
+        "false" => Ok(false),
+        _ => Err(format!("{flag}: `{value}` is neither true nor false")),
+    }
+}
+
+/// An API level: 1 up to below 10000, which Android reserves for preview builds.
+fn sdk_level(flag: &str, value: &str) -> Result<i32, String> {
+    match value.parse::<i32>() {
+        Ok(level) if (1..10_000).contains(&level) => Ok(level),
+        _ => Err(format!(
+            "{flag}: `{value}` is not an API level (a whole number from 1 to 9999)"
+        )),
+    }
+}
+
+/// A manifest name (permission, library, meta-data): not empty, no spaces or control characters.
+fn name(flag: &str, value: &str) -> Result<String, String> {
+    if value.is_empty() || value.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(format!("{flag}: `{value}` is not a name"));
+    }
+    Ok(value.to_string())
 }
 
 /// Runs `fix`; `Err` is the one line to print before exiting with 2.
@@ -54,6 +172,7 @@ pub fn run(args: &FixArgs) -> Result<(), String> {
         return Err(format!("{name}: the output would overwrite the input"));
     }
     let selection = args.rules.selection()?;
+    let requests = args.manifest.requests()?;
     let profile = args.rules.profile()?;
     let options = Options {
         profile: &profile,
@@ -67,10 +186,13 @@ pub fn run(args: &FixArgs) -> Result<(), String> {
     if before.facts.as_ref().is_none_or(|f| f.kind != "apk") {
         return Err(format!("{name}: fix repairs APKs; this is not one"));
     }
+    requests.check(&before).map_err(|err| format!("{name}: {err}"))?;
     let key_given = args.ks.is_some() || args.key.is_some();
-    let plan = fix::plan(&before, &selection, key_given);
+    let plan = fix::plan_with(&before, &selection, key_given, &requests, &profile);
+    let zip = analyzer::zip::ZipArchive::parse(&data).map_err(|err| format!("{name}: {err}"))?;
+    let edit = edit_manifest(&zip, &plan).map_err(|err| format!("{name}: {err}"))?;
     let mut out = std::io::stdout().lock();
-    print_plan(&mut out, &plan, args.dry_run).map_err(|err| format!("stdout: {err}"))?;
+    print_plan(&mut out, &plan, &edit, args.dry_run).map_err(|err| format!("stdout: {err}"))?;
     let Some(output) = &args.output else {
         return Ok(());
     };
@@ -78,9 +200,13 @@ pub fn run(args: &FixArgs) -> Result<(), String> {
         return Ok(());
     }
 
-    let changes = changes(&data, &plan).map_err(|err| format!("{name}: {err}"))?;
+    let changes = changes(&zip, &plan, &edit).map_err(|err| format!("{name}: {err}"))?;
     let key = signing_key(args)?;
-    let min_sdk = min_sdk(&before);
+    // The signatures must suit the platforms the output installs on: its own minSdkVersion.
+    let min_sdk = match &edit.bytes {
+        Some(manifest) => edited_min_sdk(&zip, manifest).map_err(|err| format!("{name}: {err}"))?,
+        None => min_sdk(&before),
+    };
     let sign = SignOptions {
         v1: min_sdk < SDK_N,
         v2: true,
@@ -96,7 +222,8 @@ pub fn run(args: &FixArgs) -> Result<(), String> {
 
     let output_name = output.display().to_string();
     let after = report::analyze_with(&output_name, &fixed, &options);
-    print_outcome(&mut out, &plan, &before, &after, output, sign).map_err(|err| format!("stdout: {err}"))?;
+    print_outcome(&mut out, &plan, &edit, &before, &after, output, sign)
+        .map_err(|err| format!("stdout: {err}"))?;
     Ok(())
 }
 
@@ -116,15 +243,29 @@ fn min_sdk(report: &Report) -> u32 {
         .map_or(1, |s| s.min_sdk_checked)
 }
 
+/// The plan's manifest changes applied to the input's manifest.
+fn edit_manifest(zip: &analyzer::zip::ZipArchive<'_>, plan: &Plan) -> Result<ManifestEdit, String> {
+    let Some(entry) = zip.entry("AndroidManifest.xml") else {
+        return Ok(ManifestEdit::default());
+    };
+    let manifest = zip.read(entry).map_err(|err| err.to_string())?;
+    fix::apply_manifest(&manifest, plan).map_err(|err| format!("AndroidManifest.xml: {err}"))
+}
+
+/// The min SDK of an edited manifest, as apksigner reads it.
+fn edited_min_sdk(zip: &analyzer::zip::ZipArchive<'_>, manifest: &[u8]) -> Result<u32, String> {
+    let resources = match zip.entry("resources.arsc") {
+        Some(entry) => Some(zip.read(entry).map_err(|err| format!("resources.arsc: {err}"))?),
+        None => None,
+    };
+    migrator::sign::min_sdk_from_manifest(manifest, resources.as_deref()).map_err(|err| err.to_string())
+}
+
 /// The entries the plan replaces: the edited manifest, and native libraries to store.
-fn changes(data: &[u8], plan: &Plan) -> Result<Changes, String> {
-    let zip = analyzer::zip::ZipArchive::parse(data).map_err(|err| err.to_string())?;
+fn changes(zip: &analyzer::zip::ZipArchive<'_>, plan: &Plan, edit: &ManifestEdit) -> Result<Changes, String> {
     let mut changes = Changes::new();
-    if let Some(entry) = zip.entry("AndroidManifest.xml") {
-        let manifest = zip.read(entry).map_err(|err| err.to_string())?;
-        if let Some(edited) = fix::edit_manifest(&manifest, plan).map_err(|err| err.to_string())? {
-            changes.put("AndroidManifest.xml", edited, Compression::Deflated);
-        }
+    if let Some(edited) = &edit.bytes {
+        changes.put("AndroidManifest.xml", edited.clone(), Compression::Deflated);
     }
     if plan
         .changes
@@ -169,7 +310,12 @@ fn signing_key(args: &FixArgs) -> Result<SigningKey, String> {
     Ok(debug.key)
 }
 
-fn print_plan(out: &mut impl Write, plan: &Plan, dry_run: bool) -> std::io::Result<()> {
+/// Whether a manifest change left the document as it was.
+fn already_so(edit: &ManifestEdit, change: &Change) -> bool {
+    edit.outcomes.iter().any(|(c, changed)| c == change && !changed)
+}
+
+fn print_plan(out: &mut impl Write, plan: &Plan, edit: &ManifestEdit, dry_run: bool) -> std::io::Result<()> {
     writeln!(
         out,
         "{}",
@@ -180,14 +326,31 @@ fn print_plan(out: &mut impl Write, plan: &Plan, dry_run: bool) -> std::io::Resu
         }
     )?;
     for planned in &plan.changes {
+        let note = if already_so(edit, &planned.change) {
+            " (already so: nothing to change)"
+        } else {
+            ""
+        };
+        if planned.code == REQUESTED {
+            writeln!(
+                out,
+                "  requested {}: {}{note}",
+                planned.name,
+                planned.change.describe()
+            )?;
+            continue;
+        }
         writeln!(
             out,
-            "  {} {}: {}",
+            "  {} {}: {}{note}",
             planned.code,
             planned.name,
             planned.change.describe()
         )?;
-        writeln!(out, "      resolves: {}", planned.finding)?;
+        match planned.flag {
+            Some(flag) => writeln!(out, "      resolves: {} (requested: {flag})", planned.finding)?,
+            None => writeln!(out, "      resolves: {}", planned.finding)?,
+        }
     }
     writeln!(
         out,
@@ -209,6 +372,7 @@ fn print_plan(out: &mut impl Write, plan: &Plan, dry_run: bool) -> std::io::Resu
 fn print_outcome(
     out: &mut impl Write,
     plan: &Plan,
+    edit: &ManifestEdit,
     before: &Report,
     after: &Report,
     output: &Path,
@@ -219,11 +383,36 @@ fn print_outcome(
         .filter_map(|(on, name)| on.then_some(name))
         .collect();
     writeln!(out, "wrote {} (signed {})", output.display(), schemes.join(", "))?;
-    let mut planned_codes: Vec<&str> = plan.changes.iter().map(|p| p.code).collect();
-    planned_codes.dedup();
+    for (change, changed) in &edit.outcomes {
+        let what = if *changed {
+            "changed"
+        } else {
+            "unchanged (already so)"
+        };
+        writeln!(out, "{what}: {}", change.describe())?;
+    }
+    let mut planned_codes: Vec<&str> = Vec::new();
+    for planned in &plan.changes {
+        if planned.code != REQUESTED && !planned_codes.contains(&planned.code) {
+            planned_codes.push(planned.code);
+        }
+    }
     for code in planned_codes {
-        let was = before.findings.iter().filter(|f| f.code == code).count();
-        let still = after.findings.iter().filter(|f| f.code == code).count();
+        let planned: Vec<&fix::Planned> = plan.changes.iter().filter(|p| p.code == code).collect();
+        // A request resolves the findings it names (one permission of several): judge it by
+        // those. Automatic fixes take every finding of their rule.
+        let (was, still) = if planned.iter().all(|p| p.flag.is_some()) {
+            let named = |message: &str| planned.iter().any(|p| p.finding == message);
+            let still = after
+                .findings
+                .iter()
+                .filter(|f| f.code == code && named(&f.message))
+                .count();
+            (planned.len(), still)
+        } else {
+            let was = before.findings.iter().filter(|f| f.code == code).count();
+            (was, after.findings.iter().filter(|f| f.code == code).count())
+        };
         if still == 0 {
             writeln!(out, "fixed: {code} ({was} finding(s))")?;
         } else {

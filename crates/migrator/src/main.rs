@@ -38,9 +38,11 @@ enum Command {
     /// Read APKs, split-APK bundles (.apks/.xapk), AARs, JARs, DEX and ELF files, report what
     /// they hold and what will break on the target. Directories are searched recursively.
     Analyze(AnalyzeArgs),
-    /// Repair what the analyzer marks fixable (manifest attributes, alignment, compressed
-    /// resources and libraries, signatures) into a new APK that is aligned and signed
-    Fix(fix_cli::FixArgs),
+    // Boxed: fix's many flags make it far larger than the other variants.
+    /// Repair what the analyzer marks fixable (manifest attributes and exports, alignment,
+    /// compressed resources and libraries, signatures), and make the manifest changes asked
+    /// for, into a new APK that is aligned and signed
+    Fix(Box<fix_cli::FixArgs>),
     /// List the rules (code, severity, fixable, name, summary)
     Rules {
         /// Print the full catalogue as Markdown (what docs/rules.md is generated from)

@@ -11,7 +11,9 @@ pub(super) static RULE: Rule = Rule {
     why: "Android refuses to install an app whose minimum SDK is above the platform's level \
           (`INSTALL_FAILED_OLDER_SDK`), and the app may call APIs the target does not have.",
     fix: "Lower `minSdk` in the build to the target's level and guard newer API calls with \
-          `Build.VERSION.SDK_INT` checks, or wait for a target profile with a newer platform.",
+          `Build.VERSION.SDK_INT` checks, or wait for a target profile with a newer platform. \
+          `hyper-migrate fix --min-sdk LEVEL` rewrites the level on request only: the code may \
+          call APIs of the newer platform unguarded, which then fail at run time.",
     check,
 };
 

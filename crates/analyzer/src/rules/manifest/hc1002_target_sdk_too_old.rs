@@ -13,7 +13,10 @@ pub(super) static RULE: Rule = Rule {
           The runtime implements current behaviour only, so such apps misbehave in ways that are \
           hard to trace.",
     fix: "Raise `targetSdk` to at least the profile's `sdk.min_target` and adopt the behaviour \
-          changes of each level on the way (runtime permissions first).",
+          changes of each level on the way (runtime permissions first). \
+          `hyper-migrate fix --target-sdk LEVEL` rewrites the level on request only, since it \
+          switches the app to the newer behaviours without its code having adopted them; from \
+          31 on it also makes `android:exported` explicit where an intent filter implied it.",
     check,
 };
 

@@ -13,7 +13,10 @@ pub(super) static RULE: Rule = Rule {
           systems: the install fails (`INSTALL_FAILED_INVALID_APK`) or `System.loadLibrary` does.",
     fix: "Package the libraries uncompressed and aligned (AGP does this when \
           `packaging.jniLibs.useLegacyPackaging = false`; `zipalign -P 16` aligns to 16 KB). \
-          `hyper-migrate fix` stores and aligns them.",
+          `hyper-migrate fix` stores and aligns them and leaves `extractNativeLibs=\"false\"` \
+          as it is: stored, page-aligned libraries are exactly what that setting requires, and \
+          mapping them in place (no extracted copy) is what the app chose. \
+          `fix --extract-native-libs true` instead has them extracted at install, on request.",
     check,
 };
 

@@ -12,7 +12,10 @@ pub(super) static RULE: Rule = Rule {
     why: "The target's network stack follows current Android: cleartext HTTP is refused unless \
           the app opts in. Traffic in clear text can be read and altered on the way.",
     fix: "Use HTTPS. Where a legacy server needs HTTP, allow just that host in a \
-          `network_security_config` domain entry instead of the whole app.",
+          `network_security_config` domain entry instead of the whole app. \
+          `hyper-migrate fix --cleartext-traffic false` sets the attribute on request only: \
+          an app that still talks HTTP then fails to connect (and from API 24 a network \
+          security config, where the app has one, takes precedence over the attribute).",
     check,
 };
 

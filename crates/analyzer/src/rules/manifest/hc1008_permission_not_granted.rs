@@ -12,7 +12,9 @@ pub(super) static RULE: Rule = Rule {
           accounts, device administration...). Requests for them are refused, and the calls that \
           need them fail with `SecurityException`.",
     fix: "Remove permissions the app does not need; make features that need the others optional \
-          and check `checkSelfPermission` before using them.",
+          and check `checkSelfPermission` before using them. `hyper-migrate fix \
+          --drop-permission NAME` removes a `<uses-permission>` on request only: code that \
+          needs the permission fails the same way, so only drop those the app does not use.",
     check,
 };
 

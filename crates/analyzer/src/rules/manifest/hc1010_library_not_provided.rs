@@ -12,7 +12,9 @@ pub(super) static RULE: Rule = Rule {
           (`INSTALL_FAILED_MISSING_SHARED_LIBRARY`); vendor libraries such as \
           `com.google.android.maps` exist only on certain devices.",
     fix: "Bundle a replacement with the app, or mark the library `android:required=\"false\"` \
-          and load it only when `PackageManager.getSystemSharedLibraryNames` lists it.",
+          and load it only when `PackageManager.getSystemSharedLibraryNames` lists it. \
+          `hyper-migrate fix --optional-library NAME` sets `android:required=\"false\"` on \
+          request only: the app then installs, and its code must cope with the library's absence.",
     check,
 };
 

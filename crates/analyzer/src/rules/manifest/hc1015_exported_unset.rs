@@ -5,7 +5,7 @@ pub(super) static RULE: Rule = Rule {
     code: "HC1015",
     name: "exported-unset",
     severity: Severity::Error,
-    fixable: false,
+    fixable: true,
     summary: "A component with an intent filter does not say whether it is exported (targetSdk 31+).",
     what: "For apps whose effective `targetSdkVersion` is 31 or more, reports activities, \
            activity aliases, services and receivers that have an `<intent-filter>` but no \
@@ -15,7 +15,10 @@ pub(super) static RULE: Rule = Rule {
     fix: "Set `android:exported=\"true\"` on components other apps must reach (the launcher \
           activity, deep links) and `\"false\"` on the rest. A library's manifest merged into \
           the app can bring such components: override them with `tools:node` or set the \
-          attribute in the app's manifest.",
+          attribute in the app's manifest. `hyper-migrate fix` sets `android:exported=\"true\"` \
+          on each such component: before Android 12 an intent filter made a component exported \
+          implicitly, so this is the value the app was built and tested with, and it installs \
+          again. Review afterwards which components other apps really need.",
     check,
 };
 
