@@ -31,15 +31,22 @@
 //! making raw syscalls on Linux, which is what a `pre_exec` closure may do.
 
 mod channel;
+mod docs;
 mod error;
 mod event;
 mod handle;
 mod process;
+pub mod protocol;
+pub mod protocols;
+pub mod rpc;
+pub mod startup;
+pub mod svcmgr;
 mod vmo;
 mod waitset;
 pub mod wire;
 
 pub use channel::{Channel, Message};
+pub use docs::markdown;
 pub use error::Error;
 pub use event::Event;
 pub use handle::{Handle, HandleKind};
