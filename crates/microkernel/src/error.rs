@@ -77,3 +77,18 @@ impl Error {
         }
     }
 }
+
+/// A failure inside a server's handler, as the error reply its client gets: the server's own
+/// error replies pass through, everything else is `Failed` with [`Error::errno`].
+impl From<Error> for ErrorReply {
+    fn from(error: Error) -> ErrorReply {
+        match error {
+            Error::Remote(reply) => reply,
+            other => ErrorReply {
+                code: crate::wire::ErrorCode::Failed,
+                errno: other.errno(),
+                message: other.to_string(),
+            },
+        }
+    }
+}

@@ -53,3 +53,7 @@ pub use handle::{Handle, HandleKind};
 pub use process::{Exit, Process};
 pub use vmo::Vmo;
 pub use waitset::WaitSet;
+
+/// Linux error numbers, as error replies carry them (rustix's type, re-exported so that
+/// servers need no other crate to name one).
+pub use rustix::io::Errno;

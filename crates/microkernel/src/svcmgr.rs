@@ -11,7 +11,6 @@ use rustix::io::Errno;
 
 use crate::Error;
 use crate::channel::{Channel, Message};
-use crate::handle::Handle;
 use crate::protocols::{service, svcmgr};
 use crate::rpc::{self, Dispatcher};
 use crate::waitset::WaitSet;
@@ -43,9 +42,7 @@ impl Registry {
                 connector: channel, ..
             } => channel,
         };
-        self.waitset
-            .add(channel, key)
-            .map_err(|e| ErrorReply::failed(Errno::from_raw_os_error(e.errno()), e.to_string()))?;
+        self.waitset.add(channel, key)?;
         self.next_key += 1;
         self.slots.insert(key, slot);
         Ok(key)
@@ -75,14 +72,6 @@ fn check_name(name: &str) -> Result<(), ErrorReply> {
     Ok(())
 }
 
-fn channel_of(handle: Handle) -> Result<Channel, ErrorReply> {
-    Channel::try_from(handle).map_err(|e| ErrorReply::failed(Errno::BADF, e.to_string()))
-}
-
-fn new_pair() -> Result<(Channel, Channel), ErrorReply> {
-    Channel::pair().map_err(|e| ErrorReply::failed(Errno::from_raw_os_error(e.errno()), e.to_string()))
-}
-
 fn dispatcher() -> Dispatcher<Registry> {
     Dispatcher::<Registry>::new()
         .on::<svcmgr::Register>(|registry, request, handles| {
@@ -93,7 +82,8 @@ fn dispatcher() -> Dispatcher<Registry> {
                     format!("{} is registered", request.name),
                 ));
             }
-            let connector = channel_of(handles.into_iter().next().expect("counted by the dispatcher"))?;
+            let connector =
+                Channel::try_from(handles.into_iter().next().expect("counted by the dispatcher"))?;
             let key = registry.insert(Slot::Service {
                 name: request.name.clone(),
                 connector,
@@ -107,7 +97,7 @@ fn dispatcher() -> Dispatcher<Registry> {
             let Some(Slot::Service { connector, .. }) = registry.slots.get(&key) else {
                 return Err(not_found());
             };
-            let (client, server) = new_pair()?;
+            let (client, server) = Channel::pair()?;
             let connect = service::ConnectRequest {
                 name: request.name.clone(),
             };
@@ -128,7 +118,7 @@ fn dispatcher() -> Dispatcher<Registry> {
             Ok((svcmgr::ListResponse { names }, vec![]))
         })
         .on::<svcmgr::Clone>(|registry, _, _| {
-            let (client, server) = new_pair()?;
+            let (client, server) = Channel::pair()?;
             registry.insert(Slot::Client(server))?;
             Ok((svcmgr::CloneResponse {}, vec![client.into()]))
         })
@@ -189,6 +179,7 @@ fn reply_to(registry: &mut Registry, key: u64, reply: &Message) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Handle;
     use crate::protocol::Method;
     use crate::rpc::call;
     use crate::wire::{ErrorCode, Header, decode_body};

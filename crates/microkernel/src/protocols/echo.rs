@@ -20,7 +20,9 @@ crate::protocol! {
     method ReadVmo(version 1, call) {
         request ReadVmoRequest {} handles [Vmo];
         response ReadVmoResponse {
-            /// The VMO's content (at most 60 KiB is returned).
+            /// The VMO's size.
+            size: u64,
+            /// Its first bytes (at most 60 KiB).
             bytes: Vec<u8>,
         } handles [];
     }
