@@ -98,13 +98,23 @@ impl Channel {
 
     /// `Ok(None)` when the peer is closed.
     fn receive(&self, flags: RecvFlags) -> Result<Option<Message>, Error> {
-        let mut buffer = vec![0u8; HEADER_LEN + MAX_BODY];
+        thread_local! {
+            /// Room for the largest message, reused: a read allocates only its body.
+            static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
+        BUFFER.with_borrow_mut(|buffer| {
+            buffer.resize(HEADER_LEN + MAX_BODY, 0);
+            self.receive_into(buffer, flags)
+        })
+    }
+
+    fn receive_into(&self, buffer: &mut [u8], flags: RecvFlags) -> Result<Option<Message>, Error> {
         let mut space = [MaybeUninit::uninit(); rustix::cmsg_space!(ScmRights(MAX_HANDLES))];
         // Dropping the control buffer closes any descriptor still in it, so every early
         // return below closes what arrived.
         let mut control = RecvAncillaryBuffer::new(&mut space);
         let received = loop {
-            let mut iov = [IoSliceMut::new(&mut buffer)];
+            let mut iov = [IoSliceMut::new(buffer)];
             match rustix::net::recvmsg(&self.fd, &mut iov, &mut control, flags | RecvFlags::CMSG_CLOEXEC) {
                 Err(Errno::INTR) => continue,
                 Err(Errno::CONNRESET) => return Ok(None),

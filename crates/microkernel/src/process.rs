@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use rustix::event::{PollFd, PollFlags, Timespec};
-use rustix::io::{Errno, FdFlags};
+use rustix::io::Errno;
 use rustix::process::{Pid, PidfdFlags, Signal, WaitIdOptions};
 
 use crate::Error;
@@ -85,8 +85,9 @@ impl Process {
             for &(source, target) in &moves {
                 // SAFETY: `source` is open in the child (the parent holds it until `spawn`
                 // returns) and `target` is a number the caller reserved for it. The
-                // `ManuallyDrop` wrappers never close either; `dup2` onto `target` leaves
-                // the copy without `CLOEXEC`, so it survives the exec.
+                // `ManuallyDrop` wrapper never closes `target`. `dup2` leaves the copy at
+                // `target` without `CLOEXEC` (source and target always differ: sources sit
+                // above every target), so it survives the exec.
                 let (source, mut target) = unsafe {
                     (
                         BorrowedFd::borrow_raw(source),
@@ -94,7 +95,6 @@ impl Process {
                     )
                 };
                 rustix::io::dup2(source, &mut target)?;
-                rustix::io::fcntl_setfd(&*target, FdFlags::empty())?;
             }
             Ok(())
         };

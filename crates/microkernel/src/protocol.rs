@@ -76,10 +76,11 @@ pub struct MethodInfo {
     pub doc: &'static str,
     pub request: Body,
     pub response: Body,
-    /// Decodes a request body of this method (the fuzz target's entry).
-    pub decode_request: fn(&[u8]) -> Result<(), WireError>,
-    /// Decodes a response body of this method.
-    pub decode_response: fn(&[u8]) -> Result<(), WireError>,
+    /// Decodes a request body of this method and encodes the value again: the canonical
+    /// bytes of what was decoded (for the fuzz target and for checks without the types).
+    pub canonical_request: fn(&[u8]) -> Result<Vec<u8>, WireError>,
+    /// The same for a response body.
+    pub canonical_response: fn(&[u8]) -> Result<Vec<u8>, WireError>,
 }
 
 /// A request or response: its type name, fields and handles.
@@ -100,6 +101,8 @@ pub struct Field {
 
 /// Defines a protocol in the calling module: a request and a response struct per method, a
 /// unit struct per method that implements [`Method`], and `pub const PROTOCOL: Protocol`.
+/// The structs derive serde's traits, so the calling crate depends on `serde` (with
+/// `derive`); field types must be `Eq` (no floats on the wire).
 ///
 /// ```text
 /// protocol! {
@@ -192,8 +195,12 @@ macro_rules! protocol {
                         }),*],
                         handles: <$method as $crate::protocol::Method>::RESPONSE_HANDLES,
                     },
-                    decode_request: |bytes| $crate::wire::decode_body::<$request>(bytes).map(drop),
-                    decode_response: |bytes| $crate::wire::decode_body::<$response>(bytes).map(drop),
+                    canonical_request: |bytes| {
+                        $crate::wire::encode_body(&$crate::wire::decode_body::<$request>(bytes)?)
+                    },
+                    canonical_response: |bytes| {
+                        $crate::wire::encode_body(&$crate::wire::decode_body::<$response>(bytes)?)
+                    },
                 }
             ),*],
         };

@@ -248,3 +248,123 @@ fn error_body(reply: &ErrorReply) -> Vec<u8> {
     // refused by the client as malformed rather than taken for success.
     encode_body(reply).unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocols::{echo, logd};
+
+    fn say(text: &str) -> echo::EchoRequest {
+        echo::EchoRequest { text: text.into() }
+    }
+
+    #[test]
+    fn call_matches_the_reply_to_its_transaction() {
+        let (mut client, server) = Channel::pair().unwrap();
+        let answer = std::thread::spawn(move || {
+            // First a stale reply to another transaction, then nothing more.
+            let request = server.read().unwrap();
+            let mut stale = request.header.reply(false);
+            stale.txid = stale.txid.wrapping_add(1);
+            let body = encode_body(&echo::EchoResponse { text: "stale".into() }).unwrap();
+            server
+                .write(&Message {
+                    header: stale,
+                    body,
+                    handles: vec![],
+                })
+                .unwrap();
+            server
+        });
+        let result = call::<echo::Echo>(&mut client, &say("hi"), vec![]);
+        assert!(matches!(result, Err(Error::UnexpectedReply { .. })), "{result:?}");
+        drop(answer.join().unwrap());
+        assert!(matches!(
+            call::<echo::Echo>(&mut client, &say("hi"), vec![]),
+            Err(Error::PeerClosed)
+        ));
+    }
+
+    #[test]
+    fn handle_counts_are_checked_on_both_sides() {
+        let (mut client, _server) = Channel::pair().unwrap();
+        let extra = crate::Event::new().unwrap();
+        let result = call::<echo::Echo>(&mut client, &say("hi"), vec![extra.into()]);
+        assert!(matches!(
+            result,
+            Err(Error::Wire(WireError::HandleCount {
+                expected: 0,
+                found: 1
+            }))
+        ));
+        let result = call::<echo::ReadVmo>(&mut client, &echo::ReadVmoRequest {}, vec![]);
+        assert!(matches!(
+            result,
+            Err(Error::Wire(WireError::HandleCount {
+                expected: 1,
+                found: 0
+            }))
+        ));
+    }
+
+    #[test]
+    fn dispatcher_serves_calls_and_one_way_messages() {
+        let (mut client, server) = Channel::pair().unwrap();
+        let serving = std::thread::spawn(move || {
+            let mut dispatcher = Dispatcher::<Vec<String>>::new()
+                .on::<echo::Echo>(|_, request, _| Ok((echo::EchoResponse { text: request.text }, vec![])))
+                .on::<logd::Log>(|logged, request, _| {
+                    logged.push(request.message);
+                    Ok((logd::LogResponse {}, vec![]))
+                });
+            let mut logged = Vec::new();
+            dispatcher.serve(&mut logged, &server).unwrap();
+            logged
+        });
+        let log = logd::LogRequest {
+            buffer: 0,
+            priority: 4,
+            tag: "test".into(),
+            message: "one-way".into(),
+            pid: 1,
+            tid: 1,
+            time_ns: 0,
+        };
+        send::<logd::Log>(&client, &log, vec![]).unwrap();
+        assert_eq!(
+            call::<echo::Echo>(&mut client, &say("two-way"), vec![])
+                .unwrap()
+                .0
+                .text,
+            "two-way"
+        );
+
+        // A call sent with txid 0 to a method that replies is dropped; a one-way method
+        // called with a txid gets an error reply.
+        let mut header = Header::request(<echo::Echo as Method>::ORDINAL, 1, 0);
+        let body = encode_body(&say("lost")).unwrap();
+        client
+            .write(&Message {
+                header,
+                body,
+                handles: vec![],
+            })
+            .unwrap();
+        header = Header::request(<logd::Log as Method>::ORDINAL, 1, 77);
+        let body = encode_body(&log).unwrap();
+        client
+            .write(&Message {
+                header,
+                body,
+                handles: vec![],
+            })
+            .unwrap();
+        let reply = client.read().unwrap();
+        assert_eq!(reply.header, header.reply(true));
+        let error: ErrorReply = decode_body(&reply.body).unwrap();
+        assert_eq!(error.code, ErrorCode::MalformedRequest);
+
+        drop(client);
+        assert_eq!(serving.join().unwrap(), ["one-way"]);
+    }
+}

@@ -61,7 +61,7 @@ mod tests {
         };
         let bytes = crate::wire::encode_body(&open).unwrap();
         let method = vfs::PROTOCOL.method(vfs::Open::ORDINAL, 1).unwrap();
-        assert_eq!((method.decode_request)(&bytes), Ok(()));
+        assert_eq!((method.canonical_request)(&bytes), Ok(bytes.clone()));
         assert_eq!(
             crate::wire::decode_body::<vfs::OpenRequest>(&bytes).unwrap(),
             open
@@ -70,9 +70,13 @@ mod tests {
             for method in protocol.methods {
                 // 0xff… is an unterminated varint for every first field; empty bodies decode
                 // only for methods without fields.
-                assert!((method.decode_request)(&[0xff; 12]).is_err(), "{}", method.name);
+                assert!(
+                    (method.canonical_request)(&[0xff; 12]).is_err(),
+                    "{}",
+                    method.name
+                );
                 assert_eq!(
-                    (method.decode_request)(&[]).is_ok(),
+                    (method.canonical_request)(&[]).is_ok(),
                     method.request.fields.is_empty(),
                     "{}",
                     method.name
