@@ -21,7 +21,8 @@ pub enum Exit {
     Code(i32),
     /// A signal with this number killed it.
     Signal(i32),
-    /// It exited, but its status went to its parent: the handle was not made from our child.
+    /// It exited, but its status went elsewhere: it is not this process's child, or another
+    /// handle to it (or a plain `waitpid`) collected the status first.
     Unknown,
 }
 
@@ -205,6 +206,28 @@ mod tests {
         );
         sleeper.send_signal(9).unwrap();
         assert_eq!(sleeper.wait().unwrap(), Exit::Signal(9));
+    }
+
+    #[test]
+    fn a_process_handle_passed_on_a_channel_signals_the_same_process() {
+        let mut command = Command::new("sleep");
+        command.arg("60");
+        let sleeper = Process::spawn(command, &[]).unwrap();
+        let (a, b) = crate::Channel::pair().unwrap();
+        let handle = crate::Handle::from(Process::open(sleeper.child.as_ref().unwrap().id()).unwrap());
+        assert_eq!(handle.kind(), crate::HandleKind::Process);
+        a.write(&crate::Message {
+            header: crate::wire::Header::request(1, 1, 0),
+            body: vec![],
+            handles: vec![handle],
+        })
+        .unwrap();
+        let received = Process::try_from(b.read().unwrap().handles.remove(0)).unwrap();
+        received.send_signal(15).unwrap();
+        // Both handles see the exit; the status goes to the first waiter (this process is
+        // the parent either way), the other gets `Unknown`.
+        assert_eq!(received.wait().unwrap(), Exit::Signal(15));
+        assert_eq!(sleeper.wait().unwrap(), Exit::Unknown);
     }
 
     #[test]
