@@ -33,7 +33,9 @@ pub fn markdown() -> String {
          answer.\n\n\
          Handles travel in the order listed; a message with another number of handles than its \
          method takes is malformed. The ordinal is derived from the name, so renaming a method \
-         changes it; an incompatible body change makes a new version of the method.\n\n",
+         changes it; an incompatible body change makes a new version of the method.\n\n\
+         A program the runtime starts finds its channel to `svcmgr` at fd 3 (fds 4 and up are \
+         free for further startup handles); everything else it reaches through `svcmgr`.\n\n",
     );
     for protocol in protocols::ALL {
         protocol_section(&mut out, protocol);

@@ -2,7 +2,7 @@
 
 crate::protocol! {
     /// The service registry, and later the Binder context manager. A native program gets a
-    /// channel to it at startup (fd 3, [`crate::startup::SVCMGR_FD`]). A service registers a
+    /// channel to it at startup (fd 3, `startup::SVCMGR_FD`). A service registers a
     /// *connector* channel under a name; each `Lookup` makes a fresh channel pair, hands one
     /// end to the service over its connector (`service.Connect`) and returns the other, so
     /// every client has a private channel to the service. When the service's end of the
