@@ -64,13 +64,19 @@ impl Process {
     /// 3 or above and distinct. The command's other descriptors follow their `CLOEXEC` flags
     /// as usual (every descriptor this crate makes has it).
     pub fn spawn(mut command: Command, handles: &[(BorrowedFd<'_>, RawFd)]) -> Result<Process, Error> {
-        if handles.iter().any(|&(_, target)| target < 3) {
-            return Err(Error::io("spawn: startup handle below fd 3", Errno::INVAL));
+        let mut targets: Vec<RawFd> = handles.iter().map(|&(_, target)| target).collect();
+        targets.sort_unstable();
+        targets.dedup();
+        if targets.len() != handles.len() || targets.first().is_some_and(|&lowest| lowest < 3) {
+            return Err(Error::io(
+                "spawn: startup fds must be distinct and 3 or above",
+                Errno::INVAL,
+            ));
         }
         // Each source is first duplicated above every target, so that placing one handle
         // cannot overwrite another's source descriptor. The duplicates live until the spawn
         // returns, which is when the child has exec'd.
-        let floor = handles.iter().map(|&(_, target)| target).max().unwrap_or(2) + 1;
+        let floor = targets.last().map_or(3, |&highest| highest + 1);
         let sources = handles
             .iter()
             .map(|(fd, _)| {
@@ -242,5 +248,10 @@ mod tests {
         let mut line = [0u8; 64];
         let n = rustix::io::read(&reader, &mut line).unwrap();
         assert_eq!(&line[..n], b"through-fd-5\n");
+
+        let twice = Process::spawn(Command::new("true"), &[(reader.as_fd(), 4), (reader.as_fd(), 4)]);
+        assert!(twice.is_err(), "two handles at one fd");
+        let low = Process::spawn(Command::new("true"), &[(reader.as_fd(), 2)]);
+        assert!(low.is_err(), "a handle over stderr");
     }
 }

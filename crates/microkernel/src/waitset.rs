@@ -101,5 +101,11 @@ mod tests {
         );
         set.remove(&b).unwrap();
         assert!(set.wait(Some(Duration::ZERO)).unwrap().is_empty());
+
+        // A process handle is ready once the process exits: the death notice.
+        let process = crate::Process::spawn(std::process::Command::new("true"), &[]).unwrap();
+        set.add(&process, 3).unwrap();
+        assert_eq!(set.wait(Some(Duration::from_secs(10))).unwrap(), vec![3]);
+        assert_eq!(process.wait().unwrap(), crate::Exit::Code(0));
     }
 }
