@@ -286,6 +286,20 @@ mod tests {
     }
 
     #[test]
+    fn a_call_in_flight_when_the_server_dies_fails_with_eio() {
+        let (mut client, server) = Channel::pair().unwrap();
+        let dying = std::thread::spawn(move || {
+            // The request arrives; the server goes away before it answers.
+            server.read().unwrap();
+            drop(server);
+        });
+        let error = call::<echo::Echo>(&mut client, &say("anyone?"), vec![]).unwrap_err();
+        dying.join().unwrap();
+        assert!(matches!(error, Error::PeerClosed), "{error}");
+        assert_eq!(error.errno(), Errno::IO.raw_os_error());
+    }
+
+    #[test]
     fn handle_counts_are_checked_on_both_sides() {
         let (mut client, _server) = Channel::pair().unwrap();
         let extra = crate::Event::new().unwrap();
