@@ -1,0 +1,94 @@
+//! A native microkernel program, written against the `microkernel` crate's public API only:
+//! it registers the service `echo` with svcmgr (its channel to svcmgr is fd 3, by the startup
+//! convention) and answers the `echo` protocol on every connection, one thread each. It prints
+//! `ready` on stdout once registered, and exits when svcmgr closes its connector.
+
+use std::fs::File;
+use std::io::Read;
+use std::process::ExitCode;
+
+use microkernel::protocols::{echo, service, svcmgr};
+use microkernel::rpc::{self, Dispatcher};
+use microkernel::wire::ErrorReply;
+use microkernel::{Channel, Errno, Error, Handle, HandleKind, Vmo, startup};
+
+/// The most content a reply returns: a body must stay under 64 KiB.
+const MAX_CONTENT: usize = 60 * 1024;
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("echo_service: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<(), Error> {
+    let mut svcmgr = startup::svcmgr_channel()?;
+    let (connector, service_end) = Channel::pair()?;
+    let register = svcmgr::RegisterRequest { name: "echo".into() };
+    rpc::call::<svcmgr::Register>(&mut svcmgr, &register, vec![service_end.into()])?;
+    println!("ready");
+
+    let mut connections = Dispatcher::<Vec<Channel>>::new().on::<service::Connect>(|accepted, _, handles| {
+        accepted.push(Channel::try_from(only(handles))?);
+        Ok((service::ConnectResponse {}, vec![]))
+    });
+    let mut accepted = Vec::new();
+    loop {
+        let message = match connector.read() {
+            Ok(message) => message,
+            Err(Error::PeerClosed) => return Ok(()),
+            Err(Error::Truncated | Error::Wire(_)) => continue,
+            Err(error) => return Err(error),
+        };
+        connections.dispatch(&mut accepted, message);
+        for channel in accepted.drain(..) {
+            std::thread::spawn(move || serve(channel));
+        }
+    }
+}
+
+/// Answers `echo` on one client's channel until the client closes it.
+fn serve(channel: Channel) {
+    let mut dispatcher = Dispatcher::<()>::new()
+        .on::<echo::Echo>(|_, request, _| Ok((echo::EchoResponse { text: request.text }, vec![])))
+        .on::<echo::ReadVmo>(|_, _, handles| {
+            let vmo = Vmo::try_from(only(handles))?;
+            if !vmo.is_read_only()? {
+                return Err(ErrorReply::failed(Errno::PERM, "the vmo is not sealed read-only"));
+            }
+            let mapping = vmo.map_read_only()?;
+            let bytes = mapping[..mapping.len().min(MAX_CONTENT)].to_vec();
+            let size = mapping.len() as u64;
+            Ok((echo::ReadVmoResponse { size, bytes }, vec![]))
+        })
+        .on::<echo::ReadFile>(|_, _, handles| {
+            let handle = only(handles);
+            if handle.kind() != HandleKind::File {
+                return Err(ErrorReply::failed(
+                    Errno::BADF,
+                    format!("a {} is not a file", handle.kind()),
+                ));
+            }
+            let mut bytes = Vec::new();
+            File::from(handle.into_fd())
+                .take(MAX_CONTENT as u64)
+                .read_to_end(&mut bytes)
+                .map_err(|e| ErrorReply::failed(Errno::IO, e.to_string()))?;
+            Ok((echo::ReadFileResponse { bytes }, vec![]))
+        });
+    if let Err(error) = dispatcher.serve(&mut (), &channel) {
+        eprintln!("echo_service: connection: {error}");
+    }
+}
+
+/// The one handle of a method that takes one (the dispatcher has counted them).
+fn only(handles: Vec<Handle>) -> Handle {
+    handles
+        .into_iter()
+        .next()
+        .expect("the dispatcher checks the handle count")
+}
