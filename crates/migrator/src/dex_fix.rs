@@ -106,6 +106,8 @@ pub struct DexRewrite {
     pub spilled: Vec<(String, usize)>,
     /// Shim bundles added, with the entry each went to.
     pub shims_added: Vec<(String, String)>,
+    /// DEX files left as they were because they could not be read into the model, and why.
+    pub left: Vec<(String, String)>,
 }
 
 impl DexRewrite {
@@ -163,8 +165,16 @@ pub fn rewrite(zip: &ZipArchive<'_>, maps: &[MapSpec]) -> Result<DexRewrite, Dex
             reason,
         };
         let bytes = zip.read(entry).map_err(|err| fail(err.to_string()))?;
-        let dex = DexFile::parse(&bytes).map_err(|err| fail(err.to_string()))?;
-        let mut model = DexModel::read(&dex).map_err(|err| fail(err.to_string()))?;
+        // A DEX file the model cannot take (a 041 container, or damage the analyzer reported)
+        // is kept as it is: the other files are still rewritten, and the report says so.
+        let model = DexFile::parse(&bytes).and_then(|dex| DexModel::read(&dex));
+        let mut model = match model {
+            Ok(model) => model,
+            Err(err) => {
+                result.left.push((name.clone(), err.to_string()));
+                continue;
+            }
+        };
         for class in &model.classes {
             defined.insert(model.pools.type_descriptor(class.type_));
         }

@@ -88,6 +88,9 @@ pub enum Change {
         name: String,
         attrs: Vec<(&'static str, Value)>,
     },
+    /// Retarget the DEX call sites a mapping covers to its portable shims, adding the shim
+    /// classes as extra `classesN.dex` files.
+    RetargetDex { map: String },
     /// Store every native library uncompressed, at a page boundary.
     StoreNativeLibraries,
     /// Store `resources.arsc` uncompressed, 4-byte aligned.
@@ -161,6 +164,11 @@ impl Change {
                 }
                 text.push_str(&format!("> to <{}> unless it is there", leaf(parent)));
                 text
+            }
+            Change::RetargetDex { map } => {
+                format!(
+                    "retarget the DEX call sites with mapping {map} to its portable shims (added as classesN.dex)"
+                )
             }
             Change::StoreNativeLibraries => "store native libraries uncompressed and page-aligned".into(),
             Change::StoreResourceTable => "store resources.arsc uncompressed and 4-byte aligned".into(),
@@ -550,6 +558,26 @@ pub fn plan_with(
     plan
 }
 
+/// Moves the findings that `covers` says a DEX mapping resolves from the plan's remaining
+/// findings to its changes, as resolved by [`Change::RetargetDex`] with `map`.
+pub fn claim_retargeted(plan: &mut Plan, map: &str, covers: impl Fn(&Finding) -> bool) {
+    let mut kept = Vec::with_capacity(plan.remaining.len());
+    for (finding, why) in std::mem::take(&mut plan.remaining) {
+        if why != "not selected" && covers(&finding) {
+            plan.changes.push(Planned {
+                code: finding.code,
+                name: finding.name,
+                finding: finding.message.clone(),
+                change: Change::RetargetDex { map: map.to_string() },
+                flag: None,
+            });
+        } else {
+            kept.push((finding, why));
+        }
+    }
+    plan.remaining = kept;
+}
+
 /// What the plan's manifest changes did to a compiled manifest.
 #[derive(Debug, Clone, Default)]
 pub struct ManifestEdit {
@@ -683,7 +711,11 @@ fn apply(editor: &mut XmlEditor, change: &Change) -> Result<bool, EditError> {
                 }
             }
         }
-        Change::StoreNativeLibraries | Change::StoreResourceTable | Change::Align | Change::Sign => {}
+        Change::RetargetDex { .. }
+        | Change::StoreNativeLibraries
+        | Change::StoreResourceTable
+        | Change::Align
+        | Change::Sign => {}
     }
     Ok(changed)
 }

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use analyzer::report::{self, Options, Report};
 use analyzer::rules::Selection;
+use migrator::dex_fix::{self, DexRewrite, MapSpec};
 use migrator::fix::{self, Change, ManifestEdit, Plan, REQUESTED, Requests};
 use migrator::sign::keys::debug_key;
 use migrator::{Changes, Compression, PasswordSource, SignOptions, SigningKey};
@@ -28,6 +29,11 @@ pub struct FixArgs {
     dry_run: bool,
     #[command(flatten)]
     rules: RuleOptions,
+    /// Retarget DEX call sites with this mapping: a built-in name (gms-location,
+    /// firebase-messaging, hidden-api) or a mapping file (TOML, see docs/fix.md). The built-in
+    /// ones apply by themselves where the app needs them (HC6001, HC2007, HC2008 selected)
+    #[arg(long = "map", value_name = "NAME|FILE")]
+    maps: Vec<String>,
     /// Sign with the key of this PKCS#12 keystore
     #[arg(long, conflicts_with_all = ["key", "cert"])]
     ks: Option<PathBuf>,
@@ -188,11 +194,26 @@ pub fn run(args: &FixArgs) -> Result<(), String> {
     }
     requests.check(&before).map_err(|err| format!("{name}: {err}"))?;
     let key_given = args.ks.is_some() || args.key.is_some();
-    let plan = fix::plan_with(&before, &selection, key_given, &requests, &profile);
+    let mut plan = fix::plan_with(&before, &selection, key_given, &requests, &profile);
     let zip = analyzer::zip::ZipArchive::parse(&data).map_err(|err| format!("{name}: {err}"))?;
     let edit = edit_manifest(&zip, &plan).map_err(|err| format!("{name}: {err}"))?;
+    let maps = mappings(&args.maps, &before, &selection)?;
+    let dex = dex_fix::rewrite(&zip, &maps).map_err(|err| format!("{name}: {err}"))?;
+    for (map, retargeted) in &dex.applied {
+        let covered: Vec<String> = retargeted
+            .by_item
+            .iter()
+            .filter(|(_, count)| **count > 0)
+            .map(|(item, _)| format!("uses {item} ("))
+            .collect();
+        fix::claim_retargeted(&mut plan, map, |finding| {
+            matches!(finding.code, "HC2007" | "HC2008")
+                && covered.iter().any(|c| finding.message.starts_with(c))
+        });
+    }
     let mut out = std::io::stdout().lock();
     print_plan(&mut out, &plan, &edit, args.dry_run).map_err(|err| format!("stdout: {err}"))?;
+    print_dex_plan(&mut out, &dex).map_err(|err| format!("stdout: {err}"))?;
     let Some(output) = &args.output else {
         return Ok(());
     };
@@ -200,7 +221,10 @@ pub fn run(args: &FixArgs) -> Result<(), String> {
         return Ok(());
     }
 
-    let changes = changes(&zip, &plan, &edit).map_err(|err| format!("{name}: {err}"))?;
+    let mut changes = changes(&zip, &plan, &edit).map_err(|err| format!("{name}: {err}"))?;
+    for (entry, bytes) in dex.entries {
+        changes.put(entry, bytes, Compression::Deflated);
+    }
     let key = signing_key(args)?;
     // The signatures must suit the platforms the output installs on: its own minSdkVersion.
     let min_sdk = match &edit.bytes {
@@ -224,6 +248,69 @@ pub fn run(args: &FixArgs) -> Result<(), String> {
     let after = report::analyze_with(&output_name, &fixed, &options);
     print_outcome(&mut out, &plan, &edit, &before, &after, output, sign)
         .map_err(|err| format!("stdout: {err}"))?;
+    Ok(())
+}
+
+/// The mappings to apply: those named by `--map`, and the built-in ones whose findings the
+/// report has and the selection includes.
+fn mappings(named: &[String], report: &Report, selection: &Selection) -> Result<Vec<MapSpec>, String> {
+    let mut maps: Vec<MapSpec> = Vec::new();
+    for arg in named {
+        let spec = dex_fix::load(arg).map_err(|err| err.to_string())?;
+        if !maps.iter().any(|m| m.mapping.name == spec.mapping.name) {
+            maps.push(spec);
+        }
+    }
+    let has = |code: &str| {
+        report.findings.iter().any(|f| f.code == code)
+            && analyzer::rules::find(code).is_some_and(|rule| selection.includes(rule))
+    };
+    let automatic = [
+        ("gms-location", has("HC6001")),
+        ("firebase-messaging", has("HC6001")),
+        ("hidden-api", has("HC2007") || has("HC2008")),
+    ];
+    for (name, wanted) in automatic {
+        if wanted && !maps.iter().any(|m| m.mapping.name == name) {
+            maps.extend(dex_fix::builtin(name));
+        }
+    }
+    Ok(maps)
+}
+
+fn print_dex_plan(out: &mut impl Write, dex: &DexRewrite) -> std::io::Result<()> {
+    for (entry, why) in &dex.left {
+        writeln!(out, "DEX {entry} left as it is, not rewritable: {why}")?;
+    }
+    if !dex.changed() {
+        return Ok(());
+    }
+    writeln!(out, "DEX retargeting:")?;
+    for (map, r) in &dex.applied {
+        writeln!(
+            out,
+            "  mapping {map}: {} instruction operand(s) and {} other reference(s) retargeted",
+            r.call_sites, r.references
+        )?;
+        for (item, count) in &r.by_item {
+            writeln!(out, "      {count}× {item}")?;
+        }
+        for refused in &r.refused {
+            writeln!(
+                out,
+                "      left (invoke-super/direct cannot become a static call): {refused}"
+            )?;
+        }
+    }
+    for (entry, files) in &dex.spilled {
+        writeln!(
+            out,
+            "  {entry} outgrew 65,536 references: written as {files} DEX files"
+        )?;
+    }
+    for (bundle, entry) in &dex.shims_added {
+        writeln!(out, "  add shim classes {bundle} as {entry}")?;
+    }
     Ok(())
 }
 
@@ -398,21 +485,20 @@ fn print_outcome(
         }
     }
     for code in planned_codes {
+        // Judged by the findings the plan said it resolves: a mapping resolves some findings of
+        // a rule and leaves others, and a request resolves the ones it names.
         let planned: Vec<&fix::Planned> = plan.changes.iter().filter(|p| p.code == code).collect();
-        // A request resolves the findings it names (one permission of several): judge it by
-        // those. Automatic fixes take every finding of their rule.
-        let (was, still) = if planned.iter().all(|p| p.flag.is_some()) {
-            let named = |message: &str| planned.iter().any(|p| p.finding == message);
-            let still = after
-                .findings
-                .iter()
-                .filter(|f| f.code == code && named(&f.message))
-                .count();
-            (planned.len(), still)
-        } else {
-            let was = before.findings.iter().filter(|f| f.code == code).count();
-            (was, after.findings.iter().filter(|f| f.code == code).count())
-        };
+        let named = |message: &str| planned.iter().any(|p| p.finding == message);
+        let still = after
+            .findings
+            .iter()
+            .filter(|f| f.code == code && named(&f.message))
+            .count();
+        let was = before
+            .findings
+            .iter()
+            .filter(|f| f.code == code && named(&f.message))
+            .count();
         if still == 0 {
             writeln!(out, "fixed: {code} ({was} finding(s))")?;
         } else {

@@ -199,8 +199,15 @@ impl FieldSig {
 
 impl Mapping {
     pub fn parse(text: &str) -> Result<Mapping, MappingError> {
-        let file: MappingFile =
-            toml::from_str(text).map_err(|e| MappingError::Toml(e.message().to_string()))?;
+        let file: MappingFile = toml::from_str(text).map_err(|e| {
+            // One line: the message, and where.
+            let message = e.message().split_whitespace().collect::<Vec<_>>().join(" ");
+            let at = e.span().map(|span| {
+                let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
+                format!(" (line {line})")
+            });
+            MappingError::Toml(format!("{message}{}", at.unwrap_or_default()))
+        })?;
         let bad = |what: &'static str, text: &str| MappingError::BadDescriptor {
             what,
             text: text.to_string(),
@@ -230,9 +237,11 @@ impl Mapping {
             if to_sig.parameter_words() != expected {
                 return Err(incompatible("the arguments do not fit the same registers"));
             }
-            if receiver && to_sig.parameters.first() != Some(&from_sig.class) {
+            let takes_reference =
+                |p: Option<&String>| p.is_some_and(|p| p.starts_with('L') || p.starts_with('['));
+            if receiver && !takes_reference(to_sig.parameters.first()) {
                 return Err(incompatible(
-                    "with receiver = true, the first parameter must be the receiver's class",
+                    "with receiver = true, the first parameter must take the receiver (a reference type)",
                 ));
             }
             if (from_sig.return_type == "V") != (to_sig.return_type == "V")
@@ -679,6 +688,7 @@ mod tests {
         assert!(Mapping::parse(&text("La;->f(J)V", "Lb;->f(I)V", false)).is_err());
         // The receiver must come first.
         assert!(Mapping::parse(&text("La;->f(I)V", "Lb;->f(ILa;)V", true)).is_err());
+        assert!(Mapping::parse(&text("La;->f(I)V", "Lb;->f(Ljava/lang/Object;I)V", true)).is_ok());
         // A value-returning call cannot become a void one.
         assert!(Mapping::parse(&text("La;->f()I", "Lb;->f()V", false)).is_err());
         let ok = Mapping::parse(&text("La;->f(I)Z", "Lb;->f(La;I)Z", true)).unwrap();

@@ -765,12 +765,12 @@ impl Writer<'_> {
             let s = self.n.strings[*self.model.pools.types.get(t) as usize];
             self.out.put_u32(type_ids_off + 4 * i as u32, s);
         }
-        for i in 0..n_protos {
+        for (i, &parameters) in proto_params.iter().enumerate() {
             let p = self.model.pools.protos.get(self.n.order_protos[i]);
             let at = proto_ids_off + 12 * i as u32;
             self.out.put_u32(at, self.n.strings[p.shorty as usize]);
             self.out.put_u32(at + 4, self.n.types[p.return_type as usize]);
-            self.out.put_u32(at + 8, proto_params[i]);
+            self.out.put_u32(at + 8, parameters);
         }
         for i in 0..n_fields {
             let f = *self.model.pools.fields.get(self.n.order_fields[i]);

@@ -21,7 +21,8 @@ pub(super) static RULE: Rule = Rule {
           target's framework is built from the same public API, so it has no such member at all.",
     fix: "Replace the member with its public SDK alternative (the Android documentation of \
           non-SDK interfaces lists them); where none exists, ask for a public API, or drop the \
-          feature on the target.",
+          feature on the target. `hyper-migrate fix` retargets the calls its `hidden-api` mapping \
+          knows a public equivalent for.",
     check,
 };
 

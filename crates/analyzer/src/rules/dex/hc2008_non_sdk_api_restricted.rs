@@ -16,7 +16,8 @@ pub(super) static RULE: Rule = Rule {
           working as soon as the app raises its targetSdkVersion past N — which the target \
           profile's minimum target SDK requires. The target's framework does not promise them.",
     fix: "Move to the public SDK alternative before raising targetSdkVersion; test with \
-          `StrictMode.VmPolicy.Builder.detectNonSdkApiUsage()` on a device.",
+          `StrictMode.VmPolicy.Builder.detectNonSdkApiUsage()` on a device. `hyper-migrate fix` \
+          retargets the calls its `hidden-api` mapping knows a public equivalent for.",
     check,
 };
 

@@ -14,7 +14,9 @@ pub(super) static RULE: Rule = Rule {
           through them fail, and the app is tied to that vendor's ecosystem.",
     fix: "Put vendor SDKs behind an interface with an implementation per platform (or an open \
           one: UnifiedPush, MapLibre, the platform's LocationManager), and make the app work \
-          when the vendor app is absent.",
+          when the vendor app is absent. `hyper-migrate fix` moves the app's calls into Play \
+          services location and Firebase messaging to portable shims (its `gms-location` and \
+          `firebase-messaging` mappings); the SDK itself stays until the build drops it.",
     check,
 };
 

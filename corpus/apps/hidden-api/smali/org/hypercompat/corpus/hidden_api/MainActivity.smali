@@ -249,6 +249,18 @@
     .registers 4
 
     :try_start_0
+    # Hidden calls that have public equivalents (hyper-migrate fix's hidden-api mapping
+    # retargets these): tag-based tracing, the process name, the user id of a uid.
+    const-wide/16 v0, 0x1000
+    const-string v2, "HiddenApi.linkedHiddenCalls"
+    invoke-static {v0, v1, v2}, Landroid/os/Trace;->traceBegin(JLjava/lang/String;)V
+    invoke-static {v0, v1}, Landroid/os/Trace;->isTagEnabled(J)Z
+    invoke-static {v0, v1}, Landroid/os/Trace;->traceEnd(J)V
+    invoke-static {}, Landroid/app/ActivityThread;->currentProcessName()Ljava/lang/String;
+    invoke-static {}, Landroid/os/Process;->myUid()I
+    move-result v0
+    invoke-static {v0}, Landroid/os/UserHandle;->getUserId(I)I
+
     invoke-static {}, Landroid/app/ActivityThread;->currentApplication()Landroid/app/Application;
 
     move-result-object v0
