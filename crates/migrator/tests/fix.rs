@@ -2,42 +2,16 @@
 //! zipalign and aapt, the planned findings are gone when the output is analyzed, a second fix
 //! changes nothing, the input is untouched, and what cannot be repaired is refused cleanly.
 
+mod common;
+use common::*;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 const REFUSED: [&str; 3] = ["duplicate-entries", "unsafe-entry-name", "overlapping-entries"];
 
-fn bin() -> &'static str {
-    env!("CARGO_BIN_EXE_hyper-migrate")
-}
-
-fn keys() -> (PathBuf, PathBuf) {
-    let keys = corpus::source_root().join("keys");
-    (keys.join("test-only.pk8"), keys.join("test-only.x509.pem"))
-}
-
-fn fix(input: &Path, output: &Path, extra: &[&str]) -> Output {
-    let (key, cert) = keys();
-    Command::new(bin())
-        .arg("fix")
-        .arg(input)
-        .arg("-o")
-        .arg(output)
-        .arg("--key")
-        .arg(key)
-        .arg("--cert")
-        .arg(cert)
-        .args(extra)
-        .output()
-        .unwrap()
-}
-
 fn tool(program: &str, args: &[&str], apk: &Path) -> Output {
     Command::new(program).args(args).arg(apk).output().unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 fn package_line(apk: &Path) -> Option<String> {

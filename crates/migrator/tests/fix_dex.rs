@@ -3,44 +3,17 @@
 //! else in the code changes, the shims define every member the app now calls, the output is
 //! signed and aligned, a second fix changes nothing, and bad mappings are refused.
 
+mod common;
+use common::*;
+
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Command;
 
 use analyzer::dex::DexFile;
 use analyzer::zip::ZipArchive;
 use migrator::dex::DexModel;
 use migrator::dex::model::RefKind;
-
-fn bin() -> &'static str {
-    env!("CARGO_BIN_EXE_hyper-migrate")
-}
-
-fn corpus_apk(name: &str) -> PathBuf {
-    let out = corpus::default_out_dir();
-    corpus::ensure_built(&out).unwrap();
-    out.join(format!("{name}.apk"))
-}
-
-fn fix(input: &Path, output: &Path, extra: &[&str]) -> Output {
-    let keys = corpus::source_root().join("keys");
-    Command::new(bin())
-        .arg("fix")
-        .arg(input)
-        .arg("-o")
-        .arg(output)
-        .arg("--key")
-        .arg(keys.join("test-only.pk8"))
-        .arg("--cert")
-        .arg(keys.join("test-only.x509.pem"))
-        .args(extra)
-        .output()
-        .unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 fn assert_android_accepts(apk: &Path) {
     let verify = Command::new("apksigner")

@@ -4,48 +4,15 @@
 //! verify` and `zipalign -c -p 4` accept the output, the analyzer no longer reports what the
 //! change resolves, and fixing the output again with the same flags gives the same bytes.
 
+mod common;
+use common::*;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use analyzer::report::Report;
 use migrator::axml_edit::XmlEditor;
 use migrator::{Changes, Compression, SignOptions, SigningKey};
-
-fn bin() -> &'static str {
-    env!("CARGO_BIN_EXE_hyper-migrate")
-}
-
-fn keys() -> (PathBuf, PathBuf) {
-    let keys = corpus::source_root().join("keys");
-    (keys.join("test-only.pk8"), keys.join("test-only.x509.pem"))
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// A built corpus app.
-fn corpus_apk(name: &str) -> PathBuf {
-    let out = corpus::default_out_dir();
-    corpus::ensure_built(&out).unwrap();
-    out.join(format!("{name}.apk"))
-}
-
-fn fix(input: &Path, output: &Path, extra: &[&str]) -> Output {
-    let (key, cert) = keys();
-    Command::new(bin())
-        .arg("fix")
-        .arg(input)
-        .arg("-o")
-        .arg(output)
-        .arg("--key")
-        .arg(key)
-        .arg("--cert")
-        .arg(cert)
-        .args(extra)
-        .output()
-        .unwrap()
-}
 
 fn tool(program: &str, args: &[&str], apk: &Path) -> Output {
     let out = Command::new(program).args(args).arg(apk).output().unwrap();
