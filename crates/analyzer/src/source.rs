@@ -50,31 +50,78 @@ pub fn analyze_path(path: &Path, options: &Options<'_>) -> Report {
 
 /// Analyzes the file at `path`, named `name` in the report.
 pub fn analyze_path_named(path: &Path, name: &str, options: &Options<'_>) -> Report {
-    let mut file = match File::open(path) {
-        Ok(file) => file,
-        Err(err) => return report::unreadable(name, err.to_string()),
-    };
-    let metadata = match file.metadata() {
-        Ok(metadata) => metadata,
-        Err(err) => return report::unreadable(name, err.to_string()),
-    };
-    if metadata.is_dir() {
-        return report::unreadable(name, "is a directory".into());
+    match Input::open(path) {
+        Ok(input) => input.scoped(|data| report::analyze_with(name, data, options)),
+        Err(err) => report::unreadable(name, err.to_string()),
     }
-    if metadata.is_file() && metadata.len() > 0 {
-        // Some filesystems cannot map: then the file is read instead.
-        if let Ok(map) = map_file(&file) {
-            let mapped = Arc::new(Mapped { map });
-            let pager: Arc<dyn Pager> = mapped.clone();
-            return pager::scoped(pager, || report::analyze_with(name, &mapped.map, options));
+}
+
+/// An input opened by path: a regular file is mapped, with page hints that let whole-file
+/// passes drop what they are done with; anything else is read into memory.
+pub struct Input {
+    data: InputData,
+}
+
+enum InputData {
+    Mapped(Arc<Mapped>),
+    Read(Vec<u8>),
+}
+
+impl std::fmt::Debug for Input {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kind = match self.data {
+            InputData::Mapped(_) => "mapped",
+            InputData::Read(_) => "read",
+        };
+        f.debug_struct("Input")
+            .field("kind", &kind)
+            .field("len", &self.bytes().len())
+            .finish()
+    }
+}
+
+impl Input {
+    /// Opens `path`; a directory, or a file that cannot be read, is an error.
+    pub fn open(path: &Path) -> std::io::Result<Input> {
+        let mut file = File::open(path)?;
+        let metadata = file.metadata()?;
+        if metadata.is_dir() {
+            return Err(std::io::Error::other("is a directory"));
+        }
+        if metadata.is_file() && metadata.len() > 0 {
+            // Some filesystems cannot map: then the file is read instead.
+            if let Ok(map) = map_file(&file) {
+                return Ok(Input {
+                    data: InputData::Mapped(Arc::new(Mapped { map })),
+                });
+            }
+        }
+        // Read from the file already opened, not the path again: a pipe yields its data once,
+        // and the path may name another file by now.
+        let mut data = Vec::new();
+        file.read_to_end(&mut data)?;
+        Ok(Input {
+            data: InputData::Read(data),
+        })
+    }
+
+    pub fn bytes(&self) -> &[u8] {
+        match &self.data {
+            InputData::Mapped(mapped) => &mapped.map,
+            InputData::Read(data) => data,
         }
     }
-    // Read from the file already opened, not the path again: a pipe yields its data once, and
-    // the path may name another file by now.
-    let mut data = Vec::new();
-    match file.read_to_end(&mut data) {
-        Ok(_) => report::analyze_with(name, &data, options),
-        Err(err) => report::unreadable(name, err.to_string()),
+
+    /// Runs `f` on the bytes with this input's page hints receiving the thread's
+    /// [`pager::done_with`] calls.
+    pub fn scoped<R>(&self, f: impl FnOnce(&[u8]) -> R) -> R {
+        match &self.data {
+            InputData::Mapped(mapped) => {
+                let pager: Arc<dyn Pager> = mapped.clone();
+                pager::scoped(pager, || f(&mapped.map))
+            }
+            InputData::Read(data) => f(data),
+        }
     }
 }
 

@@ -167,17 +167,24 @@ pub fn rewrite(zip: &ZipArchive<'_>, maps: &[MapSpec]) -> Result<DexRewrite, Dex
         let bytes = zip.read(entry).map_err(|err| fail(err.to_string()))?;
         // A DEX file the model cannot take (a 041 container, or damage the analyzer reported)
         // is kept as it is: the other files are still rewritten, and the report says so.
-        let model = DexFile::parse(&bytes).and_then(|dex| DexModel::read(&dex));
+        let model = DexFile::parse(&bytes).and_then(|dex| {
+            for class in dex.class_defs() {
+                defined.insert(dex.type_descriptor(class?.class)?.to_str().into_owned());
+            }
+            // Most DEX files name nothing a mapping moves: those are not modelled at all.
+            if !maps.iter().any(|spec| names_any(&dex, &spec.mapping)) {
+                return Ok(None);
+            }
+            DexModel::read(&dex).map(Some)
+        });
         let mut model = match model {
-            Ok(model) => model,
+            Ok(Some(model)) => model,
+            Ok(None) => continue,
             Err(err) => {
                 result.left.push((name.clone(), err.to_string()));
                 continue;
             }
         };
-        for class in &model.classes {
-            defined.insert(model.pools.type_descriptor(class.type_));
-        }
         let mut changed = false;
         for (spec, total) in maps.iter().zip(&mut totals) {
             let report = retarget(&mut model, &spec.mapping);
@@ -241,6 +248,30 @@ pub fn rewrite(zip: &ZipArchive<'_>, maps: &[MapSpec]) -> Result<DexRewrite, Dex
         }
     }
     Ok(result)
+}
+
+/// Whether `dex` refers to anything the mapping moves: a mapped type named in its string pool,
+/// or a mapped method or field among its references. Without one there is nothing to do, and
+/// the file is not modelled at all (most of an app's DEX files, most of the time).
+fn names_any(dex: &DexFile<'_>, mapping: &Mapping) -> bool {
+    let types: BTreeSet<&str> = mapping.types.keys().map(String::as_str).collect();
+    let named_type = (0..dex.header.string_ids).any(|i| {
+        dex.string(i)
+            .is_ok_and(|s| std::str::from_utf8(s.bytes).is_ok_and(|text| types.contains(text)))
+    });
+    if named_type {
+        return true;
+    }
+    let methods: BTreeSet<String> = mapping.methods.keys().map(|m| m.to_string()).collect();
+    let fields: BTreeSet<String> = mapping
+        .fields
+        .keys()
+        .map(|f| format!("{}->{}:{}", f.class, f.name, f.type_))
+        .collect();
+    (!methods.is_empty()
+        && (0..dex.header.method_ids).any(|i| dex.method_signature(i).is_ok_and(|m| methods.contains(&m))))
+        || (!fields.is_empty()
+            && (0..dex.header.field_ids).any(|i| dex.field_signature(i).is_ok_and(|f| fields.contains(&f))))
 }
 
 fn merge(total: &mut Retargeted, report: Retargeted) {

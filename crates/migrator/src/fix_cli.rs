@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use analyzer::report::{self, Options, Report};
 use analyzer::rules::Selection;
+use analyzer::rules::profile::Profile;
 use migrator::dex_fix::{self, DexRewrite, MapSpec};
 use migrator::fix::{self, Change, ManifestEdit, Plan, REQUESTED, Requests};
 use migrator::sign::keys::debug_key;
@@ -184,8 +185,23 @@ pub fn run(args: &FixArgs) -> Result<(), String> {
         profile: &profile,
         selection: &Selection::default(),
     };
-    let data = std::fs::read(&args.input).map_err(|err| format!("{name}: {err}"))?;
-    let before = report::analyze_with(&name, &data, &options);
+    // Mapped, with page hints: the analysis and the repack drop the input's pages as they
+    // finish with them, so the input does not stay resident beside the output.
+    let input = analyzer::source::Input::open(&args.input).map_err(|err| format!("{name}: {err}"))?;
+    input.scoped(|data| fix_input(args, &name, data, &selection, &requests, &profile, &options))
+}
+
+/// `fix` on the input's bytes, after the arguments are checked.
+fn fix_input(
+    args: &FixArgs,
+    name: &str,
+    data: &[u8],
+    selection: &Selection,
+    requests: &Requests,
+    profile: &Profile,
+    options: &Options<'_>,
+) -> Result<(), String> {
+    let before = report::analyze_with(name, data, options);
     if let Some(error) = &before.error {
         return Err(format!("{name}: {error}"));
     }
@@ -194,10 +210,10 @@ pub fn run(args: &FixArgs) -> Result<(), String> {
     }
     requests.check(&before).map_err(|err| format!("{name}: {err}"))?;
     let key_given = args.ks.is_some() || args.key.is_some();
-    let mut plan = fix::plan_with(&before, &selection, key_given, &requests, &profile);
-    let zip = analyzer::zip::ZipArchive::parse(&data).map_err(|err| format!("{name}: {err}"))?;
+    let mut plan = fix::plan_with(&before, selection, key_given, requests, profile);
+    let zip = analyzer::zip::ZipArchive::parse(data).map_err(|err| format!("{name}: {err}"))?;
     let edit = edit_manifest(&zip, &plan).map_err(|err| format!("{name}: {err}"))?;
-    let maps = mappings(&args.maps, &before, &selection)?;
+    let maps = mappings(&args.maps, &before, selection)?;
     let dex = dex_fix::rewrite(&zip, &maps).map_err(|err| format!("{name}: {err}"))?;
     for (map, retargeted) in &dex.applied {
         let covered: Vec<String> = retargeted
@@ -238,14 +254,23 @@ pub fn run(args: &FixArgs) -> Result<(), String> {
         min_sdk: Some(min_sdk),
     };
     let fixed =
-        migrator::repack_and_sign(&data, &changes, &key, &sign).map_err(|err| format!("{name}: {err}"))?;
+        migrator::repack_and_sign(data, &changes, &key, &sign).map_err(|err| format!("{name}: {err}"))?;
     let mut file = Output::open(Some(output))?;
     file.write_all(&fixed)
         .and_then(|()| file.finish())
         .map_err(|err| format!("{}: {err}", output.display()))?;
 
+    // The output is checked from the file it went to (mapped, pages let go as the analysis
+    // passes them), not from the buffer: the two would otherwise be resident together.
+    drop(fixed);
+    drop(changes);
     let output_name = output.display().to_string();
-    let after = report::analyze_with(&output_name, &fixed, &options);
+    let after = analyzer::source::analyze_path_named(output, &output_name, options);
+    if let Some(error) = &after.error {
+        return Err(format!(
+            "{output_name}: written, but cannot be read back: {error}"
+        ));
+    }
     print_outcome(&mut out, &plan, &edit, &before, &after, output, sign)
         .map_err(|err| format!("stdout: {err}"))?;
     Ok(())

@@ -62,6 +62,7 @@ pub fn repack_and_sign(
                 .map_err(|_| SignError::UnsignableName(String::from_utf8_lossy(entry.name()).into_owned()))?;
             let data = entry.uncompressed(&zip).map_err(SignError::from)?;
             digests.insert(name.to_string(), signer.digest(&data));
+            analyzer::pager::done_with(entry.data());
         }
         let scheme_ids: Vec<u32> = [(options.v2, 2), (options.v3, 3)]
             .into_iter()

@@ -264,3 +264,47 @@ fn a_dex_past_the_method_limit_is_split_into_files_within_it() {
     classes.sort();
     assert_eq!(classes, expected, "every class lands in exactly one file");
 }
+
+/// Member lists and annotation entries out of the file's order (as a damaged or hostile file
+/// may list them, and as edits leave them) are written in the order the format sorts them: the
+/// output reads back to a model that writes the very same bytes. The fuzz target found the
+/// writer laying code out in model order instead.
+#[test]
+fn the_writer_is_a_fixed_point_whatever_order_the_model_holds() {
+    let out = corpus::default_out_dir();
+    corpus::ensure_built(&out).unwrap();
+    let (_, bytes) = dex_entries(&out.join("play-services.apk"))
+        .into_iter()
+        .find(|(label, _)| label.ends_with("!classes.dex"))
+        .unwrap();
+    let mut model = DexModel::read(&DexFile::parse(&bytes).unwrap()).unwrap();
+    let mut reordered = 0;
+    for class in &mut model.classes {
+        reordered +=
+            usize::from(class.direct_methods.len() > 1) + usize::from(class.virtual_methods.len() > 1);
+        class.direct_methods.reverse();
+        class.virtual_methods.reverse();
+        if let Some(dir) = &mut class.annotations {
+            dir.methods.reverse();
+            dir.fields.reverse();
+            dir.parameters.reverse();
+        }
+    }
+    assert!(
+        reordered >= 5,
+        "the fixture must have classes with several methods"
+    );
+    let first = write(&model).unwrap();
+    let second = write(&DexModel::read(&DexFile::parse(&first).unwrap()).unwrap()).unwrap();
+    assert!(first == second, "writing the written file changed it");
+    let dir = tempfile::tempdir().unwrap();
+    let original = dir.path().join("original.dex");
+    let rewritten = dir.path().join("rewritten.dex");
+    std::fs::write(&original, &bytes).unwrap();
+    std::fs::write(&rewritten, &first).unwrap();
+    let (a, b) = (
+        smali(&original, &dir.path().join("a")),
+        smali(&rewritten, &dir.path().join("b")),
+    );
+    assert!(a == b, "the reordered model disassembles differently");
+}

@@ -610,8 +610,20 @@ impl Writer<'_> {
         let mut debug_offsets: HashMap<(usize, usize), u32> = HashMap::new();
         let debug_start = self.out.pos();
         let mut debug_count = 0;
-        for &c in order {
-            for (m, method) in self.model.classes[c].methods().enumerate() {
+        // Methods in class-data order (by new index), so that writing a written file lays the
+        // code out the same way: the writer's output is a fixed point.
+        let model = self.model;
+        let in_class_data_order = |c: usize| {
+            let class = &model.classes[c];
+            let direct = class.direct_methods.len();
+            let mut methods = sorted_methods(&class.direct_methods, 0, &self.n);
+            methods.extend(sorted_methods(&class.virtual_methods, direct, &self.n));
+            methods
+        };
+        let method_order: Vec<Vec<(usize, &MethodDef)>> =
+            order.iter().map(|&c| in_class_data_order(c)).collect();
+        for (position, &c) in order.iter().enumerate() {
+            for &(m, method) in &method_order[position] {
                 if let Some(debug) = method.code.as_ref().and_then(|code| code.debug.as_ref()) {
                     debug_offsets.insert((c, m), self.out.pos());
                     self.write_debug_info(debug);
@@ -624,9 +636,8 @@ impl Writer<'_> {
         self.out.align(4);
         let code_start = self.out.pos();
         let mut code_offsets: HashMap<(usize, usize), u32> = HashMap::new();
-        for &c in order {
-            let class = &self.model.classes[c];
-            for (m, method) in class.methods().enumerate() {
+        for (position, &c) in order.iter().enumerate() {
+            for &(m, method) in &method_order[position] {
                 if let Some(code) = &method.code {
                     self.out.align(4);
                     code_offsets.insert((c, m), self.out.pos());
@@ -673,10 +684,17 @@ impl Writer<'_> {
         self.section(0x2005, arrays, arrays_start);
 
         // Annotations: items, sets, set ref lists, directories (each refers to the ones before).
-        let directories: Vec<Option<&AnnotationsDirectory>> = order
+        // Entries in the order the file sorts them, so a written file writes back the same.
+        let sorted: Vec<Option<AnnotationsDirectory>> = order
             .iter()
-            .map(|&c| self.model.classes[c].annotations.as_ref())
+            .map(|&c| {
+                self.model.classes[c]
+                    .annotations
+                    .as_ref()
+                    .map(|d| self.canonical(d))
+            })
             .collect();
+        let directories: Vec<Option<&AnnotationsDirectory>> = sorted.iter().map(Option::as_ref).collect();
         let annotation_start = self.out.pos();
         for dir in directories.iter().flatten() {
             for set in all_sets(dir) {
@@ -1213,6 +1231,29 @@ impl Writer<'_> {
         self.out.bytes.extend_from_slice(&item);
         self.annotation_sets.insert(item, offset);
         offset
+    }
+
+    /// A directory with its entries sorted by new member index and each set by new type index.
+    fn canonical(&self, dir: &AnnotationsDirectory) -> AnnotationsDirectory {
+        let set = |set: &AnnotationSet| {
+            let mut set = set.clone();
+            set.sort_by_key(|a| self.n.types[a.annotation.type_ as usize]);
+            set
+        };
+        let mut out = AnnotationsDirectory {
+            class: dir.class.as_ref().map(set),
+            fields: dir.fields.iter().map(|(f, s)| (*f, set(s))).collect(),
+            methods: dir.methods.iter().map(|(m, s)| (*m, set(s))).collect(),
+            parameters: dir
+                .parameters
+                .iter()
+                .map(|(m, sets)| (*m, sets.iter().map(|s| s.as_ref().map(set)).collect()))
+                .collect(),
+        };
+        out.fields.sort_by_key(|(f, _)| self.n.fields[*f as usize]);
+        out.methods.sort_by_key(|(m, _)| self.n.methods[*m as usize]);
+        out.parameters.sort_by_key(|(m, _)| self.n.methods[*m as usize]);
+        out
     }
 
     fn write_directory(
