@@ -32,6 +32,10 @@ pub enum WriteError {
     },
     #[error("DEX output would exceed 4 GiB")]
     TooLarge,
+    #[error("class {0} is defined twice")]
+    DuplicateClass(String),
+    #[error("class {0} is among its own supertypes")]
+    CyclicHierarchy(String),
 }
 
 /// The most items a pool may hold when 16-bit operands name them.
@@ -459,8 +463,14 @@ fn partition(model: &DexModel) -> Result<Vec<Vec<usize>>, WriteError> {
 
 /// Superclasses and interfaces defined among `classes` come before the classes that extend
 /// them (the verifier's rule); otherwise the given order is kept.
-fn class_order(model: &DexModel, classes: &[usize]) -> Vec<usize> {
-    let by_type: HashMap<u32, usize> = classes.iter().map(|&i| (model.classes[i].type_, i)).collect();
+fn class_order(model: &DexModel, classes: &[usize]) -> Result<Vec<usize>, WriteError> {
+    let mut by_type: HashMap<u32, usize> = HashMap::with_capacity(classes.len());
+    for &i in classes {
+        let type_ = model.classes[i].type_;
+        if by_type.insert(type_, i).is_some() {
+            return Err(WriteError::DuplicateClass(model.pools.type_descriptor(type_)));
+        }
+    }
     let mut state: HashMap<usize, bool> = HashMap::new(); // false = in progress, true = done
     let mut order = Vec::with_capacity(classes.len());
     for &start in classes {
@@ -474,17 +484,22 @@ fn class_order(model: &DexModel, classes: &[usize]) -> Vec<usize> {
                 state.insert(class, false);
             }
             let c = &model.classes[class];
-            let supers: Vec<u32> = c
+            let super_type = c
                 .superclass
                 .into_iter()
                 .chain(c.interfaces.iter().copied())
-                .collect();
-            if let Some(&super_type) = supers.get(next) {
+                .nth(next);
+            if let Some(super_type) = super_type {
                 stack.push((class, next + 1));
-                if let Some(&s) = by_type.get(&super_type)
-                    && !state.contains_key(&s)
-                {
-                    stack.push((s, 0));
+                if let Some(&s) = by_type.get(&super_type) {
+                    match state.get(&s) {
+                        None => stack.push((s, 0)),
+                        // Its own supertype, directly or not: no order can put it first.
+                        Some(false) => {
+                            return Err(WriteError::CyclicHierarchy(model.pools.type_descriptor(c.type_)));
+                        }
+                        Some(true) => {}
+                    }
                 }
             } else {
                 state.insert(class, true);
@@ -492,7 +507,7 @@ fn class_order(model: &DexModel, classes: &[usize]) -> Vec<usize> {
             }
         }
     }
-    order
+    Ok(order)
 }
 
 /// A map from item bytes to the offset they were first written at.
@@ -536,7 +551,7 @@ fn write_classes(model: &DexModel, classes: &[usize], keep_read: bool) -> Result
             return Err(WriteError::PoolTooLarge { pool, count });
         }
     }
-    let order = class_order(model, classes);
+    let order = class_order(model, classes)?;
     let mut w = Writer {
         model,
         n,
