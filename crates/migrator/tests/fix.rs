@@ -208,3 +208,67 @@ fn bad_invocations_exit_2_with_one_line() {
     assert_eq!(result.status.code(), Some(2));
     assert!(!dir.path().join("o.apk").exists());
 }
+
+/// Every third-party sample APK: fixed into an APK Android's tools accept (same package line,
+/// every DEX passing dexdump, the second fix giving the same bytes), or refused with one line
+/// naming the file and exit code 2 — the samples include broken and hostile files on purpose.
+#[test]
+fn fixes_the_third_party_samples_or_refuses_them_in_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut fixed, mut refused) = (Vec::new(), Vec::new());
+    for input in corpus::sample_apks() {
+        let name = input.file_stem().unwrap().to_string_lossy().into_owned();
+        let before = std::fs::read(&input).unwrap();
+        let output = dir.path().join(format!("{name}.apk"));
+        let result = fix(&input, &output, &[]);
+        let stderr = text(&result.stderr);
+        assert_eq!(std::fs::read(&input).unwrap(), before, "{name}: input modified");
+        match result.status.code() {
+            Some(0) => {}
+            Some(2) => {
+                assert_eq!(stderr.lines().count(), 1, "{name}: {stderr}");
+                assert!(stderr.contains(&input.display().to_string()), "{name}: {stderr}");
+                assert!(!output.exists(), "{name}: output written for a refused input");
+                refused.push(name);
+                continue;
+            }
+            other => panic!("{name}: exit {other:?}: {stderr}"),
+        }
+        let verify = tool("apksigner", &["verify"], &output);
+        assert!(verify.status.success(), "{name}: {}", text(&verify.stderr));
+        let zipalign = tool("zipalign", &["-c", "-p", "4"], &output);
+        assert!(zipalign.status.success(), "{name}: {}", text(&zipalign.stdout));
+        if let Some(line) = package_line(&input) {
+            assert_eq!(package_line(&output), Some(line), "{name}");
+        }
+        let data = std::fs::read(&output).unwrap();
+        let zip = analyzer::zip::ZipArchive::parse(&data).unwrap();
+        for entry in zip.entries() {
+            let entry_name = entry.name_lossy();
+            if entry_name.starts_with("classes") && entry_name.ends_with(".dex") {
+                let path = dir.path().join("check.dex");
+                std::fs::write(&path, zip.read(entry).unwrap()).unwrap();
+                let dump = tool("dexdump", &["-f"], &path);
+                assert!(
+                    dump.status.success() && !text(&dump.stderr).contains("Failure"),
+                    "{name}!{entry_name}: {}",
+                    text(&dump.stderr)
+                );
+            }
+        }
+        let again = dir.path().join(format!("{name}-again.apk"));
+        let second = fix(&output, &again, &[]);
+        assert!(second.status.success(), "{name}: {}", text(&second.stderr));
+        assert!(
+            std::fs::read(&again).unwrap() == data,
+            "{name}: a second fix changed the output"
+        );
+        fixed.push(name);
+    }
+    eprintln!(
+        "fixed {}: {fixed:?}\nrefused {}: {refused:?}",
+        fixed.len(),
+        refused.len()
+    );
+    assert!(fixed.len() >= 25, "only {} samples fixed: {fixed:?}", fixed.len());
+}
