@@ -83,6 +83,35 @@ impl Fate {
     }
 }
 
+/// The error a denied call fails with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Refusal {
+    /// `ENOSYS`: the call does not exist here (obsolete or removed calls, and calls whose
+    /// absence makes libcs fall back to another, such as `clone3`).
+    Enosys,
+    /// `EPERM`: the call exists but the app may not make it, as an unprivileged Linux or
+    /// Android process is refused.
+    Eperm,
+}
+
+impl Refusal {
+    /// The Linux errno value (x86-64, arm and aarch64 share these two).
+    pub fn errno(self) -> u16 {
+        match self {
+            Refusal::Enosys => 38,
+            Refusal::Eperm => 1,
+        }
+    }
+
+    /// `ENOSYS`, `EPERM`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Refusal::Enosys => "ENOSYS",
+            Refusal::Eperm => "EPERM",
+        }
+    }
+}
+
 /// How much of the call's Linux behaviour the runtime promises: the design target, which holds
 /// once the row's handler exists ([`Row::implemented`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -160,6 +189,18 @@ impl Row {
                 x86_64: None,
                 x86: None,
             })
+    }
+
+    /// The error a deny row fails with; `None` for pass and translate rows. Obsolete calls, and
+    /// rows whose note promises `ENOSYS`, fail with `ENOSYS`; every other refusal is `EPERM`.
+    pub fn refusal(&self) -> Option<Refusal> {
+        match self.fate {
+            Fate::Deny if self.note == table::OBSOLETE || self.note.contains("ENOSYS") => {
+                Some(Refusal::Enosys)
+            }
+            Fate::Deny => Some(Refusal::Eperm),
+            Fate::Pass | Fate::Translate => None,
+        }
     }
 }
 
@@ -240,6 +281,19 @@ mod tests {
         assert_eq!(by_name("no_such_call"), None);
         assert_eq!(lookup(Arch::X86_64, 100_000), None);
         assert_eq!(lookup(Arch::Aarch64, u64::MAX), None);
+    }
+
+    #[test]
+    fn refusals_follow_the_notes() {
+        let refusal = |name| by_name(name).unwrap().refusal();
+        assert_eq!(refusal("init_module"), Some(Refusal::Eperm));
+        assert_eq!(refusal("kexec_load"), Some(Refusal::Eperm));
+        assert_eq!(refusal("sethostname"), Some(Refusal::Eperm));
+        assert_eq!(refusal("uselib"), Some(Refusal::Enosys));
+        assert_eq!(refusal("_sysctl"), Some(Refusal::Enosys));
+        assert_eq!(refusal("clone3"), Some(Refusal::Enosys));
+        assert_eq!(refusal("read"), None);
+        assert_eq!(refusal("openat"), None);
     }
 
     #[test]

@@ -77,7 +77,7 @@ const CREDENTIALS: &str = "credentials are kept by procmgr; as on Android, an ap
 const PROCESS: &str =
     "runs natively inside the app's pid namespace; namespace flags (CLONE_NEW*) are refused";
 const FORK: &str = "runs natively inside the app's pid namespace; procmgr learns of the child";
-const OBSOLETE: &str = "obsolete: bionic never calls it and current kernels lack or stub it";
+pub(crate) const OBSOLETE: &str = "obsolete: bionic never calls it and current kernels lack or stub it";
 const SYSV_IPC: &str = "System V IPC: Android has none (no bionic wrappers, blocked by its app policy)";
 const MODULES: &str = "kernel modules: changes the host kernel";
 const MOUNTS: &str = "mount manipulation: the file namespace is vfs's, not the app's";
@@ -672,7 +672,13 @@ pub(crate) static TABLE: &[Row] = &[
     pass("umask", "file-creation mask of the app's own process"),
     deny("umount", MOUNTS),
     deny("umount2", MOUNTS),
-    pass("uname", "answered by the uts namespace"),
+    translate(
+        "uname",
+        Handler::Procmgr,
+        Level::Full,
+        "the supervisor answers with the target's identity (sysname Linux, a HyperCompat release, \
+         version and nodename), never the host kernel's",
+    ),
     path("unlink"),
     path("unlinkat"),
     deny("unshare", NAMESPACES),
