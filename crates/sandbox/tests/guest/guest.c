@@ -1,0 +1,58 @@
+/* The guest program of the sandbox's integration tests (tests/sandbox.rs), built there with
+ * `cc -static -O guest.c`: static, because nothing emulates the file calls the dynamic loader
+ * makes yet. One mode per behaviour under test; the first argument names it. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+/* errno of a raw syscall that is expected to fail, or 0 when it succeeded. */
+static int fails(long result) { return result == -1 ? errno : 0; }
+
+int main(int argc, char **argv) {
+    const char *mode = argc > 1 ? argv[1] : "";
+    if (!strcmp(mode, "uname")) {
+        struct utsname u;
+        if (uname(&u) != 0) {
+            printf("uname failed: %d\n", errno);
+            return 1;
+        }
+        printf("%s|%s|%s|%s|%s\n", u.sysname, u.nodename, u.release, u.version, u.machine);
+    } else if (!strcmp(mode, "identity")) {
+        printf("pid=%d ppid=%d uid=%d\n", getpid(), getppid(), getuid());
+    } else if (!strcmp(mode, "exit") && argc > 2) {
+        return atoi(argv[2]);
+    } else if (!strcmp(mode, "deny")) {
+        printf("init_module=%d kexec_load=%d uselib=%d\n",
+               fails(syscall(SYS_init_module, 0, 0, "")),
+               fails(syscall(SYS_kexec_load, 0, 0, 0, 0)),
+               fails(syscall(SYS_uselib, "/nonexistent")));
+    } else if (!strcmp(mode, "unknown")) {
+        /* 400 is in the gap of the x86-64 numbering; 100000 beyond it. */
+        printf("400=%d 100000=%d\n", fails(syscall(400)), fails(syscall(100000)));
+    } else if (!strcmp(mode, "x32")) {
+        /* x32 getpid and read; x86-64 getpid and read pass. */
+        printf("x32_getpid=%d x32_read=%d\n", fails(syscall(0x40000000 | SYS_getpid)),
+               fails(syscall(0x40000000 | SYS_read, 0, 0, 0)));
+    } else if (!strcmp(mode, "i386")) {
+        /* getpid through the i386 entry point: another audit arch. */
+        long result;
+        __asm__ volatile("int $0x80" : "=a"(result) : "a"(20) : "memory");
+        printf("i386_getpid=%ld\n", result);
+    } else if (!strcmp(mode, "stub")) {
+        printf("chdir=%d\n", fails(syscall(SYS_chdir, "/hc-stub-probe")));
+    } else if (!strcmp(mode, "hold") && argc > 2) {
+        /* Tell the test we run, then wait to be killed with the supervisor. */
+        int fd = atoi(argv[2]);
+        if (write(fd, "ready\n", 6) != 6) return 1;
+        for (;;) pause();
+    } else {
+        printf("unknown mode %s\n", mode);
+        return 2;
+    }
+    return 0;
+}
