@@ -187,7 +187,10 @@ fn killing_the_supervisor_kills_the_program() {
     command
         .arg(guest)
         .args(["hold", &inherited.to_string()])
-        .stdout(Stdio::null());
+        // Should the guest survive, it must not hold the test runner's pipes open too.
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
     // SAFETY: runs in the forked child before exec; fcntl is async-signal-safe. Only this
     // child inherits the write end, not other tests' children.
     unsafe {

@@ -1,9 +1,10 @@
 //! The syscall bridge. For now it owns one thing: the syscall table ([`table`]), the single
 //! record of what happens to every Linux syscall a legacy app makes on the target — its numbers
 //! on each architecture, its fate (pass, translate, deny), which bridge subsystem handles it, the
-//! support level the runtime promises and whether that handler exists yet. The runtime (seccomp
-//! sandbox and supervisor) is a later issue and will be driven by this table; the analyzer
-//! (rule HC5003) and `docs/syscalls.md` read the same table today.
+//! support level the runtime promises and whether that handler exists yet. The sandbox
+//! (`crates/sandbox`) compiles its seccomp filter from this table; the analyzer (rule HC5003)
+//! and `docs/syscalls.md` read the same table. This crate stays free of dependencies so the
+//! analyzer does not pay for the runtime.
 //!
 //! Syscall numbers are never typed by hand: [`numbers`](crate::numbers) is generated from the
 //! Linux UAPI headers by `scripts/gen-syscall-numbers`.
