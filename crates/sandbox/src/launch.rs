@@ -73,6 +73,10 @@ struct ChildPlan {
 }
 
 /// Starts `program` (looked up in `PATH` when it has no `/`) with `args` in a new sandbox.
+///
+/// The program is killed when the calling thread ends (`PR_SET_PDEATHSIG` follows the thread
+/// that cloned it), so launch from a thread that outlives the sandbox. It waits at its `execve`
+/// until someone serves the listener ([`crate::supervisor::serve`]).
 pub fn launch(program: &OsStr, args: &[OsString]) -> Result<Launched, LaunchError> {
     let path = resolve(program)?;
     let cstring = |s: &OsStr| CString::new(s.as_bytes()).map_err(|_| LaunchError::Nul);

@@ -72,7 +72,17 @@ pub fn run(program: &OsStr, args: &[OsString]) -> Result<Run, RunError> {
     let Launched { pid, listener } = launch(program, args)?;
     let sync_wake_up = supervisor::set_sync_wake_up(listener.as_fd());
     let served = std::thread::scope(|scope| {
-        let server = scope.spawn(|| supervisor::serve(listener.as_fd(), pid));
+        let server = scope.spawn(|| {
+            let served = supervisor::serve(listener.as_fd(), pid);
+            if served.is_err() {
+                // Nobody answers the guest any more; a guest blocked on a notification would
+                // keep `wait` below waiting forever.
+                // SAFETY: kill takes plain values. The pid is unreaped until `wait` returns, and
+                // `wait` can only return once the guest is gone, so it names no other process.
+                unsafe { libc::kill(pid, libc::SIGKILL) };
+            }
+            served
+        });
         let exit = wait(pid);
         (exit, server.join().expect("the supervisor thread does not panic"))
     });
