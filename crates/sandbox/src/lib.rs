@@ -3,8 +3,9 @@
 //! calls the filter notifies.
 //!
 //! - [`filter`]: the BPF program, compiled from the syscall table (`syscall_bridge::rows`):
-//!   pass → allow, translate → user notification, deny → the row's errno, anything else →
-//!   `ENOSYS`; other architectures are killed, x32 refused.
+//!   pass → allow (but the row's refused arguments → `EPERM`), translate → user notification,
+//!   deny → the row's errno, anything else → `ENOSYS`; other architectures are killed, x32
+//!   refused.
 //! - [`launch`](mod@launch): the child, its namespaces, `no_new_privs`, the filter with a
 //!   listener handed back over `SCM_RIGHTS`, then `execve`.
 //! - [`supervisor`]: the notification loop; `uname` is emulated ([`target`]), every other
@@ -24,9 +25,9 @@
 //! policy is already data — the table — and the program it needs is six fixed instructions plus
 //! a compare-and-return pair per syscall ([`filter`]); writing that directly keeps one source of
 //! truth with no generated file to go stale, and a unit test runs the program against the table
-//! for every number. Argument rules (the table's `partial` pass rows, such as `clone` with
-//! `CLONE_NEW*`) are not compiled yet; when they are, seccompiler-style rule data may earn its
-//! place.
+//! for every number. The few argument rules (the table's `partial` pass rows: `clone` with a
+//! `CLONE_NEW*` flag, two `prctl` options) are table data too (`Row::refused`), compiled to a
+//! load-test-return block each.
 
 pub mod filter;
 pub mod launch;

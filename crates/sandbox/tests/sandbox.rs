@@ -85,6 +85,18 @@ fn denied_calls_fail_with_the_tables_errno() {
 }
 
 #[test]
+fn refused_arguments_of_passed_calls_fail_with_eperm() {
+    let Some(output) = sandboxed(&["refused"]) else {
+        return;
+    };
+    // Natively (as root) the new user namespace and the capability drop would succeed.
+    assert_eq!(
+        stdout(&output).trim_end(),
+        "clone_newuser=1 fork_status=5 capbset_drop=1 set_mm=1 set_name=0"
+    );
+}
+
+#[test]
 fn calls_outside_the_table_fail_with_enosys() {
     let Some(output) = sandboxed(&["unknown"]) else {
         return;

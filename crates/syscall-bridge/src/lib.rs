@@ -113,6 +113,26 @@ impl Refusal {
     }
 }
 
+/// An argument value for which the filter refuses a passed call. The filter compares the low
+/// 32 bits of the argument: the calls with such rules read these arguments as `int` or keep
+/// the flags in question below bit 32.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RefusedArgument {
+    /// Which argument, 0 to 5.
+    pub index: u8,
+    pub test: ArgumentTest,
+    pub refusal: Refusal,
+}
+
+/// When a [`RefusedArgument`] applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ArgumentTest {
+    /// Any of these bits is set (`clone`'s namespace flags).
+    AnyBit(u32),
+    /// The argument is this value (a `prctl` option).
+    Equals(u32),
+}
+
 /// How much of the call's Linux behaviour the runtime promises: the design target, which holds
 /// once the row's handler exists ([`Row::implemented`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -176,6 +196,9 @@ pub struct Row {
     pub implemented: bool,
     /// Why the row has its fate, and what is partial or stubbed.
     pub note: &'static str,
+    /// The arguments for which the filter refuses a passed call (the `partial` pass rows);
+    /// empty for every other row.
+    pub refused: &'static [RefusedArgument],
 }
 
 impl Row {
@@ -314,6 +337,13 @@ mod tests {
                     assert_eq!(row.level, Level::None, "{row:?}");
                 }
             }
+            // Only pass rows refuse arguments, and exactly the partial ones do.
+            assert_eq!(
+                !row.refused.is_empty(),
+                row.fate == Fate::Pass && row.level == Level::Partial,
+                "{row:?}"
+            );
+            assert!(row.refused.iter().all(|rule| rule.index < 6), "{row:?}");
             // No handler, filter or supervisor exists in this crate yet.
             assert!(
                 !row.implemented,

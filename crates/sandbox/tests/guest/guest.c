@@ -3,11 +3,15 @@
  * makes yet. One mode per behaviour under test; the first argument names it. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -52,6 +56,21 @@ int main(int argc, char **argv) {
         printf("i386_getpid=%ld\n", result);
     } else if (!strcmp(mode, "stub")) {
         printf("chdir=%d\n", fails(syscall(SYS_chdir, "/hc-stub-probe")));
+    } else if (!strcmp(mode, "refused")) {
+        /* Passed calls with refused arguments: clone with a namespace flag and two prctl
+         * options fail; a plain fork and another option run. */
+        long child = syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, 0, 0, 0, 0);
+        if (child == 0) _exit(0);
+        int newuser = child == -1 ? errno : 0;
+        if (child > 0) waitpid(child, NULL, 0);
+        long plain = syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
+        if (plain == 0) _exit(5);
+        int status = 0;
+        waitpid(plain, &status, 0);
+        printf("clone_newuser=%d fork_status=%d capbset_drop=%d set_mm=%d set_name=%d\n",
+               newuser, WEXITSTATUS(status), fails(prctl(PR_CAPBSET_DROP, 21, 0, 0, 0)),
+               fails(prctl(PR_SET_MM, PR_SET_MM_BRK, 0, 0, 0)),
+               fails(prctl(PR_SET_NAME, "guest", 0, 0, 0)));
     } else if (!strcmp(mode, "hold") && argc > 2) {
         /* Tell the test we run, then wait to be killed with the supervisor. */
         int fd = atoi(argv[2]);
