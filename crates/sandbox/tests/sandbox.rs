@@ -10,28 +10,39 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
 
-use sandbox::{Exit, target};
+use sandbox::{Exit, LaunchError, target};
 
-/// The guest binary, built once per test run; `None` (after saying so) when it cannot be.
+/// The guest binary, built once per test run; `None` (after saying why) when it cannot be built
+/// or this machine cannot make the sandbox's namespaces (unprivileged user namespaces off).
 fn guest() -> Option<&'static Path> {
-    static GUEST: OnceLock<Option<PathBuf>> = OnceLock::new();
-    GUEST
-        .get_or_init(|| {
-            let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/guest/guest.c");
-            let binary = Path::new(env!("CARGO_TARGET_TMPDIR")).join("sandbox-guest");
-            let built = Command::new("cc")
-                .args(["-static", "-O", "-o"])
-                .arg(&binary)
-                .arg(&source)
-                .status()
-                .is_ok_and(|status| status.success());
-            built.then_some(binary)
-        })
-        .as_deref()
-        .or_else(|| {
-            println!("SKIPPED: `cc -static` could not build tests/guest/guest.c");
+    static GUEST: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    let guest = GUEST.get_or_init(|| {
+        let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/guest/guest.c");
+        let binary = Path::new(env!("CARGO_TARGET_TMPDIR")).join("sandbox-guest");
+        let built = Command::new("cc")
+            .args(["-static", "-O", "-o"])
+            .arg(&binary)
+            .arg(&source)
+            .status()
+            .is_ok_and(|status| status.success());
+        if !built {
+            return Err("`cc -static` could not build tests/guest/guest.c".into());
+        }
+        match sandbox::run(binary.as_os_str(), &["exit".into(), "0".into()]) {
+            Ok(_) => Ok(binary),
+            Err(sandbox::RunError::Launch(
+                error @ (LaunchError::Host { .. } | LaunchError::Child { .. }),
+            )) => Err(format!("this machine cannot make the sandbox: {error}")),
+            Err(error) => panic!("{error}"),
+        }
+    });
+    match guest {
+        Ok(binary) => Some(binary),
+        Err(reason) => {
+            println!("SKIPPED: {reason}");
             None
-        })
+        }
+    }
 }
 
 /// Runs the guest in `mode` under `hc-sandbox`.
