@@ -191,8 +191,9 @@ pub struct Row {
     pub level: Level,
     /// Who emulates a translated call; `None` for pass and deny rows.
     pub handler: Option<Handler>,
-    /// Whether the bridge code this row needs exists in this tree. The runtime is not built
-    /// yet, so this is `false` for every row: `level` says what is planned, not what runs.
+    /// Whether the bridge code this row needs exists in this tree, on every architecture.
+    /// `false` for every row so far: the sandbox (`crates/sandbox`) enforces the fates on
+    /// x86-64 only and emulates only `uname`, so `level` says what is planned, not what runs.
     pub implemented: bool,
     /// Why the row has its fate, and what is partial or stubbed.
     pub note: &'static str,
@@ -344,7 +345,7 @@ mod tests {
                 "{row:?}"
             );
             assert!(row.refused.iter().all(|rule| rule.index < 6), "{row:?}");
-            // No handler, filter or supervisor exists in this crate yet.
+            // The filter exists for x86-64 only, so no row is done on every architecture.
             assert!(
                 !row.implemented,
                 "{row:?} claims an implementation that does not exist"

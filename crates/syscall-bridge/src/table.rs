@@ -7,7 +7,7 @@
 //!
 //! Conventions: `level` is the design target (what the runtime promises once built); pass rows
 //! are `full` unless the filter refuses some arguments (then `partial`), deny rows are `none`.
-//! `implemented` is `false` everywhere because no part of the runtime exists yet. Numbers are not
+//! `implemented` is `false` everywhere: the sandbox's filter exists for x86-64 only. Numbers are not
 //! here: they come from the kernel headers (`numbers.rs`), and a test checks that this table has
 //! exactly one row for each generated name.
 
