@@ -1,9 +1,10 @@
 //! The syscall bridge. For now it owns one thing: the syscall table ([`table`]), the single
 //! record of what happens to every Linux syscall a legacy app makes on the target — its numbers
 //! on each architecture, its fate (pass, translate, deny), which bridge subsystem handles it, the
-//! support level the runtime promises and whether that handler exists yet. The runtime (seccomp
-//! sandbox and supervisor) is a later issue and will be driven by this table; the analyzer
-//! (rule HC5003) and `docs/syscalls.md` read the same table today.
+//! support level the runtime promises and whether that handler exists yet. The sandbox
+//! (`crates/sandbox`) compiles its seccomp filter from this table; the analyzer (rule HC5003)
+//! and `docs/syscalls.md` read the same table. This crate stays free of dependencies so the
+//! analyzer does not pay for the runtime.
 //!
 //! Syscall numbers are never typed by hand: [`numbers`](crate::numbers) is generated from the
 //! Linux UAPI headers by `scripts/gen-syscall-numbers`.
@@ -83,6 +84,55 @@ impl Fate {
     }
 }
 
+/// The error a denied call fails with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Refusal {
+    /// `ENOSYS`: the call does not exist here (obsolete or removed calls, and calls whose
+    /// absence makes libcs fall back to another, such as `clone3`).
+    Enosys,
+    /// `EPERM`: the call exists but the app may not make it, as an unprivileged Linux or
+    /// Android process is refused.
+    Eperm,
+}
+
+impl Refusal {
+    /// The Linux errno value (x86-64, arm and aarch64 share these two).
+    pub fn errno(self) -> u16 {
+        match self {
+            Refusal::Enosys => 38,
+            Refusal::Eperm => 1,
+        }
+    }
+
+    /// `ENOSYS`, `EPERM`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Refusal::Enosys => "ENOSYS",
+            Refusal::Eperm => "EPERM",
+        }
+    }
+}
+
+/// An argument value for which the filter refuses a passed call. The filter compares the low
+/// 32 bits of the argument: the calls with such rules read these arguments as `int` or keep
+/// the flags in question below bit 32.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RefusedArgument {
+    /// Which argument, 0 to 5.
+    pub index: u8,
+    pub test: ArgumentTest,
+    pub refusal: Refusal,
+}
+
+/// When a [`RefusedArgument`] applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ArgumentTest {
+    /// Any of these bits is set (`clone`'s namespace flags).
+    AnyBit(u32),
+    /// The argument is this value (a `prctl` option).
+    Equals(u32),
+}
+
 /// How much of the call's Linux behaviour the runtime promises: the design target, which holds
 /// once the row's handler exists ([`Row::implemented`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -141,11 +191,15 @@ pub struct Row {
     pub level: Level,
     /// Who emulates a translated call; `None` for pass and deny rows.
     pub handler: Option<Handler>,
-    /// Whether the bridge code this row needs exists in this tree. The runtime is not built
-    /// yet, so this is `false` for every row: `level` says what is planned, not what runs.
+    /// Whether the bridge code this row needs exists in this tree, on every architecture.
+    /// `false` for every row so far: the sandbox (`crates/sandbox`) enforces the fates on
+    /// x86-64 only and emulates only `uname`, so `level` says what is planned, not what runs.
     pub implemented: bool,
     /// Why the row has its fate, and what is partial or stubbed.
     pub note: &'static str,
+    /// The arguments for which the filter refuses a passed call (the `partial` pass rows);
+    /// empty for every other row.
+    pub refused: &'static [RefusedArgument],
 }
 
 impl Row {
@@ -160,6 +214,18 @@ impl Row {
                 x86_64: None,
                 x86: None,
             })
+    }
+
+    /// The error a deny row fails with; `None` for pass and translate rows. Obsolete calls, and
+    /// rows whose note promises `ENOSYS`, fail with `ENOSYS`; every other refusal is `EPERM`.
+    pub fn refusal(&self) -> Option<Refusal> {
+        match self.fate {
+            Fate::Deny if self.note == table::OBSOLETE || self.note.contains("ENOSYS") => {
+                Some(Refusal::Enosys)
+            }
+            Fate::Deny => Some(Refusal::Eperm),
+            Fate::Pass | Fate::Translate => None,
+        }
     }
 }
 
@@ -243,6 +309,19 @@ mod tests {
     }
 
     #[test]
+    fn refusals_follow_the_notes() {
+        let refusal = |name| by_name(name).unwrap().refusal();
+        assert_eq!(refusal("init_module"), Some(Refusal::Eperm));
+        assert_eq!(refusal("kexec_load"), Some(Refusal::Eperm));
+        assert_eq!(refusal("sethostname"), Some(Refusal::Eperm));
+        assert_eq!(refusal("uselib"), Some(Refusal::Enosys));
+        assert_eq!(refusal("_sysctl"), Some(Refusal::Enosys));
+        assert_eq!(refusal("clone3"), Some(Refusal::Enosys));
+        assert_eq!(refusal("read"), None);
+        assert_eq!(refusal("openat"), None);
+    }
+
+    #[test]
     fn fate_level_and_handler_agree() {
         for row in rows() {
             match row.fate {
@@ -259,7 +338,14 @@ mod tests {
                     assert_eq!(row.level, Level::None, "{row:?}");
                 }
             }
-            // No handler, filter or supervisor exists in this crate yet.
+            // Only pass rows refuse arguments, and exactly the partial ones do.
+            assert_eq!(
+                !row.refused.is_empty(),
+                row.fate == Fate::Pass && row.level == Level::Partial,
+                "{row:?}"
+            );
+            assert!(row.refused.iter().all(|rule| rule.index < 6), "{row:?}");
+            // The filter exists for x86-64 only, so no row is done on every architecture.
             assert!(
                 !row.implemented,
                 "{row:?} claims an implementation that does not exist"

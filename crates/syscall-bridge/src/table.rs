@@ -7,11 +7,11 @@
 //!
 //! Conventions: `level` is the design target (what the runtime promises once built); pass rows
 //! are `full` unless the filter refuses some arguments (then `partial`), deny rows are `none`.
-//! `implemented` is `false` everywhere because no part of the runtime exists yet. Numbers are not
+//! `implemented` is `false` everywhere: the sandbox's filter exists for x86-64 only. Numbers are not
 //! here: they come from the kernel headers (`numbers.rs`), and a test checks that this table has
 //! exactly one row for each generated name.
 
-use crate::{Fate, Handler, Level, Row};
+use crate::{ArgumentTest, Fate, Handler, Level, Refusal, RefusedArgument, Row};
 
 const fn pass(name: &'static str, note: &'static str) -> Row {
     Row {
@@ -21,14 +21,31 @@ const fn pass(name: &'static str, note: &'static str) -> Row {
         handler: None,
         implemented: false,
         note,
+        refused: &[],
     }
 }
 
-/// Passed, but the filter refuses some arguments (the note says which).
-const fn pass_partly(name: &'static str, note: &'static str) -> Row {
+/// Passed, but the filter refuses some arguments (the note says which, `refused` how).
+const fn pass_partly(name: &'static str, note: &'static str, refused: &'static [RefusedArgument]) -> Row {
     Row {
         level: Level::Partial,
+        refused,
         ..pass(name, note)
+    }
+}
+
+/// `clone`'s namespace flags (`CLONE_NEWNS`, `CLONE_NEWCGROUP`, `CLONE_NEWUTS`, `CLONE_NEWIPC`,
+/// `CLONE_NEWUSER`, `CLONE_NEWPID`, `CLONE_NEWNET`; `CLONE_NEWTIME` is clone3's only).
+const CLONE_NAMESPACES: u32 =
+    0x0002_0000 | 0x0200_0000 | 0x0400_0000 | 0x0800_0000 | 0x1000_0000 | 0x2000_0000 | 0x4000_0000;
+const PR_CAPBSET_DROP: u32 = 24;
+const PR_SET_MM: u32 = 35;
+
+const fn refuse(index: u8, test: ArgumentTest) -> RefusedArgument {
+    RefusedArgument {
+        index,
+        test,
+        refusal: Refusal::Eperm,
     }
 }
 
@@ -40,6 +57,7 @@ const fn translate(name: &'static str, handler: Handler, level: Level, note: &'s
         handler: Some(handler),
         implemented: false,
         note,
+        refused: &[],
     }
 }
 
@@ -61,6 +79,7 @@ const fn deny(name: &'static str, note: &'static str) -> Row {
         handler: None,
         implemented: false,
         note,
+        refused: &[],
     }
 }
 
@@ -75,9 +94,9 @@ const MQUEUE: &str = "POSIX message queues, confined by the ipc namespace";
 const PATH: &str = "path call: the path is resolved in the app's file namespace by vfs";
 const CREDENTIALS: &str = "credentials are kept by procmgr; as on Android, an app can only set ids it has";
 const PROCESS: &str =
-    "runs natively inside the app's pid namespace; namespace flags (CLONE_NEW*) are refused";
+    "runs natively inside the app's pid namespace; namespace flags (CLONE_NEW*) are refused (EPERM)";
 const FORK: &str = "runs natively inside the app's pid namespace; procmgr learns of the child";
-const OBSOLETE: &str = "obsolete: bionic never calls it and current kernels lack or stub it";
+pub(crate) const OBSOLETE: &str = "obsolete: bionic never calls it and current kernels lack or stub it";
 const SYSV_IPC: &str = "System V IPC: Android has none (no bionic wrappers, blocked by its app policy)";
 const MODULES: &str = "kernel modules: changes the host kernel";
 const MOUNTS: &str = "mount manipulation: the file namespace is vfs's, not the app's";
@@ -150,7 +169,11 @@ pub(crate) static TABLE: &[Row] = &[
     pass("clock_nanosleep_time64", TIME),
     deny("clock_settime", CLOCK_SET),
     deny("clock_settime64", CLOCK_SET),
-    pass_partly("clone", PROCESS),
+    pass_partly(
+        "clone",
+        PROCESS,
+        &[refuse(0, ArgumentTest::AnyBit(CLONE_NAMESPACES))],
+    ),
     deny(
         "clone3",
         "its flags are in memory, which a seccomp filter cannot inspect; ENOSYS makes libcs fall back to clone",
@@ -461,7 +484,11 @@ pub(crate) static TABLE: &[Row] = &[
     pass("ppoll_time64", FD),
     pass_partly(
         "prctl",
-        "per-process options run natively; PR_SET_MM and the capability-bounding options are refused",
+        "per-process options run natively; PR_SET_MM and PR_CAPBSET_DROP are refused (EPERM)",
+        &[
+            refuse(0, ArgumentTest::Equals(PR_SET_MM)),
+            refuse(0, ArgumentTest::Equals(PR_CAPBSET_DROP)),
+        ],
     ),
     pass("pread64", FD),
     pass("preadv", FD),
@@ -672,7 +699,13 @@ pub(crate) static TABLE: &[Row] = &[
     pass("umask", "file-creation mask of the app's own process"),
     deny("umount", MOUNTS),
     deny("umount2", MOUNTS),
-    pass("uname", "answered by the uts namespace"),
+    translate(
+        "uname",
+        Handler::Procmgr,
+        Level::Full,
+        "the supervisor answers with the target's identity (sysname Linux, a HyperCompat release, \
+         version and nodename), never the host kernel's",
+    ),
     path("unlink"),
     path("unlinkat"),
     deny("unshare", NAMESPACES),

@@ -40,7 +40,15 @@ fn fates_follow_the_design() {
     ] {
         assert_eq!(fate(name), Fate::Pass, "{name}");
     }
-    for name in ["openat", "stat", "unlinkat", "setresuid", "execve", "ioctl"] {
+    for name in [
+        "openat",
+        "stat",
+        "unlinkat",
+        "setresuid",
+        "execve",
+        "ioctl",
+        "uname",
+    ] {
         assert_eq!(fate(name), Fate::Translate, "{name}");
     }
     for name in [

@@ -1,0 +1,271 @@
+//! The bridge's seccomp filter, compiled from the syscall table: one classic-BPF program per
+//! architecture (only x86-64 so far).
+//!
+//! Shape: the architecture check comes first (another audit arch, such as i386 through
+//! `int 0x80`, kills the process: its numbers mean other calls), then x32 numbers are refused,
+//! then one `JEQ`/`RET` pair per syscall the table knows, in number order, and `ENOSYS` for
+//! everything else. A pass row with refused arguments (`clone`, `prctl`) gets, instead of its
+//! `RET`, a block that loads each such argument, tests it and returns the refusal, then allows.
+//! A linear scan is enough: since Linux 5.11 the kernel caches, per syscall number, whether the
+//! filter always allows it, so plain passed calls skip the filter entirely; only notified,
+//! refused and argument-checked calls run the scan, and a notified call's supervisor round trip
+//! (microseconds) dwarfs it.
+
+use syscall_bridge::{Arch, ArgumentTest, Fate, Refusal, RefusedArgument};
+
+/// `AUDIT_ARCH_X86_64` (`EM_X86_64 | __AUDIT_ARCH_64BIT | __AUDIT_ARCH_LE`).
+pub const AUDIT_ARCH_X86_64: u32 = 0xC000_003E;
+/// Set in the number of an x32-ABI syscall.
+pub const X32_SYSCALL_BIT: u32 = 0x4000_0000;
+
+// Offsets in `struct seccomp_data`.
+const DATA_NR: u32 = 0;
+const DATA_ARCH: u32 = 4;
+/// The low 32 bits of argument `i` are at `DATA_ARGS + 8 * i` (x86-64 is little-endian).
+const DATA_ARGS: u32 = 16;
+
+/// What the filter does with one syscall.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Runs natively.
+    Allow,
+    /// Suspended and notified to the supervisor.
+    Notify,
+    /// Fails with this errno.
+    Errno(u16),
+    /// The whole process is killed (`SIGSYS`).
+    KillProcess,
+}
+
+impl Action {
+    /// The filter's return value.
+    pub fn ret(self) -> u32 {
+        match self {
+            Action::Allow => libc::SECCOMP_RET_ALLOW,
+            Action::Notify => libc::SECCOMP_RET_USER_NOTIF,
+            Action::Errno(errno) => libc::SECCOMP_RET_ERRNO | u32::from(errno),
+            Action::KillProcess => libc::SECCOMP_RET_KILL_PROCESS,
+        }
+    }
+}
+
+/// The action for a syscall number on `arch` as the table decides it: pass → allow (for the
+/// arguments the row does not refuse), translate → notify, deny → the row's errno, not in the
+/// table → `ENOSYS`.
+pub fn action(arch: Arch, number: u64) -> Action {
+    match syscall_bridge::lookup(arch, number) {
+        Some(row) => match row.fate {
+            Fate::Pass => Action::Allow,
+            Fate::Translate => Action::Notify,
+            Fate::Deny => Action::Errno(row.refusal().unwrap_or(Refusal::Enosys).errno()),
+        },
+        None => Action::Errno(Refusal::Enosys.errno()),
+    }
+}
+
+/// The compiled x86-64 filter: the instructions `seccomp(SECCOMP_SET_MODE_FILTER)` takes.
+pub fn x86_64() -> Vec<libc::sock_filter> {
+    let enosys = Action::Errno(Refusal::Enosys.errno());
+    let mut numbers: Vec<u32> = syscall_bridge::rows()
+        .iter()
+        .filter_map(|row| row.numbers().x86_64)
+        .collect();
+    numbers.sort_unstable();
+    let mut program = vec![
+        load(DATA_ARCH),
+        jump_eq(AUDIT_ARCH_X86_64, 1, 0),
+        ret(Action::KillProcess),
+        load(DATA_NR),
+        jump(libc::BPF_JGE, X32_SYSCALL_BIT, 0, 1),
+        ret(enosys),
+    ];
+    for number in numbers {
+        let action = action(Arch::X86_64, u64::from(number));
+        let refused =
+            syscall_bridge::lookup(Arch::X86_64, u64::from(number)).map_or(&[][..], |row| row.refused);
+        if action == Action::Allow && !refused.is_empty() {
+            let block = argument_checks(refused);
+            let skip = u8::try_from(block.len()).expect("an argument block fits a BPF jump");
+            program.push(jump_eq(number, 0, skip));
+            program.extend(block);
+        } else if action != enosys {
+            program.push(jump_eq(number, 0, 1));
+            program.push(ret(action));
+        }
+    }
+    program.push(ret(enosys));
+    program
+}
+
+/// The instructions after a matched number whose row refuses arguments: each rule's test,
+/// returning its refusal when it holds, then allow.
+fn argument_checks(refused: &[RefusedArgument]) -> Vec<libc::sock_filter> {
+    let mut block = Vec::new();
+    for rule in refused {
+        block.push(load(DATA_ARGS + 8 * u32::from(rule.index)));
+        block.push(match rule.test {
+            ArgumentTest::AnyBit(mask) => jump(libc::BPF_JSET, mask, 0, 1),
+            ArgumentTest::Equals(value) => jump_eq(value, 0, 1),
+        });
+        block.push(ret(Action::Errno(rule.refusal.errno())));
+    }
+    block.push(ret(Action::Allow));
+    block
+}
+
+fn load(offset: u32) -> libc::sock_filter {
+    statement(libc::BPF_LD | libc::BPF_W | libc::BPF_ABS, offset)
+}
+
+fn jump_eq(k: u32, jt: u8, jf: u8) -> libc::sock_filter {
+    jump(libc::BPF_JEQ, k, jt, jf)
+}
+
+fn jump(op: u32, k: u32, jt: u8, jf: u8) -> libc::sock_filter {
+    libc::sock_filter {
+        code: (libc::BPF_JMP | op | libc::BPF_K) as u16,
+        jt,
+        jf,
+        k,
+    }
+}
+
+fn ret(action: Action) -> libc::sock_filter {
+    statement(libc::BPF_RET | libc::BPF_K, action.ret())
+}
+
+fn statement(code: u32, k: u32) -> libc::sock_filter {
+    libc::sock_filter {
+        code: code as u16,
+        jt: 0,
+        jf: 0,
+        k,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(program: &[libc::sock_filter], arch: u32, nr: u32) -> u32 {
+        run_with(program, arch, nr, [0; 6])
+    }
+
+    /// Runs the program on one `seccomp_data`, for the instructions [`x86_64`] emits.
+    fn run_with(program: &[libc::sock_filter], arch: u32, nr: u32, args: [u64; 6]) -> u32 {
+        let mut pc = 0;
+        let mut accumulator = 0;
+        loop {
+            let insn = program[pc];
+            let code = u32::from(insn.code);
+            pc += 1;
+            if code == libc::BPF_LD | libc::BPF_W | libc::BPF_ABS {
+                accumulator = match insn.k {
+                    DATA_NR => nr,
+                    DATA_ARCH => arch,
+                    offset if offset >= DATA_ARGS && (offset - DATA_ARGS).is_multiple_of(8) => {
+                        args[((offset - DATA_ARGS) / 8) as usize] as u32
+                    }
+                    other => panic!("load of offset {other}"),
+                };
+            } else if code == libc::BPF_RET | libc::BPF_K {
+                return insn.k;
+            } else {
+                let taken = match code & !libc::BPF_JMP & !libc::BPF_K {
+                    libc::BPF_JEQ => accumulator == insn.k,
+                    libc::BPF_JGE => accumulator >= insn.k,
+                    libc::BPF_JSET => accumulator & insn.k != 0,
+                    other => panic!("jump op {other:#x}"),
+                };
+                pc += usize::from(if taken { insn.jt } else { insn.jf });
+            }
+        }
+    }
+
+    #[test]
+    fn every_number_gets_the_tables_action() {
+        let program = x86_64();
+        assert!(program.len() <= usize::from(libc::BPF_MAXINSNS as u16));
+        for nr in 0..1024 {
+            let expected = action(Arch::X86_64, u64::from(nr)).ret();
+            assert_eq!(run(&program, AUDIT_ARCH_X86_64, nr), expected, "nr {nr}");
+        }
+        let ret = |name: &str| {
+            let nr = syscall_bridge::by_name(name).unwrap().numbers().x86_64.unwrap();
+            run(&program, AUDIT_ARCH_X86_64, nr)
+        };
+        assert_eq!(ret("read"), libc::SECCOMP_RET_ALLOW);
+        assert_eq!(ret("openat"), libc::SECCOMP_RET_USER_NOTIF);
+        assert_eq!(ret("uname"), libc::SECCOMP_RET_USER_NOTIF);
+        assert_eq!(ret("init_module"), libc::SECCOMP_RET_ERRNO | 1);
+        assert_eq!(ret("uselib"), libc::SECCOMP_RET_ERRNO | 38);
+        // A gap in the x86-64 numbering, and a number beyond it.
+        assert_eq!(
+            run(&program, AUDIT_ARCH_X86_64, 400),
+            libc::SECCOMP_RET_ERRNO | 38
+        );
+        assert_eq!(
+            run(&program, AUDIT_ARCH_X86_64, 100_000),
+            libc::SECCOMP_RET_ERRNO | 38
+        );
+    }
+
+    #[test]
+    fn refused_arguments_of_passed_calls_get_eperm() {
+        let program = x86_64();
+        let nr = |name: &str| syscall_bridge::by_name(name).unwrap().numbers().x86_64.unwrap();
+        let eperm = libc::SECCOMP_RET_ERRNO | 1;
+        let clone = |flags: i32| {
+            let flags = u64::from(flags as u32);
+            run_with(&program, AUDIT_ARCH_X86_64, nr("clone"), [flags, 0, 0, 0, 0, 0])
+        };
+        // fork and pthread_create.
+        assert_eq!(clone(libc::SIGCHLD), libc::SECCOMP_RET_ALLOW);
+        let thread = libc::CLONE_VM
+            | libc::CLONE_FS
+            | libc::CLONE_FILES
+            | libc::CLONE_SIGHAND
+            | libc::CLONE_THREAD
+            | libc::CLONE_SYSVSEM
+            | libc::CLONE_SETTLS
+            | libc::CLONE_PARENT_SETTID
+            | libc::CLONE_CHILD_CLEARTID;
+        assert_eq!(clone(thread), libc::SECCOMP_RET_ALLOW);
+        for namespace in [
+            libc::CLONE_NEWNS,
+            libc::CLONE_NEWCGROUP,
+            libc::CLONE_NEWUTS,
+            libc::CLONE_NEWIPC,
+            libc::CLONE_NEWUSER,
+            libc::CLONE_NEWPID,
+            libc::CLONE_NEWNET,
+        ] {
+            assert_eq!(clone(namespace | libc::SIGCHLD), eperm, "{namespace:#x}");
+        }
+        let prctl = |option: i32| {
+            let option = u64::from(option as u32);
+            run_with(&program, AUDIT_ARCH_X86_64, nr("prctl"), [option, 0, 0, 0, 0, 0])
+        };
+        assert_eq!(prctl(libc::PR_SET_NAME), libc::SECCOMP_RET_ALLOW);
+        assert_eq!(prctl(libc::PR_CAPBSET_READ), libc::SECCOMP_RET_ALLOW);
+        assert_eq!(prctl(libc::PR_SET_MM), eperm);
+        assert_eq!(prctl(libc::PR_CAPBSET_DROP), eperm);
+    }
+
+    #[test]
+    fn other_architectures_are_killed_and_x32_refused() {
+        let program = x86_64();
+        const AUDIT_ARCH_I386: u32 = 0x4000_0003;
+        const AUDIT_ARCH_AARCH64: u32 = 0xC000_00B7;
+        for arch in [AUDIT_ARCH_I386, AUDIT_ARCH_AARCH64, 0] {
+            assert_eq!(run(&program, arch, 0), libc::SECCOMP_RET_KILL_PROCESS);
+        }
+        // x32 read (0) and getpid (39): ENOSYS, although x86-64's read and getpid pass.
+        for nr in [0, 39] {
+            assert_eq!(
+                run(&program, AUDIT_ARCH_X86_64, X32_SYSCALL_BIT | nr),
+                libc::SECCOMP_RET_ERRNO | 38
+            );
+        }
+    }
+}

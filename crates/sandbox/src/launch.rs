@@ -1,0 +1,375 @@
+//! Launching a program in the sandbox: a child in new user, mount, pid, ipc and uts namespaces,
+//! with `no_new_privs` and the bridge's filter, whose user-notification listener comes back to
+//! the caller before the program is executed.
+//!
+//! The child is made with a raw `clone(2)` carrying the namespace flags, so the program is pid 1
+//! of its pid namespace (an `unshare(CLONE_NEWPID)` would only move its children). The caller may
+//! be multi-threaded, so between `clone` and `execve` the child makes only raw syscalls: no
+//! allocation, no locks. Everything it needs (argv, envp, the compiled filter) is built first.
+
+use std::ffi::{CString, OsStr, OsString, c_char, c_int};
+use std::io;
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::ptr;
+
+use crate::{filter, target};
+
+/// Why a launch failed.
+#[derive(Debug, thiserror::Error)]
+pub enum LaunchError {
+    #[error("program {0} not found or not executable")]
+    NotFound(PathBuf),
+    #[error("an argument or environment variable contains a NUL byte")]
+    Nul,
+    #[error("{step} failed: {source}")]
+    Host {
+        step: &'static str,
+        #[source]
+        source: io::Error,
+    },
+    #[error("sandbox setup failed in the child: {step}: {source}")]
+    Child {
+        step: &'static str,
+        #[source]
+        source: io::Error,
+    },
+    #[error("the child died before handing over its seccomp listener")]
+    ChildGone,
+}
+
+/// A launched sandbox: the program's pid (in the caller's pid namespace) and the listener of
+/// its filter. The program is stopped at its `execve`, notified on the listener.
+#[derive(Debug)]
+pub struct Launched {
+    pub pid: libc::pid_t,
+    pub listener: OwnedFd,
+}
+
+/// What the child reports when a setup step fails, by index (sent as `index + 1`, then errno).
+const CHILD_STEPS: [&str; 6] = [
+    "PR_SET_PDEATHSIG",
+    "sethostname",
+    "making mounts private",
+    "PR_SET_NO_NEW_PRIVS",
+    "installing the seccomp filter",
+    "sending the listener",
+];
+
+const NAMESPACES: c_int =
+    libc::CLONE_NEWUSER | libc::CLONE_NEWNS | libc::CLONE_NEWPID | libc::CLONE_NEWIPC | libc::CLONE_NEWUTS;
+
+/// Everything the child needs, prepared before `clone`.
+struct ChildPlan {
+    path: CString,
+    argv: Vec<*const c_char>,
+    envp: Vec<*const c_char>,
+    filter: libc::sock_fprog,
+    sync: RawFd,
+    sync_write: RawFd,
+    socket: RawFd,
+}
+
+/// Starts `program` (looked up in `PATH` when it has no `/`) with `args` in a new sandbox.
+///
+/// The program is killed when the calling thread ends (`PR_SET_PDEATHSIG` follows the thread
+/// that cloned it), so launch from a thread that outlives the sandbox. It waits at its `execve`
+/// until someone serves the listener ([`crate::supervisor::serve`]).
+pub fn launch(program: &OsStr, args: &[OsString]) -> Result<Launched, LaunchError> {
+    let path = resolve(program)?;
+    let cstring = |s: &OsStr| CString::new(s.as_bytes()).map_err(|_| LaunchError::Nul);
+    let path_c = cstring(path.as_os_str())?;
+    let argv_c = std::iter::once(program)
+        .chain(args.iter().map(OsString::as_os_str))
+        .map(cstring)
+        .collect::<Result<Vec<_>, _>>()?;
+    let envp_c = std::env::vars_os()
+        .map(|(key, value)| {
+            let mut pair = key;
+            pair.push("=");
+            pair.push(value);
+            cstring(&pair)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let with_null = |strings: &[CString]| {
+        strings
+            .iter()
+            .map(|s| s.as_ptr())
+            .chain(std::iter::once(ptr::null()))
+            .collect::<Vec<_>>()
+    };
+    let mut instructions = filter::x86_64();
+
+    let (parent_socket, child_socket) = socket_pair()?;
+    let (sync_read, sync_write) = pipe()?;
+    let plan = ChildPlan {
+        path: path_c,
+        argv: with_null(&argv_c),
+        envp: with_null(&envp_c),
+        filter: libc::sock_fprog {
+            len: u16::try_from(instructions.len()).expect("filter fits in a BPF program"),
+            filter: instructions.as_mut_ptr(),
+        },
+        sync: sync_read.as_raw_fd(),
+        sync_write: sync_write.as_raw_fd(),
+        socket: child_socket.as_raw_fd(),
+    };
+
+    // SAFETY: a raw clone without CLONE_VM behaves as fork: the child gets a copy of the address
+    // space and runs only `child`, which makes raw syscalls and ends in execve or _exit.
+    let pid = unsafe {
+        libc::syscall(
+            libc::SYS_clone,
+            libc::c_ulong::try_from(NAMESPACES | libc::SIGCHLD).expect("flags are positive"),
+            0usize,
+            0usize,
+            0usize,
+            0usize,
+        )
+    };
+    if pid == 0 {
+        // SAFETY: we are the freshly cloned child; `plan` and the strings it points into live
+        // in our copy of the parent's memory until execve replaces it.
+        unsafe { child(&plan) }
+    }
+    if pid < 0 {
+        return Err(host("clone with new namespaces", io::Error::last_os_error()));
+    }
+    let pid = libc::pid_t::try_from(pid).expect("pids fit pid_t");
+    drop((child_socket, sync_read));
+    let handover = map_ids(pid)
+        .and_then(|()| {
+            // SAFETY: writes one byte from a live local to an fd we own.
+            let written = unsafe { libc::write(sync_write.as_raw_fd(), [1u8].as_ptr().cast(), 1) };
+            if written == 1 {
+                Ok(())
+            } else {
+                Err(host("releasing the child", io::Error::last_os_error()))
+            }
+        })
+        .and_then(|()| receive_listener(&parent_socket));
+    drop(sync_write);
+    match handover {
+        Ok(listener) => Ok(Launched { pid, listener }),
+        Err(error) => {
+            reap(pid);
+            Err(error)
+        }
+    }
+}
+
+/// The path `execve` gets: `program` itself when it names a path, else its first match in
+/// `PATH`; it must be an executable file.
+fn resolve(program: &OsStr) -> Result<PathBuf, LaunchError> {
+    let executable = |path: &Path| {
+        path.metadata()
+            .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+    };
+    let program_path = Path::new(program);
+    if program.as_bytes().contains(&b'/') {
+        return if executable(program_path) {
+            Ok(program_path.to_path_buf())
+        } else {
+            Err(LaunchError::NotFound(program_path.to_path_buf()))
+        };
+    }
+    std::env::var_os("PATH")
+        .iter()
+        .flat_map(std::env::split_paths)
+        .map(|dir| dir.join(program))
+        .find(|path| executable(path))
+        .ok_or_else(|| LaunchError::NotFound(program_path.to_path_buf()))
+}
+
+/// Maps the caller's uid and gid to themselves in the child's user namespace.
+fn map_ids(pid: libc::pid_t) -> Result<(), LaunchError> {
+    // SAFETY: getuid and getgid cannot fail.
+    let (uid, gid) = unsafe { (libc::getuid(), libc::getgid()) };
+    let proc = PathBuf::from(format!("/proc/{pid}"));
+    let write = |file: &str, text: String| {
+        std::fs::write(proc.join(file), text).map_err(|source| LaunchError::Host {
+            step: "writing the child's id maps",
+            source,
+        })
+    };
+    write("setgroups", "deny".into())?;
+    write("uid_map", format!("{uid} {uid} 1"))?;
+    write("gid_map", format!("{gid} {gid} 1"))
+}
+
+fn socket_pair() -> Result<(OwnedFd, OwnedFd), LaunchError> {
+    let mut fds = [0; 2];
+    // SAFETY: socketpair writes two fds into the array on success.
+    let result = unsafe {
+        libc::socketpair(
+            libc::AF_UNIX,
+            libc::SOCK_SEQPACKET | libc::SOCK_CLOEXEC,
+            0,
+            fds.as_mut_ptr(),
+        )
+    };
+    if result != 0 {
+        return Err(host("socketpair", io::Error::last_os_error()));
+    }
+    // SAFETY: both fds were just created and are owned by nobody else.
+    Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
+}
+
+fn pipe() -> Result<(OwnedFd, OwnedFd), LaunchError> {
+    let mut fds = [0; 2];
+    // SAFETY: pipe2 writes two fds into the array on success.
+    if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } != 0 {
+        return Err(host("pipe2", io::Error::last_os_error()));
+    }
+    // SAFETY: both fds were just created and are owned by nobody else.
+    Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
+}
+
+/// The child's report: `[0, 0]` with the listener attached, or `[step + 1, errno]`.
+type Report = [u32; 2];
+
+/// Room for one `SCM_RIGHTS` control message carrying one fd, aligned for `cmsghdr`.
+#[repr(C, align(8))]
+struct ControlBuffer([u8; 24]);
+
+fn receive_listener(socket: &OwnedFd) -> Result<OwnedFd, LaunchError> {
+    let mut report: Report = [0; 2];
+    let mut control = ControlBuffer([0; 24]);
+    let mut iov = libc::iovec {
+        iov_base: report.as_mut_ptr().cast(),
+        iov_len: size_of::<Report>(),
+    };
+    // SAFETY: an all-zero msghdr is valid (no name, no buffers); the fields are set below.
+    let mut message: libc::msghdr = unsafe { std::mem::zeroed() };
+    message.msg_iov = &mut iov;
+    message.msg_iovlen = 1;
+    message.msg_control = control.0.as_mut_ptr().cast();
+    message.msg_controllen = control.0.len();
+    let received = loop {
+        // SAFETY: message points at live buffers of the sizes it states.
+        let n = unsafe { libc::recvmsg(socket.as_raw_fd(), &mut message, libc::MSG_CMSG_CLOEXEC) };
+        if n >= 0 || io::Error::last_os_error().kind() != io::ErrorKind::Interrupted {
+            break n;
+        }
+    };
+    if received < 0 {
+        return Err(host("receiving the listener", io::Error::last_os_error()));
+    }
+    if usize::try_from(received) != Ok(size_of::<Report>()) {
+        return Err(LaunchError::ChildGone);
+    }
+    if report[0] != 0 {
+        let step = usize::try_from(report[0] - 1).unwrap_or(usize::MAX);
+        return Err(LaunchError::Child {
+            step: CHILD_STEPS.get(step).copied().unwrap_or("unknown step"),
+            source: io::Error::from_raw_os_error(i32::try_from(report[1]).unwrap_or(0)),
+        });
+    }
+    // SAFETY: message was filled by recvmsg; CMSG_FIRSTHDR reads only within msg_control.
+    let header = unsafe { libc::CMSG_FIRSTHDR(&message) };
+    // SAFETY: a non-null header lies within `control`; an SCM_RIGHTS message of one fd carries
+    // a c_int after its header.
+    unsafe {
+        if header.is_null()
+            || (*header).cmsg_level != libc::SOL_SOCKET
+            || (*header).cmsg_type != libc::SCM_RIGHTS
+        {
+            return Err(LaunchError::ChildGone);
+        }
+        let fd = ptr::read_unaligned(libc::CMSG_DATA(header).cast::<c_int>());
+        Ok(OwnedFd::from_raw_fd(fd))
+    }
+}
+
+/// Kills and reaps a child whose launch failed.
+fn reap(pid: libc::pid_t) {
+    // SAFETY: pid is our own unreaped child, so it cannot have been reused.
+    unsafe {
+        libc::kill(pid, libc::SIGKILL);
+        libc::waitpid(pid, ptr::null_mut(), 0);
+    }
+}
+
+fn host(step: &'static str, source: io::Error) -> LaunchError {
+    LaunchError::Host { step, source }
+}
+
+/// The child between `clone` and `execve`.
+///
+/// # Safety
+/// Must run only in the child of a fork-like clone; `plan` must point into valid memory.
+unsafe fn child(plan: &ChildPlan) -> ! {
+    // SAFETY: all calls below are raw syscall wrappers on valid pointers and fds from `plan`;
+    // none allocates or takes a lock.
+    unsafe {
+        let fail = |step: u32| -> ! {
+            let report: Report = [step + 1, *libc::__errno_location() as u32];
+            libc::write(plan.socket, report.as_ptr().cast(), size_of::<Report>());
+            libc::_exit(127)
+        };
+        // The supervisor's death must take the sandbox with it.
+        if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
+            fail(0);
+        }
+        // Wait until the parent has written the id maps; end of file means it died or failed.
+        libc::close(plan.sync_write);
+        let mut byte = 0u8;
+        if libc::read(plan.sync, (&raw mut byte).cast(), 1) != 1 {
+            libc::_exit(127);
+        }
+        if libc::sethostname(target::NODENAME.as_ptr().cast(), target::NODENAME.len()) != 0 {
+            fail(1);
+        }
+        let root = c"/";
+        let flags = libc::MS_REC | libc::MS_PRIVATE;
+        if libc::mount(ptr::null(), root.as_ptr(), ptr::null(), flags, ptr::null()) != 0 {
+            fail(2);
+        }
+        if libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 {
+            fail(3);
+        }
+        let install = |flags: libc::c_ulong| {
+            libc::syscall(
+                libc::SYS_seccomp,
+                libc::SECCOMP_SET_MODE_FILTER,
+                flags,
+                &raw const plan.filter,
+            )
+        };
+        // WAIT_KILLABLE_RECV (Linux 6.0): once the supervisor has received a call, only a fatal
+        // signal interrupts it, so the guest never sees a spurious EINTR from a handled call.
+        let mut listener =
+            install(libc::SECCOMP_FILTER_FLAG_NEW_LISTENER | libc::SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV);
+        if listener < 0 && *libc::__errno_location() == libc::EINVAL {
+            listener = install(libc::SECCOMP_FILTER_FLAG_NEW_LISTENER);
+        }
+        if listener < 0 {
+            fail(4);
+        }
+        let listener = listener as c_int;
+        let report: Report = [0; 2];
+        let mut iov = libc::iovec {
+            iov_base: report.as_ptr().cast_mut().cast(),
+            iov_len: size_of::<Report>(),
+        };
+        let mut control = ControlBuffer([0; 24]);
+        let mut message: libc::msghdr = std::mem::zeroed();
+        message.msg_iov = &mut iov;
+        message.msg_iovlen = 1;
+        message.msg_control = control.0.as_mut_ptr().cast();
+        message.msg_controllen = libc::CMSG_SPACE(size_of::<c_int>() as u32) as usize;
+        let header = libc::CMSG_FIRSTHDR(&message);
+        (*header).cmsg_level = libc::SOL_SOCKET;
+        (*header).cmsg_type = libc::SCM_RIGHTS;
+        (*header).cmsg_len = libc::CMSG_LEN(size_of::<c_int>() as u32) as usize;
+        ptr::write_unaligned(libc::CMSG_DATA(header).cast::<c_int>(), listener);
+        if libc::sendmsg(plan.socket, &message, 0) < 0 {
+            fail(5);
+        }
+        libc::close(listener);
+        libc::execve(plan.path.as_ptr(), plan.argv.as_ptr(), plan.envp.as_ptr());
+        libc::_exit(127)
+    }
+}

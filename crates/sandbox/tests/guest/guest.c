@@ -1,0 +1,96 @@
+/* The guest program of the sandbox's integration tests (tests/sandbox.rs), built there with
+ * `cc -static -O guest.c`: static, because nothing emulates the file calls the dynamic loader
+ * makes yet. One mode per behaviour under test; the first argument names it. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static double now_ns(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t.tv_sec * 1e9 + t.tv_nsec;
+}
+
+/* errno of a raw syscall that is expected to fail, or 0 when it succeeded. */
+static int fails(long result) { return result == -1 ? errno : 0; }
+
+int main(int argc, char **argv) {
+    const char *mode = argc > 1 ? argv[1] : "";
+    if (!strcmp(mode, "uname")) {
+        struct utsname u;
+        if (uname(&u) != 0) {
+            printf("uname failed: %d\n", errno);
+            return 1;
+        }
+        printf("%s|%s|%s|%s|%s\n", u.sysname, u.nodename, u.release, u.version, u.machine);
+    } else if (!strcmp(mode, "identity")) {
+        printf("pid=%d ppid=%d uid=%d\n", getpid(), getppid(), getuid());
+    } else if (!strcmp(mode, "exit") && argc > 2) {
+        return atoi(argv[2]);
+    } else if (!strcmp(mode, "deny")) {
+        printf("init_module=%d kexec_load=%d uselib=%d\n",
+               fails(syscall(SYS_init_module, 0, 0, "")),
+               fails(syscall(SYS_kexec_load, 0, 0, 0, 0)),
+               fails(syscall(SYS_uselib, "/nonexistent")));
+    } else if (!strcmp(mode, "unknown")) {
+        /* 400 is in the gap of the x86-64 numbering; 100000 beyond it. */
+        printf("400=%d 100000=%d\n", fails(syscall(400)), fails(syscall(100000)));
+    } else if (!strcmp(mode, "x32")) {
+        /* x32 getpid and read; x86-64 getpid and read pass. */
+        printf("x32_getpid=%d x32_read=%d\n", fails(syscall(0x40000000 | SYS_getpid)),
+               fails(syscall(0x40000000 | SYS_read, 0, 0, 0)));
+    } else if (!strcmp(mode, "i386")) {
+        /* getpid through the i386 entry point: another audit arch. */
+        long result;
+        __asm__ volatile("int $0x80" : "=a"(result) : "a"(20) : "memory");
+        printf("i386_getpid=%ld\n", result);
+    } else if (!strcmp(mode, "stub")) {
+        printf("chdir=%d\n", fails(syscall(SYS_chdir, "/hc-stub-probe")));
+    } else if (!strcmp(mode, "refused")) {
+        /* Passed calls with refused arguments: clone with a namespace flag and two prctl
+         * options fail; a plain fork and another option run. */
+        long child = syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, 0, 0, 0, 0);
+        if (child == 0) _exit(0);
+        int newuser = child == -1 ? errno : 0;
+        if (child > 0) waitpid(child, NULL, 0);
+        long plain = syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
+        if (plain == 0) _exit(5);
+        int status = 0;
+        waitpid(plain, &status, 0);
+        printf("clone_newuser=%d fork_status=%d capbset_drop=%d set_mm=%d set_name=%d\n",
+               newuser, WEXITSTATUS(status), fails(prctl(PR_CAPBSET_DROP, 21, 0, 0, 0)),
+               fails(prctl(PR_SET_MM, PR_SET_MM_BRK, 0, 0, 0)),
+               fails(prctl(PR_SET_NAME, "guest", 0, 0, 0)));
+    } else if (!strcmp(mode, "hold") && argc > 2) {
+        /* Tell the test we run, then wait to be killed with the supervisor. */
+        int fd = atoi(argv[2]);
+        if (write(fd, "ready\n", 6) != 6) return 1;
+        for (;;) pause();
+    } else if (!strcmp(mode, "bench") && argc > 2) {
+        /* scripts/bench-notify: ns per call of a passed call (getppid) and a notified one
+         * (uname: one round trip through the supervisor plus a 390-byte process_vm_writev). */
+        long n = atol(argv[2]);
+        struct utsname u;
+        double start = now_ns();
+        for (long i = 0; i < n; i++) syscall(SYS_getppid);
+        double pass = (now_ns() - start) / n;
+        start = now_ns();
+        for (long i = 0; i < n; i++) syscall(SYS_uname, &u);
+        double notified = (now_ns() - start) / n;
+        printf("getppid %.0f\nuname %.0f\n", pass, notified);
+    } else {
+        printf("unknown mode %s\n", mode);
+        return 2;
+    }
+    return 0;
+}

@@ -1,0 +1,249 @@
+//! End to end: a static C guest (`tests/guest/guest.c`, built here with `cc -static`) run in the
+//! sandbox, through the library and through `hc-sandbox`. Skipped, saying so, when no C
+//! compiler with a static libc is installed.
+
+use std::ffi::{OsStr, OsString};
+use std::io::Read;
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
+
+use sandbox::{Exit, LaunchError, target};
+
+/// The guest binary, built once per test run; `None` (after saying why) when it cannot be built
+/// or this machine cannot make the sandbox's namespaces (unprivileged user namespaces off).
+fn guest() -> Option<&'static Path> {
+    static GUEST: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    let guest = GUEST.get_or_init(|| {
+        let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/guest/guest.c");
+        let binary = Path::new(env!("CARGO_TARGET_TMPDIR")).join("sandbox-guest");
+        let built = Command::new("cc")
+            .args(["-static", "-O", "-o"])
+            .arg(&binary)
+            .arg(&source)
+            .status()
+            .is_ok_and(|status| status.success());
+        if !built {
+            return Err("`cc -static` could not build tests/guest/guest.c".into());
+        }
+        match sandbox::run(binary.as_os_str(), &["exit".into(), "0".into()]) {
+            Ok(_) => Ok(binary),
+            Err(sandbox::RunError::Launch(
+                error @ (LaunchError::Host { .. } | LaunchError::Child { .. }),
+            )) => Err(format!("this machine cannot make the sandbox: {error}")),
+            Err(error) => panic!("{error}"),
+        }
+    });
+    match guest {
+        Ok(binary) => Some(binary),
+        Err(reason) => {
+            println!("SKIPPED: {reason}");
+            None
+        }
+    }
+}
+
+/// Runs the guest in `mode` under `hc-sandbox`.
+fn sandboxed(args: &[&str]) -> Option<Output> {
+    let output = Command::new(env!("CARGO_BIN_EXE_hc-sandbox"))
+        .arg(guest()?)
+        .args(args)
+        .output()
+        .expect("run hc-sandbox");
+    Some(output)
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn uname_reports_the_target_not_the_host() {
+    let Some(output) = sandboxed(&["uname"]) else {
+        return;
+    };
+    assert!(output.status.success(), "{output:?}");
+    let expected = [
+        target::SYSNAME,
+        target::NODENAME,
+        target::RELEASE,
+        target::VERSION,
+        target::MACHINE,
+    ]
+    .join("|");
+    assert_eq!(stdout(&output).trim_end(), expected);
+}
+
+#[test]
+fn the_program_is_init_of_its_own_pid_namespace() {
+    let Some(output) = sandboxed(&["identity"]) else {
+        return;
+    };
+    // SAFETY: getuid cannot fail.
+    let uid = unsafe { libc::getuid() };
+    assert_eq!(stdout(&output).trim_end(), format!("pid=1 ppid=0 uid={uid}"));
+}
+
+#[test]
+fn denied_calls_fail_with_the_tables_errno() {
+    let Some(output) = sandboxed(&["deny"]) else {
+        return;
+    };
+    // init_module and kexec_load are privileged (EPERM); uselib is obsolete (ENOSYS).
+    assert_eq!(stdout(&output).trim_end(), "init_module=1 kexec_load=1 uselib=38");
+}
+
+#[test]
+fn refused_arguments_of_passed_calls_fail_with_eperm() {
+    let Some(output) = sandboxed(&["refused"]) else {
+        return;
+    };
+    // Natively (as root) the new user namespace and the capability drop would succeed.
+    assert_eq!(
+        stdout(&output).trim_end(),
+        "clone_newuser=1 fork_status=5 capbset_drop=1 set_mm=1 set_name=0"
+    );
+}
+
+#[test]
+fn calls_outside_the_table_fail_with_enosys() {
+    let Some(output) = sandboxed(&["unknown"]) else {
+        return;
+    };
+    assert_eq!(stdout(&output).trim_end(), "400=38 100000=38");
+}
+
+#[test]
+fn x32_calls_are_refused() {
+    let Some(output) = sandboxed(&["x32"]) else {
+        return;
+    };
+    assert_eq!(stdout(&output).trim_end(), "x32_getpid=38 x32_read=38");
+}
+
+#[test]
+fn another_architecture_kills_the_program() {
+    let Some(guest) = guest() else {
+        return;
+    };
+    // Only meaningful where the kernel has the i386 entry point at all.
+    let native = Command::new(guest).arg("i386").output().unwrap();
+    if !native.status.success() {
+        println!("SKIPPED: this kernel has no i386 syscall entry ({native:?})");
+        return;
+    }
+    let output = sandboxed(&["i386"]).unwrap();
+    assert_eq!(output.status.code(), Some(128 + libc::SIGSYS), "{output:?}");
+    assert_eq!(stdout(&output), "");
+}
+
+#[test]
+fn exit_status_propagates() {
+    let Some(guest) = guest() else {
+        return;
+    };
+    let run = |args: &[&str]| {
+        let args: Vec<OsString> = args.iter().map(OsString::from).collect();
+        sandbox::run(guest.as_os_str(), &args).unwrap().exit
+    };
+    assert_eq!(run(&["exit", "0"]), Exit::Code(0));
+    assert_eq!(run(&["exit", "42"]), Exit::Code(42));
+    let cli = sandboxed(&["exit", "3"]).unwrap();
+    assert_eq!(cli.status.code(), Some(3));
+}
+
+#[test]
+fn unemulated_translated_calls_fail_with_enosys_and_a_stub_event() {
+    let Some(guest) = guest() else {
+        return;
+    };
+    let run = sandbox::run(guest.as_os_str(), &["stub".into()]).unwrap();
+    assert_eq!(run.exit, Exit::Code(0));
+    assert!(
+        run.sync_wake_up,
+        "Linux 6.6+ accepts SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP"
+    );
+    let chdir: Vec<_> = run.stubs.iter().filter(|s| s.syscall == "chdir").collect();
+    assert_eq!(chdir.len(), 1, "{:?}", run.stubs);
+    // The path was copied from the guest's memory.
+    assert_eq!(chdir[0].path.as_deref(), Some("/hc-stub-probe"));
+    assert_eq!(
+        chdir[0].to_string(),
+        format!("stub chdir(\"/hc-stub-probe\") = -ENOSYS (pid {})", chdir[0].pid)
+    );
+    let cli = sandboxed(&["stub"]).unwrap();
+    assert_eq!(stdout(&cli).trim_end(), "chdir=38");
+    assert!(
+        String::from_utf8_lossy(&cli.stderr).contains("stub chdir(\"/hc-stub-probe\")"),
+        "{cli:?}"
+    );
+}
+
+#[test]
+fn a_missing_program_is_a_launch_error() {
+    let error = sandbox::run(OsStr::new("/nonexistent/program"), &[]).unwrap_err();
+    assert!(
+        matches!(
+            error,
+            sandbox::RunError::Launch(sandbox::LaunchError::NotFound(_))
+        ),
+        "{error}"
+    );
+}
+
+#[test]
+fn killing_the_supervisor_kills_the_program() {
+    let Some(guest) = guest() else {
+        return;
+    };
+    // The guest holds the write end of a pipe: the read end sees end of file only once the
+    // guest is gone.
+    let mut fds = [0; 2];
+    // SAFETY: pipe2 writes two fds into the array on success.
+    assert_eq!(unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) }, 0);
+    // SAFETY: both fds were just created and are owned by nobody else.
+    let (read_end, write_end) = unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) };
+    let inherited = write_end.as_raw_fd();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_hc-sandbox"));
+    command
+        .arg(guest)
+        .args(["hold", &inherited.to_string()])
+        // Should the guest survive, it must not hold the test runner's pipes open too.
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    // SAFETY: runs in the forked child before exec; fcntl is async-signal-safe. Only this
+    // child inherits the write end, not other tests' children.
+    unsafe {
+        command.pre_exec(move || {
+            if libc::fcntl(inherited, libc::F_SETFD, 0) == 0 {
+                Ok(())
+            } else {
+                Err(std::io::Error::last_os_error())
+            }
+        });
+    }
+    let mut supervisor = command.spawn().unwrap();
+    drop(write_end);
+    let mut pipe = std::fs::File::from(read_end);
+    let mut ready = [0; 6];
+    pipe.read_exact(&mut ready).unwrap();
+    assert_eq!(&ready, b"ready\n");
+
+    supervisor.kill().unwrap();
+    let status = supervisor.wait().unwrap();
+    assert_eq!(status.signal(), Some(libc::SIGKILL));
+    // A bound on failure, not a synchronisation: the guest's death closes the pipe at once.
+    let mut poll = libc::pollfd {
+        fd: pipe.as_raw_fd(),
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd.
+    let ready = unsafe { libc::poll(&mut poll, 1, 60_000) };
+    assert_eq!(ready, 1, "the guest outlived its supervisor");
+    let mut rest = Vec::new();
+    assert_eq!(pipe.read_to_end(&mut rest).unwrap(), 0);
+}
