@@ -307,4 +307,22 @@ fn the_writer_is_a_fixed_point_whatever_order_the_model_holds() {
         smali(&rewritten, &dir.path().join("b")),
     );
     assert!(a == b, "the reordered model disassembles differently");
+    // A method listed twice among the parameter annotations, with different lists (a damaged
+    // file's): written once, the first entry kept. The fuzz target found the writer pointing
+    // both entries at the second list, which a second pass then wrote differently.
+    let class = model
+        .classes
+        .iter_mut()
+        .find(|c| !c.direct_methods.is_empty())
+        .unwrap();
+    let method = class.direct_methods[0].method;
+    let dir = class.annotations.get_or_insert_with(Default::default);
+    dir.parameters.push((method, vec![None]));
+    dir.parameters.push((method, vec![Some(Vec::new())]));
+    let first = write(&model).unwrap();
+    let second = write(&DexModel::read(&DexFile::parse(&first).unwrap()).unwrap()).unwrap();
+    assert!(
+        first == second,
+        "a repeated parameter-annotation entry broke the fixed point"
+    );
 }

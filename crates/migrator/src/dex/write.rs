@@ -1268,6 +1268,11 @@ impl Writer<'_> {
         out.fields.sort_by_key(|(f, _)| self.n.fields[*f as usize]);
         out.methods.sort_by_key(|(m, _)| self.n.methods[*m as usize]);
         out.parameters.sort_by_key(|(m, _)| self.n.methods[*m as usize]);
+        // One entry per member, as the format requires (strictly increasing indices); a
+        // damaged file's repeats keep their first entry.
+        out.fields.dedup_by_key(|(f, _)| *f);
+        out.methods.dedup_by_key(|(m, _)| *m);
+        out.parameters.dedup_by_key(|(m, _)| *m);
         out
     }
 
