@@ -6,6 +6,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod common;
+use common::smali;
+
 use analyzer::dex::DexFile;
 use analyzer::zip::ZipArchive;
 use migrator::dex::{DexModel, write};
@@ -61,38 +64,6 @@ fn all_inputs() -> Vec<(String, Vec<u8>)> {
         inputs.push((label, std::fs::read(&file).unwrap()));
     }
     inputs
-}
-
-/// `baksmali d` of `dex` into `dir`; every file's relative path and text.
-fn smali(dex: &Path, dir: &Path) -> Vec<(PathBuf, String)> {
-    let out = Command::new("baksmali")
-        .arg("d")
-        .arg("-o")
-        .arg(dir)
-        .arg(dex)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "baksmali {}: {}",
-        dex.display(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let mut files = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(at) = stack.pop() {
-        for entry in std::fs::read_dir(&at).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let text = std::fs::read_to_string(&path).unwrap();
-                files.push((path.strip_prefix(dir).unwrap().to_path_buf(), text));
-            }
-        }
-    }
-    files.sort();
-    files
 }
 
 /// The table sizes `dexdump -f` prints, by name; `-i` ignores a bad checksum (the corpus has
@@ -171,7 +142,7 @@ fn check(label: &str, bytes: &[u8], case: &Path) -> Result<(), String> {
         assert_eq!(path_a, path_b, "{label}");
         if text_a != text_b {
             let line = text_a.lines().zip(text_b.lines()).position(|(x, y)| x != y);
-            panic!("{label}: {} differs at line {line:?}", path_a.display());
+            panic!("{label}: {path_a} differs at line {line:?}");
         }
     }
     std::fs::remove_dir_all(case).unwrap();

@@ -41,34 +41,12 @@ fn dex_entries(apk: &Path) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
-/// baksmali's disassembly of a DEX file: relative path → text.
-fn smali(dex: &[u8], dir: &Path) -> BTreeMap<String, String> {
+/// baksmali's disassembly of DEX bytes: relative path → text.
+fn smali_of(dex: &[u8], dir: &Path) -> BTreeMap<String, String> {
     std::fs::create_dir_all(dir).unwrap();
     let file = dir.join("in.dex");
     std::fs::write(&file, dex).unwrap();
-    let out_dir = dir.join("out");
-    let out = Command::new("baksmali")
-        .arg("d")
-        .arg("-o")
-        .arg(&out_dir)
-        .arg(&file)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "baksmali: {}", text(&out.stderr));
-    let mut files = BTreeMap::new();
-    let mut stack = vec![out_dir.clone()];
-    while let Some(at) = stack.pop() {
-        for entry in std::fs::read_dir(&at).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let relative = path.strip_prefix(&out_dir).unwrap().display().to_string();
-                files.insert(relative, std::fs::read_to_string(&path).unwrap());
-            }
-        }
-    }
-    files
+    smali(&file, &dir.join("out"))
 }
 
 fn dexdump_ok(dex: &[u8], dir: &Path) -> String {
@@ -145,8 +123,8 @@ fn play_services_call_sites_reach_the_shims_and_nothing_else_changes() {
     // text exactly, class by class (the vendor library's own classes are untouched).
     let mut renames = type_mapping("gms-location");
     renames.extend(type_mapping("firebase-messaging"));
-    let original = smali(&before["classes.dex"], &dir.path().join("a"));
-    let fixed = smali(&after["classes.dex"], &dir.path().join("b"));
+    let original = smali_of(&before["classes.dex"], &dir.path().join("a"));
+    let fixed = smali_of(&after["classes.dex"], &dir.path().join("b"));
     assert_eq!(
         original.keys().collect::<Vec<_>>(),
         fixed.keys().collect::<Vec<_>>()
@@ -278,8 +256,8 @@ fn hidden_api_calls_with_public_equivalents_are_retargeted_and_the_rest_reported
     let before = dex_entries(&input);
     let after = dex_entries(&output);
     assert_eq!(after["classes2.dex"], shim_bytes("hidden-api"));
-    let original = smali(&before["classes.dex"], &dir.path().join("a"));
-    let fixed = smali(&after["classes.dex"], &dir.path().join("b"));
+    let original = smali_of(&before["classes.dex"], &dir.path().join("a"));
+    let fixed = smali_of(&after["classes.dex"], &dir.path().join("b"));
     let mut differing = 0;
     for (path, text_after) in &fixed {
         for (a, b) in original[path].lines().zip(text_after.lines()) {

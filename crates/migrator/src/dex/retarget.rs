@@ -493,12 +493,9 @@ impl Retargeter<'_> {
         for method in class.direct_methods.iter_mut().chain(&mut class.virtual_methods) {
             // A definition is renamed by the type mapping only: an explicit method mapping
             // retargets calls, not the method the class defines.
-            let original = *model.pools.methods.get(method.method);
-            let proto = self.proto(model, original.proto);
-            if proto != original.proto {
-                method.method = model.pools.methods.intern(MethodRef { proto, ..original });
-                self.report.references += 1;
-            }
+            let new = self.definition(model, method.method);
+            self.count(new != method.method);
+            method.method = new;
             if let Some(code) = &mut method.code {
                 self.code(model, code, &descriptor);
             }

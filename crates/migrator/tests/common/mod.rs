@@ -2,6 +2,7 @@
 //! corpus apps, and `fix` run with that key.
 #![allow(dead_code)] // each test file uses its own subset
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -41,4 +42,36 @@ pub fn fix(input: &Path, output: &Path, extra: &[&str]) -> Output {
         .args(extra)
         .output()
         .unwrap()
+}
+
+/// `baksmali d` of the DEX file `dex` into `out_dir`: every smali file's path relative to
+/// `out_dir`, and its text.
+pub fn smali(dex: &Path, out_dir: &Path) -> BTreeMap<String, String> {
+    let out = Command::new("baksmali")
+        .arg("d")
+        .arg("-o")
+        .arg(out_dir)
+        .arg(dex)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "baksmali {}: {}",
+        dex.display(),
+        text(&out.stderr)
+    );
+    let mut files = BTreeMap::new();
+    let mut stack = vec![out_dir.to_path_buf()];
+    while let Some(at) = stack.pop() {
+        for entry in std::fs::read_dir(&at).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let relative = path.strip_prefix(out_dir).unwrap().display().to_string();
+                files.insert(relative, std::fs::read_to_string(&path).unwrap());
+            }
+        }
+    }
+    files
 }
