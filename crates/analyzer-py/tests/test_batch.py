@@ -245,4 +245,7 @@ def test_ray_client_address(two_node_cluster, corpus, tmp_path):
     out = tmp_path / "out"
     result = run_batch(*map(str, corpus), "--out", str(out), "--address", client, env=env)
     assert result.returncode in (0, 2), result.stderr
-    assert_equal_to_cli(shard_reports(out), cli_reports(corpus))
+    # Once seen in CI: no shard at all, with no message to say why; keep the job's own words.
+    reports = shard_reports(out)
+    assert reports, f"no reports written (exit {result.returncode}): {result.stderr}"
+    assert_equal_to_cli(reports, cli_reports(corpus))
