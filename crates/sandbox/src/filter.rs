@@ -11,7 +11,7 @@
 //! refused and argument-checked calls run the scan, and a notified call's supervisor round trip
 //! (microseconds) dwarfs it.
 
-use syscall_bridge::{Arch, ArgumentTest, Fate, Refusal, RefusedArgument};
+use syscall_bridge::{Arch, ArgumentTest, Fate, NativeArgument, Refusal, RefusedArgument};
 
 /// `AUDIT_ARCH_X86_64` (`EM_X86_64 | __AUDIT_ARCH_64BIT | __AUDIT_ARCH_LE`).
 pub const AUDIT_ARCH_X86_64: u32 = 0xC000_003E;
@@ -83,8 +83,16 @@ pub fn x86_64() -> Vec<libc::sock_filter> {
         let action = action(Arch::X86_64, u64::from(number));
         let refused =
             syscall_bridge::lookup(Arch::X86_64, u64::from(number)).map_or(&[][..], |row| row.refused);
-        if action == Action::Allow && !refused.is_empty() {
-            let block = argument_checks(refused);
+        let native =
+            syscall_bridge::lookup(Arch::X86_64, u64::from(number)).map_or(&[][..], |row| row.native_when);
+        let block = if action == Action::Allow && !refused.is_empty() {
+            Some(argument_checks(refused))
+        } else if action == Action::Notify && !native.is_empty() {
+            Some(native_checks(native))
+        } else {
+            None
+        };
+        if let Some(block) = block {
             let skip = u8::try_from(block.len()).expect("an argument block fits a BPF jump");
             program.push(jump_eq(number, 0, skip));
             program.extend(block);
@@ -110,6 +118,22 @@ fn argument_checks(refused: &[RefusedArgument]) -> Vec<libc::sock_filter> {
         block.push(ret(Action::Errno(rule.refusal.errno())));
     }
     block.push(ret(Action::Allow));
+    block
+}
+
+/// The instructions after a matched translated number with fd-only forms: each test allows
+/// the call natively when it holds; otherwise the call is notified.
+fn native_checks(native: &[NativeArgument]) -> Vec<libc::sock_filter> {
+    let mut block = Vec::new();
+    for rule in native {
+        block.push(load(DATA_ARGS + 8 * u32::from(rule.index)));
+        block.push(match rule.test {
+            ArgumentTest::AnyBit(mask) => jump(libc::BPF_JSET, mask, 0, 1),
+            ArgumentTest::Equals(value) => jump_eq(value, 0, 1),
+        });
+        block.push(ret(Action::Allow));
+    }
+    block.push(ret(Action::Notify));
     block
 }
 
@@ -250,6 +274,46 @@ mod tests {
         assert_eq!(prctl(libc::PR_CAPBSET_READ), libc::SECCOMP_RET_ALLOW);
         assert_eq!(prctl(libc::PR_SET_MM), eperm);
         assert_eq!(prctl(libc::PR_CAPBSET_DROP), eperm);
+    }
+
+    #[test]
+    fn fd_only_forms_of_path_calls_run_natively() {
+        let program = x86_64();
+        let nr = |name: &str| syscall_bridge::by_name(name).unwrap().numbers().x86_64.unwrap();
+        let empty_path = u64::from(libc::AT_EMPTY_PATH as u32);
+        let nofollow = u64::from(libc::AT_SYMLINK_NOFOLLOW as u32);
+        // glibc's fstat: newfstatat(fd, "", buf, AT_EMPTY_PATH).
+        let fstatat = |flags| {
+            run_with(
+                &program,
+                AUDIT_ARCH_X86_64,
+                nr("newfstatat"),
+                [3, 0, 0, flags, 0, 0],
+            )
+        };
+        assert_eq!(fstatat(empty_path), libc::SECCOMP_RET_ALLOW);
+        assert_eq!(fstatat(empty_path | nofollow), libc::SECCOMP_RET_ALLOW);
+        assert_eq!(fstatat(nofollow), libc::SECCOMP_RET_USER_NOTIF);
+        assert_eq!(fstatat(0), libc::SECCOMP_RET_USER_NOTIF);
+        // statx keeps its flags in argument 2.
+        let statx = |flags| {
+            run_with(
+                &program,
+                AUDIT_ARCH_X86_64,
+                nr("statx"),
+                [3, 0, flags, 0x7ff, 0, 0],
+            )
+        };
+        assert_eq!(statx(empty_path), libc::SECCOMP_RET_ALLOW);
+        assert_eq!(statx(0), libc::SECCOMP_RET_USER_NOTIF);
+        // The flag means nothing to openat: still notified.
+        let openat = run_with(
+            &program,
+            AUDIT_ARCH_X86_64,
+            nr("openat"),
+            [3, 0, 0, empty_path, 0, 0],
+        );
+        assert_eq!(openat, libc::SECCOMP_RET_USER_NOTIF);
     }
 
     #[test]

@@ -15,6 +15,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::ptr;
 
+use crate::root::{self, GuestRoot, Step};
 use crate::{filter, target};
 
 /// Why a launch failed.
@@ -30,9 +31,11 @@ pub enum LaunchError {
         #[source]
         source: io::Error,
     },
+    #[error("{0}")]
+    Root(String),
     #[error("sandbox setup failed in the child: {step}: {source}")]
     Child {
-        step: &'static str,
+        step: String,
         #[source]
         source: io::Error,
     },
@@ -48,22 +51,31 @@ pub struct Launched {
     pub listener: OwnedFd,
 }
 
-/// What the child reports when a setup step fails, by index (sent as `index + 1`, then errno).
-const CHILD_STEPS: [&str; 6] = [
+/// What the child reports when a setup step fails, by index (sent as `index + 1`, then errno);
+/// the guest tree's own steps are numbered from [`TREE_STEPS`].
+const CHILD_STEPS: [&str; 11] = [
     "PR_SET_PDEATHSIG",
     "sethostname",
     "making mounts private",
+    "mounting the staging tmpfs on /tmp",
+    "pivoting into the staging tmpfs",
+    "mounting the guest's root tmpfs",
+    "pivoting into the guest's root",
+    "entering the app's folder",
     "PR_SET_NO_NEW_PRIVS",
     "installing the seccomp filter",
     "sending the listener",
 ];
+const TREE_STEPS: u32 = 1000;
 
 const NAMESPACES: c_int =
     libc::CLONE_NEWUSER | libc::CLONE_NEWNS | libc::CLONE_NEWPID | libc::CLONE_NEWIPC | libc::CLONE_NEWUTS;
 
 /// Everything the child needs, prepared before `clone`.
 struct ChildPlan {
-    path: CString,
+    exec: Exec,
+    steps: Vec<Step>,
+    app_dir: CString,
     argv: Vec<*const c_char>,
     envp: Vec<*const c_char>,
     filter: libc::sock_fprog,
@@ -72,22 +84,52 @@ struct ChildPlan {
     socket: RawFd,
 }
 
-/// Starts `program` (looked up in `PATH` when it has no `/`) with `args` in a new sandbox.
+/// How the child starts the program.
+enum Exec {
+    /// By its path in the guest tree (a program of the system folders the guest shares).
+    Path(CString),
+    /// From an fd opened on the host (a program the guest tree does not show).
+    Fd(OwnedFd),
+}
+
+/// Starts `program` (looked up in the host's `PATH` when it has no `/`) with `args` and the
+/// environment `env` in a new sandbox whose file tree is `root`, in the app's folder.
+///
+/// A program from the folders the guest shares with the host (`/usr`, `/bin`, …) is executed by
+/// its path, inside the guest; any other is opened on the host and executed from that fd, so
+/// it needs no bind (a script so started cannot find itself: run its interpreter instead).
 ///
 /// The program is killed when the calling thread ends (`PR_SET_PDEATHSIG` follows the thread
-/// that cloned it), so launch from a thread that outlives the sandbox. It waits at its `execve`
-/// until someone serves the listener ([`crate::supervisor::serve`]).
-pub fn launch(program: &OsStr, args: &[OsString]) -> Result<Launched, LaunchError> {
+/// that cloned it), so launch from a thread that outlives the sandbox. Its first notified call
+/// waits until someone serves the listener ([`crate::supervisor::serve`]).
+pub fn launch(
+    program: &OsStr,
+    args: &[OsString],
+    env: &[(OsString, OsString)],
+    root: &GuestRoot,
+) -> Result<Launched, LaunchError> {
     let path = resolve(program)?;
+    let steps = root::plan(root)?;
     let cstring = |s: &OsStr| CString::new(s.as_bytes()).map_err(|_| LaunchError::Nul);
-    let path_c = cstring(path.as_os_str())?;
+    let shared = path.components().nth(1).is_some_and(|first| {
+        root::SYSTEM
+            .iter()
+            .any(|name| first.as_os_str() == OsStr::new(name))
+    });
+    let exec = if shared {
+        Exec::Path(cstring(path.as_os_str())?)
+    } else {
+        let file = std::fs::File::open(&path).map_err(|source| host("opening the program", source))?;
+        Exec::Fd(OwnedFd::from(file))
+    };
     let argv_c = std::iter::once(program)
         .chain(args.iter().map(OsString::as_os_str))
         .map(cstring)
         .collect::<Result<Vec<_>, _>>()?;
-    let envp_c = std::env::vars_os()
+    let envp_c = env
+        .iter()
         .map(|(key, value)| {
-            let mut pair = key;
+            let mut pair = key.clone();
             pair.push("=");
             pair.push(value);
             cstring(&pair)
@@ -105,7 +147,9 @@ pub fn launch(program: &OsStr, args: &[OsString]) -> Result<Launched, LaunchErro
     let (parent_socket, child_socket) = socket_pair()?;
     let (sync_read, sync_write) = pipe()?;
     let plan = ChildPlan {
-        path: path_c,
+        exec,
+        steps,
+        app_dir: cstring(root.app_dir().as_os_str())?,
         argv: with_null(&argv_c),
         envp: with_null(&envp_c),
         filter: libc::sock_fprog {
@@ -149,7 +193,7 @@ pub fn launch(program: &OsStr, args: &[OsString]) -> Result<Launched, LaunchErro
                 Err(host("releasing the child", io::Error::last_os_error()))
             }
         })
-        .and_then(|()| receive_listener(&parent_socket));
+        .and_then(|()| receive_listener(&parent_socket, &plan.steps));
     drop(sync_write);
     match handover {
         Ok(listener) => Ok(Launched { pid, listener }),
@@ -234,7 +278,7 @@ type Report = [u32; 2];
 #[repr(C, align(8))]
 struct ControlBuffer([u8; 24]);
 
-fn receive_listener(socket: &OwnedFd) -> Result<OwnedFd, LaunchError> {
+fn receive_listener(socket: &OwnedFd, steps: &[Step]) -> Result<OwnedFd, LaunchError> {
     let mut report: Report = [0; 2];
     let mut control = ControlBuffer([0; 24]);
     let mut iov = libc::iovec {
@@ -261,9 +305,19 @@ fn receive_listener(socket: &OwnedFd) -> Result<OwnedFd, LaunchError> {
         return Err(LaunchError::ChildGone);
     }
     if report[0] != 0 {
-        let step = usize::try_from(report[0] - 1).unwrap_or(usize::MAX);
+        let index = report[0] - 1;
+        let step = match index.checked_sub(TREE_STEPS) {
+            Some(tree) => steps
+                .get(tree as usize)
+                .map_or_else(|| "unknown step".to_string(), ToString::to_string),
+            None => CHILD_STEPS
+                .get(index as usize)
+                .copied()
+                .unwrap_or("unknown step")
+                .to_string(),
+        };
         return Err(LaunchError::Child {
-            step: CHILD_STEPS.get(step).copied().unwrap_or("unknown step"),
+            step,
             source: io::Error::from_raw_os_error(i32::try_from(report[1]).unwrap_or(0)),
         });
     }
@@ -304,11 +358,7 @@ unsafe fn child(plan: &ChildPlan) -> ! {
     // SAFETY: all calls below are raw syscall wrappers on valid pointers and fds from `plan`;
     // none allocates or takes a lock.
     unsafe {
-        let fail = |step: u32| -> ! {
-            let report: Report = [step + 1, *libc::__errno_location() as u32];
-            libc::write(plan.socket, report.as_ptr().cast(), size_of::<Report>());
-            libc::_exit(127)
-        };
+        let fail = |step: u32| -> ! { report_failure(plan.socket, step) };
         // The supervisor's death must take the sandbox with it.
         if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
             fail(0);
@@ -327,8 +377,9 @@ unsafe fn child(plan: &ChildPlan) -> ! {
         if libc::mount(ptr::null(), root.as_ptr(), ptr::null(), flags, ptr::null()) != 0 {
             fail(2);
         }
+        build_tree(plan);
         if libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 {
-            fail(3);
+            fail(8);
         }
         let install = |flags: libc::c_ulong| {
             libc::syscall(
@@ -346,7 +397,7 @@ unsafe fn child(plan: &ChildPlan) -> ! {
             listener = install(libc::SECCOMP_FILTER_FLAG_NEW_LISTENER);
         }
         if listener < 0 {
-            fail(4);
+            fail(9);
         }
         let listener = listener as c_int;
         let report: Report = [0; 2];
@@ -366,10 +417,175 @@ unsafe fn child(plan: &ChildPlan) -> ! {
         (*header).cmsg_len = libc::CMSG_LEN(size_of::<c_int>() as u32) as usize;
         ptr::write_unaligned(libc::CMSG_DATA(header).cast::<c_int>(), listener);
         if libc::sendmsg(plan.socket, &message, 0) < 0 {
-            fail(5);
+            fail(10);
         }
         libc::close(listener);
-        libc::execve(plan.path.as_ptr(), plan.argv.as_ptr(), plan.envp.as_ptr());
+        match &plan.exec {
+            Exec::Path(path) => {
+                libc::execve(path.as_ptr(), plan.argv.as_ptr(), plan.envp.as_ptr());
+            }
+            Exec::Fd(fd) => {
+                libc::syscall(
+                    libc::SYS_execveat,
+                    fd.as_raw_fd(),
+                    c"".as_ptr(),
+                    plan.argv.as_ptr(),
+                    plan.envp.as_ptr(),
+                    libc::AT_EMPTY_PATH,
+                );
+            }
+        }
         libc::_exit(127)
+    }
+}
+
+/// Builds the guest tree ([`crate::root`]) and pivots into it, in the child: a staging tmpfs on
+/// `/tmp` becomes the root with the host's under [`root::OLD`], the plan's steps assemble the
+/// guest's root under [`root::NEW`], and a second pivot makes it the root and detaches the rest.
+///
+/// # Safety
+/// As [`child`]: raw system calls only, on the plan's prepared strings.
+unsafe fn build_tree(plan: &ChildPlan) {
+    // SAFETY: raw syscall wrappers on NUL-terminated strings that live in `plan` or are
+    // literals; no allocation, no locks.
+    unsafe {
+        let fail = |step: u32| -> ! { report_failure(plan.socket, step) };
+        let mount = |source: *const c_char,
+                     target: *const c_char,
+                     fstype: *const c_char,
+                     flags,
+                     data: *const c_char| {
+            libc::mount(source, target, fstype, flags, data.cast()) == 0
+        };
+        let pivot =
+            |new: *const c_char, old: *const c_char| libc::syscall(libc::SYS_pivot_root, new, old) == 0;
+        let nosuid = libc::MS_NOSUID | libc::MS_NODEV;
+        if !mount(
+            c"tmpfs".as_ptr(),
+            c"/tmp".as_ptr(),
+            c"tmpfs".as_ptr(),
+            nosuid,
+            c"mode=0755".as_ptr(),
+        ) {
+            fail(3);
+        }
+        let made = libc::mkdir(c"/tmp/newroot".as_ptr(), 0o755) == 0
+            && libc::mkdir(c"/tmp/oldroot".as_ptr(), 0o755) == 0;
+        if !made || !pivot(c"/tmp".as_ptr(), c"/tmp/oldroot".as_ptr()) || libc::chdir(c"/".as_ptr()) != 0 {
+            fail(4);
+        }
+        if !mount(
+            c"tmpfs".as_ptr(),
+            c"/newroot".as_ptr(),
+            c"tmpfs".as_ptr(),
+            nosuid,
+            c"mode=0755,size=64k".as_ptr(),
+        ) {
+            fail(5);
+        }
+        for (index, step) in plan.steps.iter().enumerate() {
+            let done = match step {
+                Step::Mkdir(path) => {
+                    libc::mkdir(path.as_ptr(), 0o755) == 0 || *libc::__errno_location() == libc::EEXIST
+                }
+                Step::Touch(path) => {
+                    let fd = libc::open(
+                        path.as_ptr(),
+                        libc::O_CREAT | libc::O_WRONLY | libc::O_CLOEXEC,
+                        0o644,
+                    );
+                    fd >= 0 && libc::close(fd) == 0
+                }
+                Step::Symlink { target, link } => libc::symlink(target.as_ptr(), link.as_ptr()) == 0,
+                Step::Tmpfs { target, options } => mount(
+                    c"tmpfs".as_ptr(),
+                    target.as_ptr(),
+                    c"tmpfs".as_ptr(),
+                    nosuid,
+                    options.as_ptr(),
+                ),
+                Step::Bind {
+                    source,
+                    target,
+                    writable,
+                    devices,
+                } => {
+                    let bound = mount(
+                        source.as_ptr(),
+                        target.as_ptr(),
+                        ptr::null(),
+                        libc::MS_BIND | libc::MS_REC,
+                        ptr::null(),
+                    );
+                    let mut set = libc::MOUNT_ATTR_NOSUID;
+                    if !devices {
+                        set |= libc::MOUNT_ATTR_NODEV;
+                    }
+                    if !writable {
+                        set |= libc::MOUNT_ATTR_RDONLY;
+                    }
+                    bound && set_attributes(target, set, libc::AT_RECURSIVE as libc::c_uint)
+                }
+                Step::Proc(target) => mount(
+                    c"proc".as_ptr(),
+                    target.as_ptr(),
+                    c"proc".as_ptr(),
+                    nosuid | libc::MS_NOEXEC,
+                    ptr::null(),
+                ),
+                Step::ReadOnly(target) => set_attributes(target, libc::MOUNT_ATTR_RDONLY, 0),
+            };
+            if !done {
+                fail(TREE_STEPS + index as u32);
+            }
+        }
+        let detached = libc::chdir(c"/newroot".as_ptr()) == 0
+            && pivot(c".".as_ptr(), c".".as_ptr())
+            && libc::umount2(c".".as_ptr(), libc::MNT_DETACH) == 0
+            && libc::chdir(c"/".as_ptr()) == 0;
+        if !detached {
+            fail(6);
+        }
+        if libc::chdir(plan.app_dir.as_ptr()) != 0 {
+            fail(7);
+        }
+    }
+}
+
+/// Tells the parent which setup step failed and with which errno, then exits.
+///
+/// # Safety
+/// For the child only: raw system calls.
+unsafe fn report_failure(socket: RawFd, step: u32) -> ! {
+    // SAFETY: reads errno, writes a live local to an fd of the plan, exits.
+    unsafe {
+        let report: Report = [step + 1, *libc::__errno_location() as u32];
+        libc::write(socket, report.as_ptr().cast(), size_of::<Report>());
+        libc::_exit(127)
+    }
+}
+
+/// `mount_setattr(path, flags, {attr_set: set})`.
+///
+/// # Safety
+/// Raw system call; `path` is NUL-terminated.
+unsafe fn set_attributes(path: &CString, set: u64, flags: libc::c_uint) -> bool {
+    let attributes = libc::mount_attr {
+        attr_set: set,
+        attr_clr: 0,
+        propagation: 0,
+        userns_fd: 0,
+    };
+    // SAFETY: the path is NUL-terminated and `attributes` is a live mount_attr of the size
+    // passed.
+    unsafe {
+        libc::syscall(
+            libc::SYS_mount_setattr,
+            libc::AT_FDCWD,
+            path.as_ptr(),
+            flags,
+            &raw const attributes,
+            size_of::<libc::mount_attr>(),
+        ) == 0
     }
 }

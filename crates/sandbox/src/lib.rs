@@ -31,14 +31,19 @@
 
 pub mod filter;
 pub mod launch;
+pub mod root;
 pub mod supervisor;
 pub mod target;
+pub mod vfs;
 
-use std::ffi::{OsStr, OsString};
+use std::ffi::OsString;
 use std::os::fd::AsFd;
 
 pub use launch::{LaunchError, Launched, launch};
+pub use root::{Bind, GuestRoot};
 pub use supervisor::{ServeError, StubEvent};
+
+use std::path::PathBuf;
 
 /// Why a sandboxed run failed (not the program's own failure, which is its [`Exit`]).
 #[derive(Debug, thiserror::Error)]
@@ -58,6 +63,50 @@ pub enum Exit {
     Signal(i32),
 }
 
+/// What to run and in which tree.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub program: OsString,
+    pub args: Vec<OsString>,
+    /// The program's environment ([`guest_env`] by default).
+    pub env: Vec<(OsString, OsString)>,
+    pub root: GuestRoot,
+    /// The `hc-vfs` binary ([`vfs::default_program`] by default).
+    pub vfs: PathBuf,
+}
+
+impl Config {
+    pub fn new(program: impl Into<OsString>, args: Vec<OsString>, root: GuestRoot) -> Config {
+        Config {
+            program: program.into(),
+            args,
+            env: guest_env(&root),
+            root,
+            vfs: vfs::default_program(),
+        }
+    }
+}
+
+/// The host's environment with the variables that name host places set to the guest's:
+/// `HOME` and `PWD` are the app's folder, `TMPDIR` is `/tmp`, `PATH` the system's.
+pub fn guest_env(root: &GuestRoot) -> Vec<(OsString, OsString)> {
+    let app = root.app_dir().into_os_string();
+    let fixed: [(&str, OsString); 4] = [
+        ("HOME", app.clone()),
+        ("PWD", app),
+        ("TMPDIR", "/tmp".into()),
+        (
+            "PATH",
+            "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".into(),
+        ),
+    ];
+    let mut env: Vec<(OsString, OsString)> = std::env::vars_os()
+        .filter(|(key, _)| !fixed.iter().any(|(name, _)| key == name) && key != "OLDPWD")
+        .collect();
+    env.extend(fixed.into_iter().map(|(key, value)| (key.into(), value)));
+    env
+}
+
 /// A finished run: how the program ended and the gaps it ran into.
 #[derive(Debug)]
 pub struct Run {
@@ -65,16 +114,20 @@ pub struct Run {
     pub stubs: Vec<StubEvent>,
     /// Whether the kernel accepted `SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP`.
     pub sync_wake_up: bool,
+    /// How many times the vfs server was started (more than once: it was restarted).
+    pub vfs_starts: u32,
 }
 
-/// Runs `program` with `args` in a new sandbox, serving its notifications on a thread of this
-/// process until it and everything it started are gone.
-pub fn run(program: &OsStr, args: &[OsString]) -> Result<Run, RunError> {
-    let Launched { pid, listener } = launch(program, args)?;
+/// Runs `config.program` in a new sandbox, serving its notifications on a thread of this
+/// process (with a `vfs` server process for its path calls) until it and everything it started
+/// are gone.
+pub fn run(config: &Config) -> Result<Run, RunError> {
+    let Launched { pid, listener } = launch(&config.program, &config.args, &config.env, &config.root)?;
     let sync_wake_up = supervisor::set_sync_wake_up(listener.as_fd());
     let served = std::thread::scope(|scope| {
         let server = scope.spawn(|| {
-            let served = supervisor::serve(listener.as_fd(), pid);
+            let client = vfs::Client::new(config.vfs.clone(), pid);
+            let served = supervisor::serve(listener.as_fd(), client);
             if served.is_err() {
                 // Nobody answers the guest any more; a guest blocked on a notification would
                 // keep `wait` below waiting forever.
@@ -88,11 +141,12 @@ pub fn run(program: &OsStr, args: &[OsString]) -> Result<Run, RunError> {
         (exit, server.join().expect("the supervisor thread does not panic"))
     });
     let exit = served.0.map_err(RunError::Wait)?;
-    let stubs = served.1?;
+    let (stubs, vfs_starts) = served.1?;
     Ok(Run {
         exit,
         stubs,
         sync_wake_up,
+        vfs_starts,
     })
 }
 

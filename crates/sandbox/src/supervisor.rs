@@ -9,11 +9,13 @@
 
 use std::fmt;
 use std::io;
-use std::os::fd::{AsRawFd, BorrowedFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd};
 
 use syscall_bridge::{Arch, Fate};
 
-use crate::target;
+use microkernel::protocols::vfs::{self as protocol, At};
+
+use crate::{target, vfs};
 
 /// `SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP` (Linux 6.6): the woken guest thread runs on the CPU
 /// the supervisor answered from, which halves a notification round trip.
@@ -70,31 +72,36 @@ pub fn set_sync_wake_up(listener: BorrowedFd<'_>) -> bool {
 }
 
 /// Serves notifications until no task uses the filter any more (the sandbox is gone), then
-/// returns the gaps the guest ran into. `launched` is the program's pid: its first `execve`
-/// is let through.
-pub fn serve(listener: BorrowedFd<'_>, launched: libc::pid_t) -> Result<Vec<StubEvent>, ServeError> {
+/// returns the gaps the guest ran into and how many times the vfs server was started. Path
+/// calls go to `vfs`.
+pub fn serve(listener: BorrowedFd<'_>, vfs: vfs::Client) -> Result<(Vec<StubEvent>, u32), ServeError> {
     let mut supervisor = Supervisor {
         listener,
-        launch_exec: u32::try_from(launched).ok(),
         stubs: Vec::new(),
+        vfs,
     };
     supervisor.run()?;
-    Ok(supervisor.stubs)
+    Ok((supervisor.stubs, supervisor.vfs.starts))
 }
 
 struct Supervisor<'fd> {
     listener: BorrowedFd<'fd>,
-    /// The program's pid until its launch `execve` has been let through.
-    launch_exec: Option<u32>,
     stubs: Vec<StubEvent>,
+    vfs: vfs::Client,
 }
 
 /// The answer to one notification.
 enum Answer {
     Value(i64),
     Error(i32),
+    /// Already answered (an fd installed with `SECCOMP_ADDFD_FLAG_SEND`).
+    Sent,
+    /// Let the kernel run the call: only for decisions that read no guest memory.
     Continue,
 }
+
+/// Why a guest argument could not be taken.
+type Fault = i32;
 
 impl Supervisor<'_> {
     fn run(&mut self) -> Result<(), ServeError> {
@@ -137,7 +144,9 @@ impl Supervisor<'_> {
                 }
             }
             let answer = self.decide(&notification);
-            self.send(notification.id, answer)?;
+            if !matches!(answer, Answer::Sent) {
+                self.send(notification.id, answer)?;
+            }
         }
     }
 
@@ -150,14 +159,28 @@ impl Supervisor<'_> {
         let Some(row) = row.filter(|row| row.fate == Fate::Translate) else {
             return Answer::Error(ENOSYS);
         };
-        match row.name {
-            "execve" if self.launch_exec == Some(notification.pid) => {
-                self.launch_exec = None;
-                Answer::Continue
-            }
-            "uname" => self.uname(notification),
-            _ => {
-                let path = path_argument(row.name).and_then(|i| self.read_path(notification, data.args[i]));
+        let call = Call {
+            id: notification.id,
+            tid: notification.pid,
+            args: data.args,
+        };
+        let answer = match row.name {
+            "uname" => return self.uname(notification),
+            // No emulated device exists yet (the Binder shim will claim its fds here), so every
+            // ioctl is the host driver's. The decision reads no guest memory.
+            "ioctl" => return Answer::Continue,
+            // The guest's files carry no extended attributes on the target: what a filesystem
+            // without them answers.
+            "getxattr" | "lgetxattr" | "listxattr" | "llistxattr" | "setxattr" | "lsetxattr"
+            | "removexattr" | "lremovexattr" => Some(Err(libc::ENOTSUP)),
+            _ => self.path_call(&call, row.name),
+        };
+        match answer {
+            Some(answer) => answer.unwrap_or_else(Answer::Error),
+            None => {
+                let path = path_argument(row.name)
+                    .and_then(|i| self.read_path(notification, data.args[i]).ok())
+                    .map(|path| String::from_utf8_lossy(&path).into_owned());
                 self.stubs.push(StubEvent {
                     pid: notification.pid,
                     syscall: row.name,
@@ -166,6 +189,342 @@ impl Supervisor<'_> {
                 });
                 Answer::Error(ENOSYS)
             }
+        }
+    }
+
+    /// The guest path at `address` of `call`, as the vfs protocol takes it.
+    fn at(&self, call: &Call, dirfd: u64, address: u64) -> Result<At, Fault> {
+        Ok(At {
+            tid: call.tid,
+            dirfd: dirfd as i32,
+            path: self.read_path_of(call, address)?,
+        })
+    }
+
+    fn read_path_of(&self, call: &Call, address: u64) -> Result<Vec<u8>, Fault> {
+        let notification = libc::seccomp_notif {
+            id: call.id,
+            pid: call.tid,
+            flags: 0,
+            data: libc::seccomp_data {
+                nr: 0,
+                arch: 0,
+                instruction_pointer: 0,
+                args: call.args,
+            },
+        };
+        self.read_path(&notification, address)
+    }
+
+    /// Serves a path call through vfs; `None` for a call this bridge does not emulate.
+    fn path_call(&mut self, call: &Call, name: &str) -> Option<Result<Answer, Fault>> {
+        const CWD: u64 = At::CWD as i64 as u64;
+        let a = call.args;
+        let nofollow = libc::AT_SYMLINK_NOFOLLOW as u64;
+        let removedir = libc::AT_REMOVEDIR as u64;
+        let creat = (libc::O_CREAT | libc::O_WRONLY | libc::O_TRUNC) as u64;
+        Some(match name {
+            "open" => self.open(call, CWD, a[0], a[1], a[2]),
+            "openat" => self.open(call, a[0], a[1], a[2], a[3]),
+            "creat" => self.open(call, CWD, a[0], creat, a[1]),
+            "stat" => self.stat(call, CWD, a[0], 0, Layout::Stat(a[1])),
+            "lstat" => self.stat(call, CWD, a[0], nofollow, Layout::Stat(a[1])),
+            "newfstatat" => self.stat(call, a[0], a[1], a[3], Layout::Stat(a[2])),
+            "statx" => self.stat(call, a[0], a[1], a[2], Layout::Statx(a[3], a[4])),
+            "access" => self.access(call, CWD, a[0], a[1], 0),
+            "faccessat" => self.access(call, a[0], a[1], a[2], 0),
+            "faccessat2" => self.access(call, a[0], a[1], a[2], a[3]),
+            "mkdir" => self.mkdir(call, CWD, a[0], a[1]),
+            "mkdirat" => self.mkdir(call, a[0], a[1], a[2]),
+            "rmdir" => self.unlink(call, CWD, a[0], removedir),
+            "unlink" => self.unlink(call, CWD, a[0], 0),
+            "unlinkat" => self.unlink(call, a[0], a[1], a[2]),
+            "rename" => self.rename(call, [CWD, a[0], CWD, a[1]], 0),
+            "renameat" => self.rename(call, [a[0], a[1], a[2], a[3]], 0),
+            "renameat2" => self.rename(call, [a[0], a[1], a[2], a[3]], a[4]),
+            "readlink" => self.readlink(call, CWD, a[0], a[1], a[2]),
+            "readlinkat" => self.readlink(call, a[0], a[1], a[2], a[3]),
+            "symlink" => self.symlink(call, a[0], CWD, a[1]),
+            "symlinkat" => self.symlink(call, a[0], a[1], a[2]),
+            "link" => self.link(call, [CWD, a[0], CWD, a[1]], 0),
+            "linkat" => self.link(call, [a[0], a[1], a[2], a[3]], a[4]),
+            "chmod" => self.chmod(call, CWD, a[0], a[1], 0),
+            "fchmodat" => self.chmod(call, a[0], a[1], a[2], 0),
+            "fchmodat2" => self.chmod(call, a[0], a[1], a[2], a[3]),
+            "chown" => self.chown(call, CWD, a[0], [a[1], a[2]], 0),
+            "lchown" => self.chown(call, CWD, a[0], [a[1], a[2]], nofollow),
+            "fchownat" => self.chown(call, a[0], a[1], [a[2], a[3]], a[4]),
+            "truncate" => self.truncate(call, CWD, a[0], a[1]),
+            "utimensat" => self.utimensat(call, a[0], a[1], a[2], a[3]),
+            _ => return None,
+        })
+    }
+
+    /// Answers with `()`-replies' success, or the errno.
+    fn unit<T>(outcome: vfs::Outcome<T>) -> Result<Answer, Fault> {
+        outcome.map(|_| Answer::Value(0))
+    }
+
+    fn open(&mut self, call: &Call, dirfd: u64, path: u64, flags: u64, mode: u64) -> Result<Answer, Fault> {
+        let request = protocol::OpenRequest {
+            at: self.at(call, dirfd, path)?,
+            flags: flags as u32,
+            mode: mode as u32,
+        };
+        let (_, handles) = self.vfs.call::<protocol::Open>(&request)?;
+        let file = handles.into_iter().next().ok_or(libc::EIO)?;
+        let cloexec = if flags as i32 & libc::O_CLOEXEC != 0 {
+            libc::O_CLOEXEC as u32
+        } else {
+            0
+        };
+        let addfd = libc::seccomp_notif_addfd {
+            id: call.id,
+            flags: libc::SECCOMP_ADDFD_FLAG_SEND as u32,
+            srcfd: file.as_fd().as_raw_fd() as u32,
+            newfd: 0,
+            newfd_flags: cloexec,
+        };
+        // SAFETY: ADDFD reads the seccomp_notif_addfd it points at; srcfd is open until
+        // `file` drops after the call.
+        let installed = unsafe {
+            libc::ioctl(
+                self.listener.as_raw_fd(),
+                libc::SECCOMP_IOCTL_NOTIF_ADDFD,
+                &raw const addfd,
+            )
+        };
+        if installed >= 0 {
+            return Ok(Answer::Sent);
+        }
+        // EMFILE and the like are the guest's to see; ENOENT means it is gone.
+        Err(io::Error::last_os_error().raw_os_error().unwrap_or(libc::EIO))
+    }
+
+    fn stat(
+        &mut self,
+        call: &Call,
+        dirfd: u64,
+        path: u64,
+        flags: u64,
+        layout: Layout,
+    ) -> Result<Answer, Fault> {
+        let mask = match layout {
+            Layout::Stat(_) => libc::STATX_BASIC_STATS,
+            Layout::Statx(mask, _) => mask as u32,
+        };
+        let request = protocol::StatRequest {
+            at: self.at(call, dirfd, path)?,
+            flags: flags as u32,
+            mask,
+        };
+        let (reply, _) = self.vfs.call::<protocol::Stat>(&request)?;
+        let statx = reply.statx;
+        if statx.len() != 256 {
+            return Err(libc::EIO);
+        }
+        match layout {
+            Layout::Statx(_, buffer) => self.write(call, buffer, &statx)?,
+            Layout::Stat(buffer) => self.write(call, buffer, &stat_from_statx(&statx))?,
+        }
+        Ok(Answer::Value(0))
+    }
+
+    fn access(&mut self, call: &Call, dirfd: u64, path: u64, mode: u64, flags: u64) -> Result<Answer, Fault> {
+        let request = protocol::AccessRequest {
+            at: self.at(call, dirfd, path)?,
+            mode: mode as u32,
+            flags: flags as u32,
+        };
+        Self::unit(self.vfs.call::<protocol::Access>(&request))
+    }
+
+    fn mkdir(&mut self, call: &Call, dirfd: u64, path: u64, mode: u64) -> Result<Answer, Fault> {
+        let request = protocol::MkdirRequest {
+            at: self.at(call, dirfd, path)?,
+            mode: mode as u32,
+        };
+        Self::unit(self.vfs.call::<protocol::Mkdir>(&request))
+    }
+
+    fn unlink(&mut self, call: &Call, dirfd: u64, path: u64, flags: u64) -> Result<Answer, Fault> {
+        let request = protocol::UnlinkRequest {
+            at: self.at(call, dirfd, path)?,
+            flags: flags as u32,
+        };
+        Self::unit(self.vfs.call::<protocol::Unlink>(&request))
+    }
+
+    fn rename(
+        &mut self,
+        call: &Call,
+        [from_dir, from, to_dir, to]: [u64; 4],
+        flags: u64,
+    ) -> Result<Answer, Fault> {
+        let request = protocol::RenameRequest {
+            from: self.at(call, from_dir, from)?,
+            to: self.at(call, to_dir, to)?,
+            flags: flags as u32,
+        };
+        Self::unit(self.vfs.call::<protocol::Rename>(&request))
+    }
+
+    fn readlink(
+        &mut self,
+        call: &Call,
+        dirfd: u64,
+        path: u64,
+        buffer: u64,
+        size: u64,
+    ) -> Result<Answer, Fault> {
+        if size as i64 <= 0 {
+            return Err(libc::EINVAL);
+        }
+        let request = protocol::ReadlinkRequest {
+            at: self.at(call, dirfd, path)?,
+        };
+        let (reply, _) = self.vfs.call::<protocol::Readlink>(&request)?;
+        let length = reply.target.len().min(size as usize);
+        self.write(call, buffer, &reply.target[..length])?;
+        Ok(Answer::Value(length as i64))
+    }
+
+    fn symlink(&mut self, call: &Call, target: u64, dirfd: u64, path: u64) -> Result<Answer, Fault> {
+        let request = protocol::SymlinkRequest {
+            target: self.read_path_of(call, target)?,
+            at: self.at(call, dirfd, path)?,
+        };
+        Self::unit(self.vfs.call::<protocol::Symlink>(&request))
+    }
+
+    fn link(
+        &mut self,
+        call: &Call,
+        [from_dir, from, to_dir, to]: [u64; 4],
+        flags: u64,
+    ) -> Result<Answer, Fault> {
+        let request = protocol::LinkRequest {
+            from: self.at(call, from_dir, from)?,
+            to: self.at(call, to_dir, to)?,
+            flags: flags as u32,
+        };
+        Self::unit(self.vfs.call::<protocol::Link>(&request))
+    }
+
+    fn chmod(&mut self, call: &Call, dirfd: u64, path: u64, mode: u64, flags: u64) -> Result<Answer, Fault> {
+        let request = protocol::ChmodRequest {
+            at: self.at(call, dirfd, path)?,
+            mode: mode as u32,
+            flags: flags as u32,
+        };
+        Self::unit(self.vfs.call::<protocol::Chmod>(&request))
+    }
+
+    fn chown(
+        &mut self,
+        call: &Call,
+        dirfd: u64,
+        path: u64,
+        [uid, gid]: [u64; 2],
+        flags: u64,
+    ) -> Result<Answer, Fault> {
+        let request = protocol::ChownRequest {
+            at: self.at(call, dirfd, path)?,
+            uid: uid as u32,
+            gid: gid as u32,
+            flags: flags as u32,
+        };
+        Self::unit(self.vfs.call::<protocol::Chown>(&request))
+    }
+
+    fn truncate(&mut self, call: &Call, dirfd: u64, path: u64, length: u64) -> Result<Answer, Fault> {
+        if (length as i64) < 0 {
+            return Err(libc::EINVAL);
+        }
+        let request = protocol::TruncateRequest {
+            at: self.at(call, dirfd, path)?,
+            length,
+        };
+        Self::unit(self.vfs.call::<protocol::Truncate>(&request))
+    }
+
+    fn utimensat(
+        &mut self,
+        call: &Call,
+        dirfd: u64,
+        path: u64,
+        times: u64,
+        flags: u64,
+    ) -> Result<Answer, Fault> {
+        // A null path is futimens on dirfd.
+        let at = if path == 0 {
+            At {
+                tid: call.tid,
+                dirfd: dirfd as i32,
+                path: Vec::new(),
+            }
+        } else {
+            self.at(call, dirfd, path)?
+        };
+        let times = if times == 0 {
+            None
+        } else {
+            let mut raw = [0u8; 32];
+            self.read(call, times, &mut raw)?;
+            let word = |i: usize| i64::from_ne_bytes(raw[i * 8..i * 8 + 8].try_into().expect("8 bytes"));
+            Some([(word(0), word(1)), (word(2), word(3))])
+        };
+        let request = protocol::UtimensRequest {
+            at,
+            times,
+            flags: flags as u32,
+        };
+        Self::unit(self.vfs.call::<protocol::Utimens>(&request))
+    }
+
+    /// Copies `bytes` to the guest at `address`, after checking that the notification (and so
+    /// the thread) is still the one we answer.
+    fn write(&self, call: &Call, address: u64, bytes: &[u8]) -> Result<(), Fault> {
+        if !self.valid(call.id) {
+            return Err(libc::ESRCH);
+        }
+        let local = libc::iovec {
+            iov_base: bytes.as_ptr().cast_mut().cast(),
+            iov_len: bytes.len(),
+        };
+        let remote = libc::iovec {
+            iov_base: address as *mut libc::c_void,
+            iov_len: bytes.len(),
+        };
+        // SAFETY: the local iovec covers `bytes`; the remote one is checked by the kernel.
+        let written = unsafe { libc::process_vm_writev(call.tid as libc::pid_t, &local, 1, &remote, 1, 0) };
+        if usize::try_from(written) == Ok(bytes.len()) {
+            Ok(())
+        } else {
+            Err(libc::EFAULT)
+        }
+    }
+
+    /// Copies `buffer.len()` bytes from the guest at `address`, once, checking the notification
+    /// afterwards.
+    fn read(&self, call: &Call, address: u64, buffer: &mut [u8]) -> Result<(), Fault> {
+        let local = libc::iovec {
+            iov_base: buffer.as_mut_ptr().cast(),
+            iov_len: buffer.len(),
+        };
+        let remote = libc::iovec {
+            iov_base: address as *mut libc::c_void,
+            iov_len: buffer.len(),
+        };
+        // SAFETY: the local iovec covers `buffer`; the remote one is checked by the kernel.
+        let read = unsafe { libc::process_vm_readv(call.tid as libc::pid_t, &local, 1, &remote, 1, 0) };
+        if usize::try_from(read) != Ok(buffer.len()) {
+            return Err(libc::EFAULT);
+        }
+        if self.valid(call.id) {
+            Ok(())
+        } else {
+            Err(libc::ESRCH)
         }
     }
 
@@ -195,15 +554,15 @@ impl Supervisor<'_> {
     }
 
     /// Copies a NUL-terminated path from the guest, page by page so an unmapped page after the
-    /// string does not fail the read; `None` when unreadable, unterminated within `PATH_MAX`,
-    /// or when the notification went stale during the read.
-    fn read_path(&self, notification: &libc::seccomp_notif, address: u64) -> Option<String> {
+    /// string does not fail the read: `EFAULT` when unreadable, `ENAMETOOLONG` when
+    /// unterminated within `PATH_MAX`, `ESRCH` when the notification went stale during the read.
+    fn read_path(&self, notification: &libc::seccomp_notif, address: u64) -> Result<Vec<u8>, Fault> {
         const PAGE: u64 = 4096;
         let mut path = Vec::new();
         let mut cursor = address;
         let mut chunk = [0u8; PAGE as usize];
         while path.len() < PATH_MAX {
-            let length = usize::try_from(PAGE - cursor % PAGE).ok()?;
+            let length = (PAGE - cursor % PAGE) as usize;
             let local = libc::iovec {
                 iov_base: chunk.as_mut_ptr().cast(),
                 iov_len: length,
@@ -215,18 +574,23 @@ impl Supervisor<'_> {
             // SAFETY: the local iovec covers `chunk`; the remote one is checked by the kernel.
             let read =
                 unsafe { libc::process_vm_readv(notification.pid as libc::pid_t, &local, 1, &remote, 1, 0) };
-            let read = usize::try_from(read).ok().filter(|&n| n > 0)?;
+            let read = usize::try_from(read)
+                .ok()
+                .filter(|&n| n > 0)
+                .ok_or(libc::EFAULT)?;
             if let Some(end) = chunk[..read].iter().position(|&b| b == 0) {
                 path.extend_from_slice(&chunk[..end]);
                 // The pid may have been another process's by the time we read it.
-                return self
-                    .valid(notification.id)
-                    .then(|| String::from_utf8_lossy(&path).into_owned());
+                return if self.valid(notification.id) {
+                    Ok(path)
+                } else {
+                    Err(libc::ESRCH)
+                };
             }
             path.extend_from_slice(&chunk[..read]);
             cursor += read as u64;
         }
-        None
+        Err(libc::ENAMETOOLONG)
     }
 
     fn valid(&self, id: u64) -> bool {
@@ -244,6 +608,7 @@ impl Supervisor<'_> {
         let (val, error, flags) = match answer {
             Answer::Value(value) => (value, 0, 0),
             Answer::Error(errno) => (0, -errno, 0),
+            Answer::Sent => return Ok(()),
             Answer::Continue => (0, 0, libc::SECCOMP_USER_NOTIF_FLAG_CONTINUE as u32),
         };
         let mut response = libc::seccomp_notif_resp {
@@ -269,6 +634,55 @@ impl Supervisor<'_> {
         // ENOENT: the thread died or a signal interrupted the call; there is no one to answer.
         Ok(())
     }
+}
+
+/// One notified call: its notification id, thread and raw arguments.
+struct Call {
+    id: u64,
+    tid: u32,
+    args: [u64; 6],
+}
+
+/// Where and how a stat call's answer goes.
+#[derive(Clone, Copy)]
+enum Layout {
+    /// A `struct stat` at this address.
+    Stat(u64),
+    /// A `struct statx` with this mask, at this address.
+    Statx(u64, u64),
+}
+
+/// The x86-64 `struct stat` the kernel's `newfstatat` writes, made from a `struct statx`.
+fn stat_from_statx(statx: &[u8]) -> Vec<u8> {
+    let u16_at = |o: usize| u16::from_ne_bytes(statx[o..o + 2].try_into().expect("2 bytes"));
+    let u32_at = |o: usize| u32::from_ne_bytes(statx[o..o + 4].try_into().expect("4 bytes"));
+    let u64_at = |o: usize| u64::from_ne_bytes(statx[o..o + 8].try_into().expect("8 bytes"));
+    let i64_at = |o: usize| i64::from_ne_bytes(statx[o..o + 8].try_into().expect("8 bytes"));
+    let dev = |major: usize| libc::makedev(u32_at(major), u32_at(major + 4));
+    // struct statx: timestamps (i64 seconds, u32 nanoseconds) at 64 (atime), 80 (btime),
+    // 96 (ctime), 112 (mtime); rdev at 128, dev at 136.
+    // SAFETY: struct stat is plain data; all-zero is a valid value.
+    let mut stat: libc::stat = unsafe { std::mem::zeroed() };
+    stat.st_dev = dev(136);
+    stat.st_ino = u64_at(32);
+    stat.st_nlink = u64::from(u32_at(16));
+    stat.st_mode = u32::from(u16_at(28));
+    stat.st_uid = u32_at(20);
+    stat.st_gid = u32_at(24);
+    stat.st_rdev = dev(128);
+    stat.st_size = i64_at(40);
+    stat.st_blksize = i64::from(u32_at(4));
+    stat.st_blocks = i64_at(48);
+    stat.st_atime = i64_at(64);
+    stat.st_atime_nsec = i64::from(u32_at(72));
+    stat.st_mtime = i64_at(112);
+    stat.st_mtime_nsec = i64::from(u32_at(120));
+    stat.st_ctime = i64_at(96);
+    stat.st_ctime_nsec = i64::from(u32_at(104));
+    // SAFETY: viewing a live plain-data struct as its bytes.
+    let bytes =
+        unsafe { std::slice::from_raw_parts((&raw const stat).cast::<u8>(), size_of::<libc::stat>()) };
+    bytes.to_vec()
 }
 
 /// Which argument of a translated call is a path, for the stub event.

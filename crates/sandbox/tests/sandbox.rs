@@ -2,7 +2,7 @@
 //! sandbox, through the library and through `hc-sandbox`. Skipped, saying so, when no C
 //! compiler with a static libc is installed.
 
-use std::ffi::{OsStr, OsString};
+use std::ffi::OsString;
 use std::io::Read;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
@@ -28,7 +28,7 @@ fn guest() -> Option<&'static Path> {
         if !built {
             return Err("`cc -static` could not build tests/guest/guest.c".into());
         }
-        match sandbox::run(binary.as_os_str(), &["exit".into(), "0".into()]) {
+        match run_in(&binary, &["exit", "0"]) {
             Ok(_) => Ok(binary),
             Err(sandbox::RunError::Launch(
                 error @ (LaunchError::Host { .. } | LaunchError::Child { .. }),
@@ -48,6 +48,19 @@ fn guest() -> Option<&'static Path> {
             None
         }
     }
+}
+
+/// Runs `program` with `args` through the library, in a fresh temporary app root.
+fn run_in(program: &Path, args: &[&str]) -> Result<sandbox::Run, sandbox::RunError> {
+    let app = tempfile::tempdir().unwrap();
+    let args = args.iter().map(OsString::from).collect();
+    let mut config = sandbox::Config::new(
+        program,
+        args,
+        sandbox::GuestRoot::new(app.path(), "com.example.test"),
+    );
+    config.vfs = PathBuf::from(env!("CARGO_BIN_EXE_hc-vfs"));
+    sandbox::run(&config)
 }
 
 /// Runs the guest in `mode` under `hc-sandbox`.
@@ -149,10 +162,7 @@ fn exit_status_propagates() {
     let Some(guest) = guest() else {
         return;
     };
-    let run = |args: &[&str]| {
-        let args: Vec<OsString> = args.iter().map(OsString::from).collect();
-        sandbox::run(guest.as_os_str(), &args).unwrap().exit
-    };
+    let run = |args: &[&str]| run_in(guest, args).unwrap().exit;
     assert_eq!(run(&["exit", "0"]), Exit::Code(0));
     assert_eq!(run(&["exit", "42"]), Exit::Code(42));
     let cli = sandboxed(&["exit", "3"]).unwrap();
@@ -164,31 +174,34 @@ fn unemulated_translated_calls_fail_with_enosys_and_a_stub_event() {
     let Some(guest) = guest() else {
         return;
     };
-    let run = sandbox::run(guest.as_os_str(), &["stub".into()]).unwrap();
+    let run = run_in(guest, &["stub"]).unwrap();
     assert_eq!(run.exit, Exit::Code(0));
     assert!(
         run.sync_wake_up,
         "Linux 6.6+ accepts SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP"
     );
-    let chdir: Vec<_> = run.stubs.iter().filter(|s| s.syscall == "chdir").collect();
-    assert_eq!(chdir.len(), 1, "{:?}", run.stubs);
+    let statfs: Vec<_> = run.stubs.iter().filter(|s| s.syscall == "statfs").collect();
+    assert_eq!(statfs.len(), 1, "{:?}", run.stubs);
     // The path was copied from the guest's memory.
-    assert_eq!(chdir[0].path.as_deref(), Some("/hc-stub-probe"));
+    assert_eq!(statfs[0].path.as_deref(), Some("/hc-stub-probe"));
     assert_eq!(
-        chdir[0].to_string(),
-        format!("stub chdir(\"/hc-stub-probe\") = -ENOSYS (pid {})", chdir[0].pid)
+        statfs[0].to_string(),
+        format!(
+            "stub statfs(\"/hc-stub-probe\") = -ENOSYS (pid {})",
+            statfs[0].pid
+        )
     );
     let cli = sandboxed(&["stub"]).unwrap();
-    assert_eq!(stdout(&cli).trim_end(), "chdir=38");
+    assert_eq!(stdout(&cli).trim_end(), "statfs=38");
     assert!(
-        String::from_utf8_lossy(&cli.stderr).contains("stub chdir(\"/hc-stub-probe\")"),
+        String::from_utf8_lossy(&cli.stderr).contains("stub statfs(\"/hc-stub-probe\")"),
         "{cli:?}"
     );
 }
 
 #[test]
 fn a_missing_program_is_a_launch_error() {
-    let error = sandbox::run(OsStr::new("/nonexistent/program"), &[]).unwrap_err();
+    let error = run_in(Path::new("/nonexistent/program"), &[]).unwrap_err();
     assert!(
         matches!(
             error,

@@ -200,6 +200,19 @@ pub struct Row {
     /// The arguments for which the filter refuses a passed call (the `partial` pass rows);
     /// empty for every other row.
     pub refused: &'static [RefusedArgument],
+    /// For translated rows: argument tests under which the filter lets the call run natively
+    /// instead of notifying it (the fd-only `AT_EMPTY_PATH` forms glibc uses for `fstat`);
+    /// empty for every other row.
+    pub native_when: &'static [NativeArgument],
+}
+
+/// An argument test under which a translated call runs natively (see [`Row::native_when`]).
+/// Like [`RefusedArgument`], it compares the argument's low 32 bits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct NativeArgument {
+    /// Which argument, 0 to 5.
+    pub index: u8,
+    pub test: ArgumentTest,
 }
 
 impl Row {
@@ -345,6 +358,11 @@ mod tests {
                 "{row:?}"
             );
             assert!(row.refused.iter().all(|rule| rule.index < 6), "{row:?}");
+            assert!(
+                row.native_when.is_empty() || row.fate == Fate::Translate,
+                "{row:?}"
+            );
+            assert!(row.native_when.iter().all(|rule| rule.index < 6), "{row:?}");
             // The filter exists for x86-64 only, so no row is done on every architecture.
             assert!(
                 !row.implemented,

@@ -11,7 +11,7 @@
 //! here: they come from the kernel headers (`numbers.rs`), and a test checks that this table has
 //! exactly one row for each generated name.
 
-use crate::{ArgumentTest, Fate, Handler, Level, Refusal, RefusedArgument, Row};
+use crate::{ArgumentTest, Fate, Handler, Level, NativeArgument, Refusal, RefusedArgument, Row};
 
 const fn pass(name: &'static str, note: &'static str) -> Row {
     Row {
@@ -22,6 +22,7 @@ const fn pass(name: &'static str, note: &'static str) -> Row {
         implemented: false,
         note,
         refused: &[],
+        native_when: &[],
     }
 }
 
@@ -58,12 +59,36 @@ const fn translate(name: &'static str, handler: Handler, level: Level, note: &'s
         implemented: false,
         note,
         refused: &[],
+        native_when: &[],
     }
 }
 
 /// A path call, resolved in the app's file namespace by `vfs`.
 const fn path(name: &'static str) -> Row {
     translate(name, Handler::Vfs, Level::Full, PATH)
+}
+
+/// `AT_EMPTY_PATH`: the call is about the fd itself, whatever the path says.
+const AT_EMPTY_PATH: u32 = 0x1000;
+
+/// A path call that also has an fd-only form (`AT_EMPTY_PATH` in argument `flags`): that form
+/// runs natively, as `fstat` on an fd the app holds does. Should a guest set the flag with a
+/// non-empty path, the kernel resolves that path in the sandbox's mount namespace, which confines
+/// it as it confines every other native call; only vfs's telemetry misses it.
+const fn path_or_fd(name: &'static str, flags: u8) -> Row {
+    Row {
+        native_when: match flags {
+            2 => &[NativeArgument {
+                index: 2,
+                test: ArgumentTest::AnyBit(AT_EMPTY_PATH),
+            }],
+            _ => &[NativeArgument {
+                index: 3,
+                test: ArgumentTest::AnyBit(AT_EMPTY_PATH),
+            }],
+        },
+        ..path(name)
+    }
 }
 
 /// A credential change, kept in the guest process table by `procmgr`.
@@ -80,6 +105,7 @@ const fn deny(name: &'static str, note: &'static str) -> Row {
         implemented: false,
         note,
         refused: &[],
+        native_when: &[],
     }
 }
 
@@ -93,6 +119,7 @@ const SOCKETS: &str = "sockets: the app shares the host's network stack (no netw
 const MQUEUE: &str = "POSIX message queues, confined by the ipc namespace";
 const PATH: &str = "path call: the path is resolved in the app's file namespace by vfs";
 const CREDENTIALS: &str = "credentials are kept by procmgr; as on Android, an app can only set ids it has";
+const EXEC: &str = "the kernel loads the image from the sandbox's mount namespace and keeps the filter on it; no_new_privs makes set-id bits inert";
 const PROCESS: &str =
     "runs natively inside the app's pid namespace; namespace flags (CLONE_NEW*) are refused (EPERM)";
 const FORK: &str = "runs natively inside the app's pid namespace; procmgr learns of the child";
@@ -154,7 +181,10 @@ pub(crate) static TABLE: &[Row] = &[
         "capset",
         "capabilities of the app's own user namespace; can only be reduced",
     ),
-    path("chdir"),
+    pass(
+        "chdir",
+        "the kernel keeps each task's working directory; the sandbox's pivoted mount namespace confines it",
+    ),
     path("chmod"),
     path("chown"),
     path("chown32"),
@@ -203,18 +233,8 @@ pub(crate) static TABLE: &[Row] = &[
     deny("epoll_wait_old", OBSOLETE),
     pass("eventfd", FD),
     pass("eventfd2", FD),
-    translate(
-        "execve",
-        Handler::Procmgr,
-        Level::Partial,
-        "the program is found through vfs and loaded by art-host's ELF loader; set-id bits are ignored",
-    ),
-    translate(
-        "execveat",
-        Handler::Procmgr,
-        Level::Partial,
-        "the program is found through vfs and loaded by art-host's ELF loader; set-id bits are ignored",
-    ),
+    pass("execve", EXEC),
+    pass("execveat", EXEC),
     pass("exit", "ends the calling thread"),
     pass(
         "exit_group",
@@ -249,7 +269,7 @@ pub(crate) static TABLE: &[Row] = &[
     deny("fspick", MOUNTS),
     pass("fstat", FD),
     pass("fstat64", FD),
-    path("fstatat64"),
+    path_or_fd("fstatat64", 3),
     pass("fstatfs", FD),
     pass("fstatfs64", FD),
     pass("fsync", FD),
@@ -272,11 +292,9 @@ pub(crate) static TABLE: &[Row] = &[
     pass("get_thread_area", "x86 thread-local storage"),
     pass("get_tls", "ARM private call: reads the thread pointer"),
     pass("getcpu", SCHED),
-    translate(
+    pass(
         "getcwd",
-        Handler::Vfs,
-        Level::Full,
-        "the host directory of the working directory is mapped back to its guest path",
+        "the sandbox's root is the guest's, so the kernel's answer is already the guest path",
     ),
     pass("getdents", FD),
     pass("getdents64", FD),
@@ -445,7 +463,7 @@ pub(crate) static TABLE: &[Row] = &[
         "file handles bypass path resolution, and so vfs",
     ),
     pass("nanosleep", TIME),
-    path("newfstatat"),
+    path_or_fd("newfstatat", 3),
     deny("nfsservctl", OBSOLETE),
     pass("nice", SCHED),
     deny("oldfstat", OBSOLETE),
@@ -661,7 +679,7 @@ pub(crate) static TABLE: &[Row] = &[
     path("stat64"),
     path("statfs"),
     path("statfs64"),
-    path("statx"),
+    path_or_fd("statx", 2),
     deny("stime", CLOCK_SET),
     deny("stty", OBSOLETE),
     deny("swapoff", "swap areas: host administration"),

@@ -1,5 +1,5 @@
-//! The protocols of the system servers, one module each. Bodies only: the `vfs`, `procmgr`
-//! and `logd` servers are later work; [`crate::svcmgr`] serves `svcmgr`.
+//! The protocols of the system servers, one module each. [`crate::svcmgr`] serves `svcmgr`;
+//! `hc-vfs` (crate `sandbox`) serves `vfs`; the `procmgr` and `logd` servers are later work.
 
 use crate::protocol::Protocol;
 
@@ -54,10 +54,13 @@ mod tests {
     #[test]
     fn every_method_decodes_its_own_encoding_and_refuses_garbage() {
         let open = vfs::OpenRequest {
-            path: "/data/data/com.example/files/notes.txt".into(),
+            at: vfs::At {
+                tid: 4242,
+                dirfd: vfs::At::CWD,
+                path: b"/data/data/com.example/files/notes.txt".to_vec(),
+            },
             flags: 0o102,
             mode: 0o600,
-            umask: 0o077,
         };
         let bytes = crate::wire::encode_body(&open).unwrap();
         let method = vfs::PROTOCOL.method(vfs::Open::ORDINAL, 1).unwrap();

@@ -1,57 +1,67 @@
-//! `vfs`: the per-app file namespace (bodies only; the server is later work).
+//! `vfs`: the per-app file namespace. The server is `hc-vfs` (crate `sandbox`).
+
+use serde::{Deserialize, Serialize};
+
+/// Where a guest path is resolved: the calling guest thread, the directory fd it passed and the
+/// path as it passed it. The server resolves the path exactly as the kernel would for that
+/// thread: an absolute path (and every `..` and absolute symlink) from the app's root, a
+/// relative one from `dirfd` (`AT_FDCWD`, -100: the thread's working directory).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct At {
+    /// The thread, as a host thread id (the bridge's view; vfs reads the thread's working
+    /// directory and fds through it).
+    pub tid: u32,
+    pub dirfd: i32,
+    /// The path's bytes as the guest passed them (Linux paths need not be UTF-8).
+    pub path: Vec<u8>,
+}
+
+impl At {
+    /// `AT_FDCWD`.
+    pub const CWD: i32 = -100;
+}
 
 crate::protocol! {
-    /// The per-app file namespace: maps guest paths (`/data/data/<pkg>`, `/data/app/<pkg>`,
-    /// `/system`, `/sdcard`, `/dev/*`, a `/proc` subset) to host folders under the app root,
-    /// checks access and returns opened fds, so reads and writes run natively. Paths are guest
-    /// paths, absolute (the bridge resolves `dirfd` and the cwd before calling); flags and
-    /// modes are Linux's (`O_*`, `S_I*`, `AT_*`); failures carry the errno the syscall returns.
+    /// The per-app file namespace: resolves guest paths in the app's own tree (the app root
+    /// at `/data/data/<pkg>`, read-only system folders, its own `/tmp` and `/dev`, a `/proc`
+    /// of its own processes), checks access as the calling app and returns opened fds, so
+    /// reads and writes run natively. Every path travels as an `At` (thread, dirfd, path;
+    /// see `sandbox::vfs`); flags and modes are Linux's (`O_*`, `S_I*`, `AT_*`); failures
+    /// carry the errno the syscall returns.
     protocol "vfs";
 
-    /// `openat`: opens (or creates) a file and returns its fd.
+    /// `open`/`openat`/`creat`: opens (or creates) a file and returns its fd.
     method Open(version 1, call) {
         request OpenRequest {
-            path: String,
+            at: At,
             /// `O_*` flags as the guest passed them.
             flags: u32,
-            /// The creation mode with `O_CREAT`/`O_TMPFILE`, before the umask.
+            /// The creation mode with `O_CREAT`/`O_TMPFILE`, before the guest's umask.
             mode: u32,
-            /// The guest's umask.
-            umask: u32,
         } handles [];
         response OpenResponse {} handles [File];
     }
 
-    /// `fstatat`/`statx`: the guest view of a file's metadata (guest uids, guest inode
-    /// numbers).
+    /// `stat`/`lstat`/`newfstatat`/`statx`: the file's metadata, as the kernel's
+    /// `struct statx` (256 bytes, the same on every architecture); the bridge converts it to
+    /// the layout the guest asked for.
     method Stat(version 1, call) {
         request StatRequest {
-            path: String,
-            /// Do not follow a final symlink (`AT_SYMLINK_NOFOLLOW`).
-            no_follow: bool,
+            at: At,
+            /// `AT_SYMLINK_NOFOLLOW`, `AT_NO_AUTOMOUNT` and the `AT_STATX_*` sync flags.
+            flags: u32,
+            /// `STATX_*` fields wanted.
+            mask: u32,
         } handles [];
         response StatResponse {
-            dev: u64,
-            ino: u64,
-            /// `S_IF*` type bits and permission bits.
-            mode: u32,
-            nlink: u64,
-            uid: u32,
-            gid: u32,
-            rdev: u64,
-            size: u64,
-            blocks: u64,
-            blksize: u32,
-            atime_ns: i64,
-            mtime_ns: i64,
-            ctime_ns: i64,
+            statx: Vec<u8>,
         } handles [];
     }
 
-    /// `faccessat`: whether the caller may access the path.
+    /// `access`/`faccessat`/`faccessat2`: whether the caller may access the path.
     method Access(version 1, call) {
         request AccessRequest {
-            path: String,
+            at: At,
             /// `F_OK` or a mask of `R_OK`, `W_OK`, `X_OK`.
             mode: u32,
             /// `AT_EACCESS` and `AT_SYMLINK_NOFOLLOW`.
@@ -60,94 +70,109 @@ crate::protocol! {
         response AccessResponse {} handles [];
     }
 
-    /// `mkdirat`.
+    /// `mkdir`/`mkdirat`.
     method Mkdir(version 1, call) {
         request MkdirRequest {
-            path: String,
+            at: At,
+            /// Before the guest's umask.
             mode: u32,
-            umask: u32,
         } handles [];
         response MkdirResponse {} handles [];
     }
 
-    /// `unlinkat`.
+    /// `unlink`/`rmdir`/`unlinkat`.
     method Unlink(version 1, call) {
         request UnlinkRequest {
-            path: String,
-            /// Remove a directory (`AT_REMOVEDIR`).
-            directory: bool,
+            at: At,
+            /// `AT_REMOVEDIR`.
+            flags: u32,
         } handles [];
         response UnlinkResponse {} handles [];
     }
 
-    /// `renameat2`.
+    /// `rename`/`renameat`/`renameat2`.
     method Rename(version 1, call) {
         request RenameRequest {
-            from: String,
-            to: String,
-            /// `RENAME_NOREPLACE`, `RENAME_EXCHANGE`.
+            from: At,
+            to: At,
+            /// `RENAME_NOREPLACE`, `RENAME_EXCHANGE`, `RENAME_WHITEOUT`.
             flags: u32,
         } handles [];
         response RenameResponse {} handles [];
     }
 
-    /// `readlinkat`: the link's target, in guest terms.
+    /// `readlink`/`readlinkat`: the link's content.
     method Readlink(version 1, call) {
         request ReadlinkRequest {
-            path: String,
+            at: At,
         } handles [];
         response ReadlinkResponse {
-            target: String,
+            target: Vec<u8>,
         } handles [];
     }
 
-    /// `symlinkat`.
+    /// `symlink`/`symlinkat`.
     method Symlink(version 1, call) {
         request SymlinkRequest {
             /// The link's content, stored as given.
-            target: String,
-            path: String,
+            target: Vec<u8>,
+            at: At,
         } handles [];
         response SymlinkResponse {} handles [];
     }
 
-    /// `linkat`.
+    /// `link`/`linkat`.
     method Link(version 1, call) {
         request LinkRequest {
-            from: String,
-            to: String,
-            /// Follow a final symlink in `from` (`AT_SYMLINK_FOLLOW`).
-            follow: bool,
+            from: At,
+            to: At,
+            /// `AT_SYMLINK_FOLLOW`.
+            flags: u32,
         } handles [];
         response LinkResponse {} handles [];
     }
 
-    /// `fchmodat`.
+    /// `chmod`/`fchmodat`.
     method Chmod(version 1, call) {
         request ChmodRequest {
-            path: String,
+            at: At,
             mode: u32,
+            /// `AT_SYMLINK_NOFOLLOW` (`fchmodat2`).
+            flags: u32,
         } handles [];
         response ChmodResponse {} handles [];
+    }
+
+    /// `chown`/`lchown`/`fchownat`: ids as the guest passed them (-1 keeps one).
+    method Chown(version 1, call) {
+        request ChownRequest {
+            at: At,
+            uid: u32,
+            gid: u32,
+            /// `AT_SYMLINK_NOFOLLOW`.
+            flags: u32,
+        } handles [];
+        response ChownResponse {} handles [];
     }
 
     /// `truncate`.
     method Truncate(version 1, call) {
         request TruncateRequest {
-            path: String,
+            at: At,
             length: u64,
         } handles [];
         response TruncateResponse {} handles [];
     }
 
-    /// `utimensat`: times as nanoseconds since the epoch; `None` leaves a time as it is
-    /// (`UTIME_OMIT`) and `Some(-1)` sets it to now (`UTIME_NOW`).
+    /// `utimensat`: each time as `(seconds, nanoseconds)`, where the nanoseconds may be
+    /// `UTIME_NOW` or `UTIME_OMIT`; `None` for both sets both to now. An empty path with
+    /// `dirfd` names the file `dirfd` is open on (`futimens`).
     method Utimens(version 1, call) {
         request UtimensRequest {
-            path: String,
-            atime_ns: Option<i64>,
-            mtime_ns: Option<i64>,
-            no_follow: bool,
+            at: At,
+            times: Option<[(i64, i64); 2]>,
+            /// `AT_SYMLINK_NOFOLLOW`.
+            flags: u32,
         } handles [];
         response UtimensResponse {} handles [];
     }

@@ -1,19 +1,90 @@
-//! `hc-sandbox PROGRAM [ARGS...]`: runs a program in the HyperCompat sandbox, reports the
-//! syscalls it needed that the bridge does not emulate yet on stderr, and exits as the program
-//! did (128 + the signal when it was killed).
+//! `hc-sandbox [OPTIONS] [--] PROGRAM [ARGS...]`: runs a program in the HyperCompat sandbox,
+//! reports the syscalls it needed that the bridge does not emulate yet on stderr, and exits as
+//! the program did (128 + the signal when it was killed; 125 when the sandbox failed).
+//!
+//! Options:
+//! - `--app-root DIR`: the app's folder, read-write at `/data/data/<package>` and the working
+//!   directory (default: a fresh temporary folder, removed afterwards);
+//! - `--package NAME`: the package name (default `com.hypercompat.app`);
+//! - `--ro HOST[:GUEST]`, `--rw HOST[:GUEST]`: more host folders or files, read-only or
+//!   read-write, at `GUEST` (default: the same path);
+//! - `--vfs PATH`: the `hc-vfs` binary (default: beside this one).
 
+use std::ffi::OsString;
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use sandbox::Exit;
+use sandbox::{Bind, Config, Exit, GuestRoot};
+
+fn usage(problem: &str) -> ExitCode {
+    eprintln!("hc-sandbox: {problem}");
+    eprintln!(
+        "usage: hc-sandbox [--app-root DIR] [--package NAME] [--ro HOST[:GUEST]] [--rw HOST[:GUEST]] [--vfs PATH] [--] PROGRAM [ARGS...]"
+    );
+    ExitCode::from(125)
+}
+
+fn bind(spec: OsString, writable: bool) -> Bind {
+    let bytes = spec.into_vec();
+    let (host, guest) = match bytes.iter().position(|&b| b == b':') {
+        Some(colon) => (bytes[..colon].to_vec(), bytes[colon + 1..].to_vec()),
+        None => (bytes.clone(), bytes),
+    };
+    Bind {
+        host: PathBuf::from(OsString::from_vec(host)),
+        guest: PathBuf::from(OsString::from_vec(guest)),
+        writable,
+    }
+}
 
 fn main() -> ExitCode {
-    let mut args = std::env::args_os().skip(1);
+    let mut args = std::env::args_os().skip(1).peekable();
+    let mut app_root = None;
+    let mut package = "com.hypercompat.app".to_string();
+    let mut binds = Vec::new();
+    let mut vfs = None;
+    while let Some(arg) = args.peek() {
+        let flag = arg.as_bytes();
+        if flag == b"--" {
+            args.next();
+            break;
+        }
+        if !flag.starts_with(b"--") {
+            break;
+        }
+        let flag = String::from_utf8_lossy(flag).into_owned();
+        args.next();
+        let Some(value) = args.next() else {
+            return usage(&format!("{flag} needs a value"));
+        };
+        match flag.as_str() {
+            "--app-root" => app_root = Some(PathBuf::from(value)),
+            "--package" => package = value.to_string_lossy().into_owned(),
+            "--ro" => binds.push(bind(value, false)),
+            "--rw" => binds.push(bind(value, true)),
+            "--vfs" => vfs = Some(PathBuf::from(value)),
+            _ => return usage(&format!("unknown option {flag}")),
+        }
+    }
     let Some(program) = args.next() else {
-        eprintln!("usage: hc-sandbox PROGRAM [ARGS...]");
-        return ExitCode::from(2);
+        return usage("no program given");
     };
-    let args: Vec<_> = args.collect();
-    match sandbox::run(&program, &args) {
+    let temporary = match &app_root {
+        Some(_) => None,
+        None => match tempfile::tempdir() {
+            Ok(dir) => Some(dir),
+            Err(error) => return usage(&format!("cannot make a temporary app root: {error}")),
+        },
+    };
+    let app_root = app_root.unwrap_or_else(|| temporary.as_ref().expect("made above").path().to_path_buf());
+    let mut root = GuestRoot::new(app_root, package);
+    root.binds = binds;
+    let mut config = Config::new(program, args.collect(), root);
+    if let Some(vfs) = vfs {
+        config.vfs = vfs;
+    }
+    match sandbox::run(&config) {
         Ok(run) => {
             for stub in &run.stubs {
                 eprintln!("hc-sandbox: {stub}");

@@ -1,6 +1,6 @@
 /* The guest program of the sandbox's integration tests (tests/sandbox.rs), built there with
- * `cc -static -O guest.c`: static, because nothing emulates the file calls the dynamic loader
- * makes yet. One mode per behaviour under test; the first argument names it. */
+ * `cc -static -O guest.c`: static, so that it needs nothing from the guest tree. One mode per
+ * behaviour under test; the first argument names it. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <sched.h>
@@ -55,7 +55,8 @@ int main(int argc, char **argv) {
         __asm__ volatile("int $0x80" : "=a"(result) : "a"(20) : "memory");
         printf("i386_getpid=%ld\n", result);
     } else if (!strcmp(mode, "stub")) {
-        printf("chdir=%d\n", fails(syscall(SYS_chdir, "/hc-stub-probe")));
+        char buffer[256];
+        printf("statfs=%d\n", fails(syscall(SYS_statfs, "/hc-stub-probe", buffer)));
     } else if (!strcmp(mode, "refused")) {
         /* Passed calls with refused arguments: clone with a namespace flag and two prctl
          * options fail; a plain fork and another option run. */

@@ -1,0 +1,409 @@
+//! The guest's file tree: what the sandboxed program sees as `/`.
+//!
+//! A fresh, read-only tmpfs holds only mount points and symlinks; onto it go the host's `/usr`
+//! and the top-level system folders (`/bin`, `/lib*`, `/sbin`: symlinks where the host has
+//! merged them into `/usr`), a filtered `/etc`, all read-only; the app root, read-write, at
+//! `/data/data/<package>` (also the working directory); the app's own `/tmp` and `/dev/shm`
+//! (tmpfs); a `/dev` with `null`, `zero`, `full`, `random`, `urandom` and `tty` only; a `/proc`
+//! of the sandbox's pid namespace; and the caller's extra `--ro`/`--rw` binds. Nothing else of
+//! the host is reachable: the launcher pivots into this tree and detaches the old root, so the
+//! kernel resolves every path — the guest's own native calls and vfs's on its behalf — inside it.
+//!
+//! The tree is planned here, in the parent, as a list of [`Step`]s with every string prepared:
+//! the child, between `clone` and `execve`, only walks the list with raw system calls
+//! (see [`crate::launch`]). How it is built follows bubblewrap: a staging tmpfs becomes the
+//! root first, so that the host's tree is reachable under `/oldroot` while the new one is
+//! assembled under `/newroot`, whatever host folder a bind comes from.
+
+use std::ffi::CString;
+use std::fmt;
+use std::os::unix::ffi::OsStrExt;
+use std::path::{Component, Path, PathBuf};
+
+use crate::launch::LaunchError;
+
+/// Where the staging steps work: the host tree under [`OLD`], the guest tree under [`NEW`].
+pub(crate) const OLD: &str = "/oldroot";
+pub(crate) const NEW: &str = "/newroot";
+
+/// The files of the host's `/etc` the guest sees (when they exist): what the C library, the
+/// dynamic loader, name lookups, TLS and Debian's alternatives need, and nothing that
+/// describes the host beyond that (no `shadow`, `machine-id`, `ssh`, `hostname`).
+pub const ETC: &[&str] = &[
+    "alternatives",
+    "ca-certificates",
+    "ca-certificates.conf",
+    "debian_version",
+    "gai.conf",
+    "group",
+    "host.conf",
+    "hosts",
+    "inputrc",
+    "ld.so.cache",
+    "ld.so.conf",
+    "ld.so.conf.d",
+    "locale.alias",
+    "localtime",
+    "mime.types",
+    "nsswitch.conf",
+    "os-release",
+    "passwd",
+    "protocols",
+    "python3",
+    "python3.11",
+    "resolv.conf",
+    "rpc",
+    "services",
+    "ssl",
+    "timezone",
+];
+
+/// The top-level system folders the guest sees read-only (or as the host's symlinks).
+pub const SYSTEM: &[&str] = &["usr", "bin", "sbin", "lib", "lib32", "lib64", "libx32"];
+
+/// The device nodes the guest sees, bound from the host's `/dev`.
+pub const DEVICES: &[&str] = &["null", "zero", "full", "random", "urandom", "tty"];
+
+/// A host folder or file made visible in the guest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bind {
+    pub host: PathBuf,
+    pub guest: PathBuf,
+    pub writable: bool,
+}
+
+/// The guest tree of one sandbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GuestRoot {
+    /// The app's data folder on the host: read-write at [`GuestRoot::app_dir`].
+    pub app_root: PathBuf,
+    /// The Android package name (`com.example.app`): the app root's guest path is
+    /// `/data/data/<package>`.
+    pub package: String,
+    /// More folders or files, in order (`--ro`, `--rw`).
+    pub binds: Vec<Bind>,
+}
+
+impl GuestRoot {
+    pub fn new(app_root: impl Into<PathBuf>, package: impl Into<String>) -> GuestRoot {
+        GuestRoot {
+            app_root: app_root.into(),
+            package: package.into(),
+            binds: Vec::new(),
+        }
+    }
+
+    /// The app root's guest path, `/data/data/<package>`: the program's working directory.
+    pub fn app_dir(&self) -> PathBuf {
+        Path::new("/data/data").join(&self.package)
+    }
+}
+
+/// One step of building the tree, run by the child. Paths are absolute, in the child's view
+/// at the time the step runs.
+#[derive(Debug)]
+pub(crate) enum Step {
+    /// `mkdir` (an existing folder is fine).
+    Mkdir(CString),
+    /// Creates an empty file to bind a file onto (an existing one is fine).
+    Touch(CString),
+    Symlink {
+        target: CString,
+        link: CString,
+    },
+    /// A tmpfs with these mount options.
+    Tmpfs {
+        target: CString,
+        options: CString,
+    },
+    /// A recursive bind; read-only unless `writable`. Always `nosuid`; `nodev` unless `devices`.
+    Bind {
+        source: CString,
+        target: CString,
+        writable: bool,
+        devices: bool,
+    },
+    /// A procfs of the sandbox's pid namespace.
+    Proc(CString),
+    /// Makes the mount at this path read-only (not recursively).
+    ReadOnly(CString),
+}
+
+impl fmt::Display for Step {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let show = |s: &CString| String::from_utf8_lossy(s.as_bytes()).into_owned();
+        match self {
+            Step::Mkdir(path) => write!(f, "creating folder {}", show(path)),
+            Step::Touch(path) => write!(f, "creating mount point {}", show(path)),
+            Step::Symlink { target, link } => {
+                write!(f, "creating symlink {} -> {}", show(link), show(target))
+            }
+            Step::Tmpfs { target, .. } => write!(f, "mounting a tmpfs on {}", show(target)),
+            Step::Bind { source, target, .. } => {
+                write!(f, "binding {} to {}", show(source), show(target))
+            }
+            Step::Proc(path) => write!(f, "mounting proc on {}", show(path)),
+            Step::ReadOnly(path) => write!(f, "making {} read-only", show(path)),
+        }
+    }
+}
+
+/// What a host path is, seen without following a final symlink.
+enum Kind {
+    Folder,
+    File,
+    Symlink(PathBuf),
+    Missing,
+}
+
+fn kind(path: &Path) -> Kind {
+    match path.symlink_metadata() {
+        Ok(meta) if meta.file_type().is_symlink() => {
+            std::fs::read_link(path).map_or(Kind::Missing, Kind::Symlink)
+        }
+        Ok(meta) if meta.is_dir() => Kind::Folder,
+        Ok(_) => Kind::File,
+        Err(_) => Kind::Missing,
+    }
+}
+
+fn cstring(path: &Path) -> Result<CString, LaunchError> {
+    CString::new(path.as_os_str().as_bytes()).map_err(|_| LaunchError::Nul)
+}
+
+/// `base` joined with `guest`, an absolute guest path without `..`.
+fn under(base: &str, guest: &Path) -> PathBuf {
+    let mut path = PathBuf::from(base);
+    path.extend(guest.components().filter(|c| matches!(c, Component::Normal(_))));
+    path
+}
+
+/// A guest path for a bind: absolute, no `..`, not `/` itself.
+fn guest_path(path: &Path) -> Result<PathBuf, LaunchError> {
+    let normal = path.is_absolute()
+        && path
+            .components()
+            .all(|c| matches!(c, Component::RootDir | Component::Normal(_) | Component::CurDir))
+        && path.components().any(|c| matches!(c, Component::Normal(_)));
+    if normal {
+        Ok(path.components().collect())
+    } else {
+        Err(LaunchError::Root(format!(
+            "guest path {} must be absolute, below / and without ..",
+            path.display()
+        )))
+    }
+}
+
+struct Planner {
+    steps: Vec<Step>,
+    /// Folders already created under NEW, so each is made once.
+    made: Vec<PathBuf>,
+}
+
+impl Planner {
+    fn push(&mut self, step: Step) {
+        self.steps.push(step);
+    }
+
+    /// Creates `guest`'s ancestors (and itself when `folder`) in the new tree.
+    fn folders(&mut self, guest: &Path, folder: bool) -> Result<(), LaunchError> {
+        let mut path = PathBuf::from("/");
+        let parts: Vec<_> = guest
+            .components()
+            .filter(|c| matches!(c, Component::Normal(_)))
+            .collect();
+        let keep = if folder {
+            parts.len()
+        } else {
+            parts.len().saturating_sub(1)
+        };
+        for part in &parts[..keep] {
+            path.push(part);
+            if !self.made.contains(&path) {
+                self.made.push(path.clone());
+                self.steps.push(Step::Mkdir(cstring(&under(NEW, &path))?));
+            }
+        }
+        Ok(())
+    }
+
+    fn tmpfs(&mut self, guest: &str, options: &str) -> Result<(), LaunchError> {
+        let guest = Path::new(guest);
+        self.folders(guest, true)?;
+        self.push(Step::Tmpfs {
+            target: cstring(&under(NEW, guest))?,
+            options: CString::new(options).map_err(|_| LaunchError::Nul)?,
+        });
+        Ok(())
+    }
+
+    /// Makes host `host` visible at `guest` as the host has it: a folder or file is bound, a
+    /// symlink recreated, a missing path skipped.
+    fn mirror(
+        &mut self,
+        host: &Path,
+        guest: &Path,
+        writable: bool,
+        devices: bool,
+    ) -> Result<(), LaunchError> {
+        match kind(host) {
+            Kind::Missing => Ok(()),
+            Kind::Symlink(target) => {
+                self.folders(guest, false)?;
+                self.push(Step::Symlink {
+                    target: cstring(&target)?,
+                    link: cstring(&under(NEW, guest))?,
+                });
+                Ok(())
+            }
+            kind @ (Kind::Folder | Kind::File) => {
+                let folder = matches!(kind, Kind::Folder);
+                self.bind(host, guest, folder, writable, devices)
+            }
+        }
+    }
+
+    fn bind(
+        &mut self,
+        host: &Path,
+        guest: &Path,
+        folder: bool,
+        writable: bool,
+        devices: bool,
+    ) -> Result<(), LaunchError> {
+        self.folders(guest, folder)?;
+        let target = cstring(&under(NEW, guest))?;
+        if !folder {
+            self.push(Step::Touch(target.clone()));
+        }
+        self.push(Step::Bind {
+            source: cstring(&under(OLD, host))?,
+            target,
+            writable,
+            devices,
+        });
+        Ok(())
+    }
+}
+
+/// Plans the guest tree. The host paths are checked now, so that a missing app root or bind
+/// source is a clear error before anything is started.
+pub(crate) fn plan(root: &GuestRoot) -> Result<Vec<Step>, LaunchError> {
+    let mut planner = Planner {
+        steps: Vec::new(),
+        made: Vec::new(),
+    };
+    let canonical = |path: &Path, what: &str| {
+        path.canonicalize()
+            .map_err(|e| LaunchError::Root(format!("{what} {}: {e}", path.display())))
+    };
+    if root.package.is_empty()
+        || root.package.contains('/')
+        || root.package.starts_with('.')
+        || root.package.contains('\0')
+    {
+        return Err(LaunchError::Root(format!(
+            "package name {:?} cannot name a folder",
+            root.package
+        )));
+    }
+    let app_root = canonical(&root.app_root, "app root")?;
+    if !app_root.is_dir() {
+        return Err(LaunchError::Root(format!(
+            "app root {} is not a folder",
+            app_root.display()
+        )));
+    }
+    for name in SYSTEM {
+        let host = Path::new("/").join(name);
+        planner.mirror(&host, &host, false, false)?;
+    }
+    planner.tmpfs("/etc", "mode=0755,size=64k")?;
+    for name in ETC {
+        let host = Path::new("/etc").join(name);
+        planner.mirror(&host, &host, false, false)?;
+    }
+    planner.tmpfs("/dev", "mode=0755,size=64k")?;
+    for name in DEVICES {
+        let host = Path::new("/dev").join(name);
+        if host.exists() {
+            planner.bind(&host, &host, false, true, true)?;
+        }
+    }
+    for (link, target) in [
+        ("fd", "/proc/self/fd"),
+        ("stdin", "/proc/self/fd/0"),
+        ("stdout", "/proc/self/fd/1"),
+        ("stderr", "/proc/self/fd/2"),
+    ] {
+        planner.push(Step::Symlink {
+            target: CString::new(target).map_err(|_| LaunchError::Nul)?,
+            link: cstring(&under(NEW, &Path::new("/dev").join(link)))?,
+        });
+    }
+    planner.tmpfs("/dev/shm", "mode=1777")?;
+    planner.tmpfs("/tmp", "mode=1777")?;
+    planner.folders(Path::new("/proc"), true)?;
+    planner.push(Step::Proc(cstring(&under(NEW, Path::new("/proc")))?));
+    planner.bind(&app_root, &root.app_dir(), true, true, false)?;
+    for bind in &root.binds {
+        let host = canonical(&bind.host, "bind source")?;
+        let guest = guest_path(&bind.guest)?;
+        planner.bind(&host, &guest, host.is_dir(), bind.writable, false)?;
+    }
+    planner.push(Step::ReadOnly(cstring(Path::new(NEW))?));
+    Ok(planner.steps)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_plan_binds_the_app_root_and_makes_the_root_read_only() {
+        let dir = std::env::temp_dir();
+        let mut root = GuestRoot::new(&dir, "com.example.app");
+        root.binds.push(Bind {
+            host: dir.clone(),
+            guest: "/mnt/extra".into(),
+            writable: false,
+        });
+        let steps = plan(&root).unwrap();
+        let text: Vec<String> = steps.iter().map(ToString::to_string).collect();
+        let app = format!(
+            "binding {}{} to /newroot/data/data/com.example.app",
+            OLD,
+            dir.canonicalize().unwrap().display()
+        );
+        assert!(text.contains(&app), "{text:#?}");
+        assert!(text.contains(&"creating folder /newroot/mnt/extra".to_string()));
+        assert!(text.contains(&"mounting proc on /newroot/proc".to_string()));
+        assert_eq!(text.last().unwrap(), "making /newroot read-only");
+        // Each folder is made once.
+        let mut folders: Vec<_> = text.iter().filter(|t| t.starts_with("creating folder")).collect();
+        let count = folders.len();
+        folders.dedup();
+        folders.sort();
+        folders.dedup();
+        assert_eq!(folders.len(), count);
+    }
+
+    #[test]
+    fn bad_roots_are_refused() {
+        let dir = std::env::temp_dir();
+        for package in ["", "a/b", "..", ".hidden"] {
+            assert!(plan(&GuestRoot::new(&dir, package)).is_err(), "{package:?}");
+        }
+        assert!(plan(&GuestRoot::new("/nonexistent/app", "p")).is_err());
+        for guest in ["relative", "/", "/a/../b"] {
+            let mut root = GuestRoot::new(&dir, "p");
+            root.binds.push(Bind {
+                host: dir.clone(),
+                guest: guest.into(),
+                writable: true,
+            });
+            assert!(plan(&root).is_err(), "{guest}");
+        }
+    }
+}
