@@ -211,13 +211,9 @@ fn a_missing_program_is_a_launch_error() {
     );
 }
 
-#[test]
-fn killing_the_supervisor_kills_the_program() {
-    let Some(guest) = guest() else {
-        return;
-    };
-    // The guest holds the write end of a pipe: the read end sees end of file only once the
-    // guest is gone.
+/// Starts `hc-sandbox` on the guest with `args`, where `{fd}` stands for the write end of a
+/// pipe that only the guest inherits; returns the supervisor and the pipe's read end.
+fn spawn_with_pipe(guest: &Path, args: &[&str], stdin: Stdio) -> (std::process::Child, std::fs::File) {
     let mut fds = [0; 2];
     // SAFETY: pipe2 writes two fds into the array on success.
     assert_eq!(unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) }, 0);
@@ -227,10 +223,10 @@ fn killing_the_supervisor_kills_the_program() {
     let mut command = Command::new(env!("CARGO_BIN_EXE_hc-sandbox"));
     command
         .arg(guest)
-        .args(["hold", &inherited.to_string()])
+        .args(args.iter().map(|arg| arg.replace("{fd}", &inherited.to_string())))
         // Should the guest survive, it must not hold the test runner's pipes open too.
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
+        .stdin(stdin)
+        .stdout(Stdio::piped())
         .stderr(Stdio::null());
     // SAFETY: runs in the forked child before exec; fcntl is async-signal-safe. Only this
     // child inherits the write end, not other tests' children.
@@ -243,9 +239,19 @@ fn killing_the_supervisor_kills_the_program() {
             }
         });
     }
-    let mut supervisor = command.spawn().unwrap();
+    let supervisor = command.spawn().unwrap();
     drop(write_end);
-    let mut pipe = std::fs::File::from(read_end);
+    (supervisor, std::fs::File::from(read_end))
+}
+
+#[test]
+fn killing_the_supervisor_kills_the_program() {
+    let Some(guest) = guest() else {
+        return;
+    };
+    // The guest holds the write end of a pipe: the read end sees end of file only once the
+    // guest is gone.
+    let (mut supervisor, mut pipe) = spawn_with_pipe(guest, &["hold", "{fd}"], Stdio::null());
     let mut ready = [0; 6];
     pipe.read_exact(&mut ready).unwrap();
     assert_eq!(&ready, b"ready\n");
@@ -264,4 +270,51 @@ fn killing_the_supervisor_kills_the_program() {
     assert_eq!(ready, 1, "the guest outlived its supervisor");
     let mut rest = Vec::new();
     assert_eq!(pipe.read_to_end(&mut rest).unwrap(), 0);
+}
+
+/// The pids of the running processes named `name` whose parent is `parent`.
+fn children_named(parent: u32, name: &str) -> Vec<u32> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
+        // "pid (comm) state ppid ...": comm may hold spaces, so split at its last ')'.
+        let Some((head, tail)) = stat.rsplit_once(')') else {
+            continue;
+        };
+        let comm = head.split_once('(').map(|(_, comm)| comm);
+        let ppid = tail.split_whitespace().nth(1).and_then(|p| p.parse::<u32>().ok());
+        if comm == Some(name) && ppid == Some(parent) {
+            found.push(pid);
+        }
+    }
+    found
+}
+
+#[test]
+fn a_killed_vfs_fails_the_call_in_flight_with_eio_and_is_restarted() {
+    let Some(guest) = guest() else {
+        return;
+    };
+    let (mut supervisor, mut pipe) = spawn_with_pipe(guest, &["vfs-restart", "{fd}"], Stdio::piped());
+    let mut ready = [0; 6];
+    pipe.read_exact(&mut ready).unwrap();
+    assert_eq!(&ready, b"ready\n");
+    // The guest's first open went through vfs, so the server runs now.
+    let servers = children_named(supervisor.id(), "hc-vfs");
+    assert_eq!(servers.len(), 1, "{servers:?}");
+    // SAFETY: kill takes plain values; the pid is the supervisor's unreaped child.
+    assert_eq!(unsafe { libc::kill(servers[0] as i32, libc::SIGKILL) }, 0);
+    let mut stdin = supervisor.stdin.take().unwrap();
+    std::io::Write::write_all(&mut stdin, b"x").unwrap();
+    let output = supervisor.wait_with_output().unwrap();
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(
+        stdout(&output).trim_end(),
+        format!("first={} second=0", libc::EIO)
+    );
 }

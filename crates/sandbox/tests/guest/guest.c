@@ -3,6 +3,7 @@
  * behaviour under test; the first argument names it. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -77,6 +78,19 @@ int main(int argc, char **argv) {
         int fd = atoi(argv[2]);
         if (write(fd, "ready\n", 6) != 6) return 1;
         for (;;) pause();
+    } else if (!strcmp(mode, "vfs-restart") && argc > 2) {
+        /* An open through vfs, then "ready" on fd argv[2]; once a byte arrives on stdin (the
+         * test killed vfs meanwhile), two more opens: the first fails with EIO, the second
+         * works again. */
+        int before = open("/etc/passwd", O_RDONLY);
+        int fd = atoi(argv[2]);
+        if (before < 0 || write(fd, "ready\n", 6) != 6) return 1;
+        char byte;
+        if (read(0, &byte, 1) != 1) return 1;
+        int first = open("/etc/passwd", O_RDONLY);
+        int first_errno = first < 0 ? errno : 0;
+        int second = open("/etc/passwd", O_RDONLY);
+        printf("first=%d second=%d\n", first_errno, second < 0 ? errno : 0);
     } else if (!strcmp(mode, "bench") && argc > 2) {
         /* scripts/bench-notify: ns per call of a passed call (getppid) and a notified one
          * (uname: one round trip through the supervisor plus a 390-byte process_vm_writev). */
