@@ -29,19 +29,22 @@
 //! `CLONE_NEW*` flag, two `prctl` options) are table data too (`Row::refused`), compiled to a
 //! load-test-return block each.
 
+pub mod bridge;
 pub mod filter;
 pub mod launch;
 pub mod root;
-pub mod supervisor;
 pub mod target;
 pub mod vfs;
 
 use std::ffi::OsString;
-use std::os::fd::AsFd;
+use std::os::fd::{AsFd, BorrowedFd};
 
+use microkernel::protocol::Method;
+use microkernel::protocols::logd;
+
+pub use bridge::{ServeError, StubEvent};
 pub use launch::{LaunchError, Launched, launch};
 pub use root::{Bind, GuestRoot};
-pub use supervisor::{ServeError, StubEvent};
 
 use std::path::PathBuf;
 
@@ -114,20 +117,24 @@ pub struct Run {
     pub stubs: Vec<StubEvent>,
     /// Whether the kernel accepted `SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP`.
     pub sync_wake_up: bool,
-    /// How many times the vfs server was started (more than once: it was restarted).
+    /// How many times the vfs server was started (more than once: it died and was restarted).
     pub vfs_starts: u32,
 }
 
-/// Runs `config.program` in a new sandbox, serving its notifications on a thread of this
-/// process (with a `vfs` server process for its path calls) until it and everything it started
-/// are gone.
+/// How many times a dying vfs server is restarted in one run before the sandbox is given up.
+const VFS_RESTARTS: u32 = 100;
+
+/// Runs `config.program` in a new sandbox until it and everything it started are gone. Its
+/// notified calls are served by an `hc-vfs` process (the bridge and the `vfs` server); a
+/// thread of this process supervises it: collects its stub events and, should it die, fails
+/// the call it was serving with `EIO` and starts a new one on the same listener, so that later
+/// calls are served again.
 pub fn run(config: &Config) -> Result<Run, RunError> {
     let Launched { pid, listener } = launch(&config.program, &config.args, &config.env, &config.root)?;
-    let sync_wake_up = supervisor::set_sync_wake_up(listener.as_fd());
+    let sync_wake_up = bridge::set_sync_wake_up(listener.as_fd());
     let served = std::thread::scope(|scope| {
         let server = scope.spawn(|| {
-            let client = vfs::Client::new(config.vfs.clone(), pid);
-            let served = supervisor::serve(listener.as_fd(), client);
+            let served = supervise(config, pid, listener.as_fd());
             if served.is_err() {
                 // Nobody answers the guest any more; a guest blocked on a notification would
                 // keep `wait` below waiting forever.
@@ -148,6 +155,50 @@ pub fn run(config: &Config) -> Result<Run, RunError> {
         sync_wake_up,
         vfs_starts,
     })
+}
+
+/// Keeps an `hc-vfs` serving `listener` until the sandbox is gone; returns the stub events and
+/// how many servers were started.
+fn supervise(
+    config: &Config,
+    guest: libc::pid_t,
+    listener: BorrowedFd<'_>,
+) -> Result<(Vec<StubEvent>, u32), ServeError> {
+    let in_flight = microkernel::Vmo::create(c"hc-vfs in flight", 8).map_err(ServeError::Vfs)?;
+    let mut stubs = Vec::new();
+    let mut starts = 0;
+    loop {
+        let running = vfs::start(&config.vfs, guest, listener, in_flight.as_fd()).map_err(ServeError::Vfs)?;
+        starts += 1;
+        loop {
+            match running.channel.read() {
+                Ok(message) if message.header.ordinal == logd::Telemetry::ORDINAL => {
+                    let event = microkernel::wire::decode_body::<logd::TelemetryRequest>(&message.body);
+                    stubs.extend(event.ok().as_ref().and_then(bridge::stub_from_telemetry));
+                }
+                Ok(_) | Err(microkernel::Error::Truncated | microkernel::Error::Wire(_)) => {}
+                Err(_) => break,
+            }
+        }
+        let exit = running.process.wait().map_err(ServeError::Vfs)?;
+        if exit == microkernel::Exit::Code(0) {
+            // The listener hung up: the sandbox is gone.
+            return Ok((stubs, starts));
+        }
+        // The server died: the call it was serving fails, a new server takes the queue.
+        let mut word = [0u8; 8];
+        in_flight.read(0, &mut word).map_err(ServeError::Vfs)?;
+        let id = u64::from_ne_bytes(word);
+        if id != 0 {
+            bridge::fail_notification(listener, id, libc::EIO);
+            in_flight.write(0, &[0; 8]).map_err(ServeError::Vfs)?;
+        }
+        if starts > VFS_RESTARTS {
+            return Err(ServeError::VfsKeepsDying {
+                exit: format!("{exit:?}"),
+            });
+        }
+    }
 }
 
 fn wait(pid: libc::pid_t) -> std::io::Result<Exit> {

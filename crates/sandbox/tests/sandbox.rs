@@ -213,7 +213,12 @@ fn a_missing_program_is_a_launch_error() {
 
 /// Starts `hc-sandbox` on the guest with `args`, where `{fd}` stands for the write end of a
 /// pipe that only the guest inherits; returns the supervisor and the pipe's read end.
-fn spawn_with_pipe(guest: &Path, args: &[&str], stdin: Stdio) -> (std::process::Child, std::fs::File) {
+fn spawn_with_pipe(
+    guest: &Path,
+    args: &[&str],
+    stdin: Stdio,
+    env: &[(&str, &str)],
+) -> (std::process::Child, std::fs::File) {
     let mut fds = [0; 2];
     // SAFETY: pipe2 writes two fds into the array on success.
     assert_eq!(unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) }, 0);
@@ -225,9 +230,10 @@ fn spawn_with_pipe(guest: &Path, args: &[&str], stdin: Stdio) -> (std::process::
         .arg(guest)
         .args(args.iter().map(|arg| arg.replace("{fd}", &inherited.to_string())))
         // Should the guest survive, it must not hold the test runner's pipes open too.
+        .envs(env.iter().copied())
         .stdin(stdin)
         .stdout(Stdio::piped())
-        .stderr(Stdio::null());
+        .stderr(Stdio::piped());
     // SAFETY: runs in the forked child before exec; fcntl is async-signal-safe. Only this
     // child inherits the write end, not other tests' children.
     unsafe {
@@ -251,7 +257,7 @@ fn killing_the_supervisor_kills_the_program() {
     };
     // The guest holds the write end of a pipe: the read end sees end of file only once the
     // guest is gone.
-    let (mut supervisor, mut pipe) = spawn_with_pipe(guest, &["hold", "{fd}"], Stdio::null());
+    let (mut supervisor, mut pipe) = spawn_with_pipe(guest, &["hold", "{fd}"], Stdio::null(), &[]);
     let mut ready = [0; 6];
     pipe.read_exact(&mut ready).unwrap();
     assert_eq!(&ready, b"ready\n");
@@ -296,15 +302,20 @@ fn children_named(parent: u32, name: &str) -> Vec<u32> {
 }
 
 #[test]
-fn a_killed_vfs_fails_the_call_in_flight_with_eio_and_is_restarted() {
+fn a_dead_vfs_is_restarted_and_only_its_call_in_flight_fails_with_eio() {
     let Some(guest) = guest() else {
         return;
     };
-    let (mut supervisor, mut pipe) = spawn_with_pipe(guest, &["vfs-restart", "{fd}"], Stdio::piped());
+    let (mut supervisor, mut pipe) = spawn_with_pipe(
+        guest,
+        &["vfs-restart", "{fd}"],
+        Stdio::piped(),
+        &[("HC_VFS_FAULT_PATH", "/hc-fault")],
+    );
     let mut ready = [0; 6];
     pipe.read_exact(&mut ready).unwrap();
     assert_eq!(&ready, b"ready\n");
-    // The guest's first open went through vfs, so the server runs now.
+    // The guest's first open went through vfs, so the server runs now; it is idle.
     let servers = children_named(supervisor.id(), "hc-vfs");
     assert_eq!(servers.len(), 1, "{servers:?}");
     // SAFETY: kill takes plain values; the pid is the supervisor's unreaped child.
@@ -315,6 +326,11 @@ fn a_killed_vfs_fails_the_call_in_flight_with_eio_and_is_restarted() {
     assert!(output.status.success(), "{output:?}");
     assert_eq!(
         stdout(&output).trim_end(),
-        format!("first={} second=0", libc::EIO)
+        format!("after_kill=0 in_flight={} after=0", libc::EIO)
+    );
+    // Killed once by the test, died once on the fault: three servers in all.
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("the vfs server was started 3 times"),
+        "{output:?}"
     );
 }

@@ -89,6 +89,9 @@ fn main() -> ExitCode {
             for stub in &run.stubs {
                 eprintln!("hc-sandbox: {stub}");
             }
+            if run.vfs_starts > 1 {
+                eprintln!("hc-sandbox: the vfs server was started {} times", run.vfs_starts);
+            }
             match run.exit {
                 Exit::Code(code) => ExitCode::from(code as u8),
                 Exit::Signal(signal) => {

@@ -1,21 +1,32 @@
-//! The supervisor: receives the guest's notified syscalls on the filter's listener, decides
-//! each one and answers it.
+//! The bridge's dispatch loop: receives the guest's notified syscalls on the filter's
+//! listener, decides each one and answers it. It runs in the `hc-vfs` process (see
+//! [`crate::vfs`] for why), which serves path calls itself, answers `uname` with the target's
+//! identity, lets `ioctl` through to the host driver, and reports every call it does not
+//! emulate to the supervisor as a `logd.Telemetry` stub event (the call fails with `ENOSYS`).
 //!
 //! Rules (DESIGN.md, "The syscall bridge"): guest memory is copied once with
 //! `process_vm_readv`, and the notification id is checked with `SECCOMP_IOCTL_NOTIF_ID_VALID`
 //! after every read, before the copy is trusted; a call whose memory was read is always fully
-//! emulated, never continued. The one `CONTINUE` is the launcher's own `execve` of the program,
-//! whose arguments the supervisor chose and never reads.
+//! emulated, never continued. The only `CONTINUE` is `ioctl`'s, decided without reading guest
+//! memory.
 
 use std::fmt;
 use std::io;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use syscall_bridge::{Arch, Fate};
 
+use microkernel::Channel;
+use microkernel::protocols::logd;
 use microkernel::protocols::vfs::{self as protocol, At};
+use microkernel::rpc::Reply;
+use microkernel::wire::ErrorReply;
 
 use crate::{target, vfs};
+
+/// See [`crate::run`].
+const VFS_RESTARTS: u32 = 100;
 
 /// `SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP` (Linux 6.6): the woken guest thread runs on the CPU
 /// the supervisor answered from, which halves a notification round trip.
@@ -27,6 +38,10 @@ const ENOSYS: i32 = libc::ENOSYS;
 /// Why serving stopped.
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
+    #[error("the vfs server: {0}")]
+    Vfs(#[source] microkernel::Error),
+    #[error("the vfs server died {VFS_RESTARTS} times, the last with {exit}; giving up")]
+    VfsKeepsDying { exit: String },
     #[error("{step} on the seccomp listener failed: {source}")]
     Listener {
         step: &'static str,
@@ -71,23 +86,49 @@ pub fn set_sync_wake_up(listener: BorrowedFd<'_>) -> bool {
     }
 }
 
-/// Serves notifications until no task uses the filter any more (the sandbox is gone), then
-/// returns the gaps the guest ran into and how many times the vfs server was started. Path
-/// calls go to `vfs`.
-pub fn serve(listener: BorrowedFd<'_>, vfs: vfs::Client) -> Result<(Vec<StubEvent>, u32), ServeError> {
-    let mut supervisor = Supervisor {
+/// Serves notifications until no task uses the filter any more (the sandbox is gone). Path
+/// calls are served by `vfs`; stub events go to `telemetry` as one-way `logd.Telemetry`
+/// messages. `in_flight` holds the id of the notification being served (0 between calls), so
+/// that the supervisor can fail it with `EIO` should this process die mid-call.
+pub fn serve(
+    listener: BorrowedFd<'_>,
+    vfs: &vfs::Server,
+    telemetry: &Channel,
+    in_flight: &AtomicU64,
+) -> Result<(), ServeError> {
+    let mut bridge = Bridge {
         listener,
-        stubs: Vec::new(),
         vfs,
+        telemetry,
+        in_flight,
     };
-    supervisor.run()?;
-    Ok((supervisor.stubs, supervisor.vfs.starts))
+    bridge.run()
 }
 
-struct Supervisor<'fd> {
-    listener: BorrowedFd<'fd>,
-    stubs: Vec<StubEvent>,
-    vfs: vfs::Client,
+/// Fails notification `id` with `errno` (the supervisor's answer for a call whose server
+/// died); a notification already answered or whose thread is gone is left alone.
+pub fn fail_notification(listener: BorrowedFd<'_>, id: u64, errno: i32) {
+    let mut response = libc::seccomp_notif_resp {
+        id,
+        val: 0,
+        error: -errno,
+        flags: 0,
+    };
+    // SAFETY: SEND reads the seccomp_notif_resp it points at; failure (ENOENT) is fine.
+    unsafe {
+        libc::ioctl(
+            listener.as_raw_fd(),
+            libc::SECCOMP_IOCTL_NOTIF_SEND,
+            &raw mut response,
+        );
+    }
+}
+
+struct Bridge<'a> {
+    listener: BorrowedFd<'a>,
+    vfs: &'a vfs::Server,
+    telemetry: &'a Channel,
+    in_flight: &'a AtomicU64,
 }
 
 /// The answer to one notification.
@@ -103,7 +144,7 @@ enum Answer {
 /// Why a guest argument could not be taken.
 type Fault = i32;
 
-impl Supervisor<'_> {
+impl Bridge<'_> {
     fn run(&mut self) -> Result<(), ServeError> {
         let fd = self.listener.as_raw_fd();
         loop {
@@ -143,10 +184,12 @@ impl Supervisor<'_> {
                     }
                 }
             }
+            self.in_flight.store(notification.id, Ordering::SeqCst);
             let answer = self.decide(&notification);
             if !matches!(answer, Answer::Sent) {
                 self.send(notification.id, answer)?;
             }
+            self.in_flight.store(0, Ordering::SeqCst);
         }
     }
 
@@ -181,7 +224,7 @@ impl Supervisor<'_> {
                 let path = path_argument(row.name)
                     .and_then(|i| self.read_path(notification, data.args[i]).ok())
                     .map(|path| String::from_utf8_lossy(&path).into_owned());
-                self.stubs.push(StubEvent {
+                self.report_stub(&StubEvent {
                     pid: notification.pid,
                     syscall: row.name,
                     args: data.args,
@@ -190,6 +233,24 @@ impl Supervisor<'_> {
                 Answer::Error(ENOSYS)
             }
         }
+    }
+
+    /// Tells the supervisor about a stub hit; a supervisor that cannot take it misses it.
+    fn report_stub(&self, stub: &StubEvent) {
+        let mut attributes = vec![("args".to_string(), stub.args.map(|a| format!("{a:#x}")).join(","))];
+        if let Some(path) = &stub.path {
+            attributes.push(("path".to_string(), path.clone()));
+        }
+        let event = logd::TelemetryRequest {
+            kind: "stub".into(),
+            name: stub.syscall.into(),
+            pid: stub.pid,
+            tid: stub.pid,
+            result: -i64::from(ENOSYS),
+            latency_ns: 0,
+            attributes,
+        };
+        let _ = microkernel::rpc::send::<logd::Telemetry>(self.telemetry, &event, Vec::new());
     }
 
     /// The guest path at `address` of `call`, as the vfs protocol takes it.
@@ -261,7 +322,7 @@ impl Supervisor<'_> {
     }
 
     /// Answers with `()`-replies' success, or the errno.
-    fn unit<T>(outcome: vfs::Outcome<T>) -> Result<Answer, Fault> {
+    fn unit<T>(outcome: Result<Reply<T>, Fault>) -> Result<Answer, Fault> {
         outcome.map(|_| Answer::Value(0))
     }
 
@@ -271,7 +332,7 @@ impl Supervisor<'_> {
             flags: flags as u32,
             mode: mode as u32,
         };
-        let (_, handles) = self.vfs.call::<protocol::Open>(&request)?;
+        let (_, handles) = errno(self.vfs.open(request, Vec::new()))?;
         let file = handles.into_iter().next().ok_or(libc::EIO)?;
         let cloexec = if flags as i32 & libc::O_CLOEXEC != 0 {
             libc::O_CLOEXEC as u32
@@ -318,7 +379,7 @@ impl Supervisor<'_> {
             flags: flags as u32,
             mask,
         };
-        let (reply, _) = self.vfs.call::<protocol::Stat>(&request)?;
+        let (reply, _) = errno(self.vfs.stat(request, Vec::new()))?;
         let statx = reply.statx;
         if statx.len() != 256 {
             return Err(libc::EIO);
@@ -336,7 +397,7 @@ impl Supervisor<'_> {
             mode: mode as u32,
             flags: flags as u32,
         };
-        Self::unit(self.vfs.call::<protocol::Access>(&request))
+        Self::unit(errno(self.vfs.access(request, Vec::new())))
     }
 
     fn mkdir(&mut self, call: &Call, dirfd: u64, path: u64, mode: u64) -> Result<Answer, Fault> {
@@ -344,7 +405,7 @@ impl Supervisor<'_> {
             at: self.at(call, dirfd, path)?,
             mode: mode as u32,
         };
-        Self::unit(self.vfs.call::<protocol::Mkdir>(&request))
+        Self::unit(errno(self.vfs.mkdir(request, Vec::new())))
     }
 
     fn unlink(&mut self, call: &Call, dirfd: u64, path: u64, flags: u64) -> Result<Answer, Fault> {
@@ -352,7 +413,7 @@ impl Supervisor<'_> {
             at: self.at(call, dirfd, path)?,
             flags: flags as u32,
         };
-        Self::unit(self.vfs.call::<protocol::Unlink>(&request))
+        Self::unit(errno(self.vfs.unlink(request, Vec::new())))
     }
 
     fn rename(
@@ -366,7 +427,7 @@ impl Supervisor<'_> {
             to: self.at(call, to_dir, to)?,
             flags: flags as u32,
         };
-        Self::unit(self.vfs.call::<protocol::Rename>(&request))
+        Self::unit(errno(self.vfs.rename(request, Vec::new())))
     }
 
     fn readlink(
@@ -383,7 +444,7 @@ impl Supervisor<'_> {
         let request = protocol::ReadlinkRequest {
             at: self.at(call, dirfd, path)?,
         };
-        let (reply, _) = self.vfs.call::<protocol::Readlink>(&request)?;
+        let (reply, _) = errno(self.vfs.readlink(request, Vec::new()))?;
         let length = reply.target.len().min(size as usize);
         self.write(call, buffer, &reply.target[..length])?;
         Ok(Answer::Value(length as i64))
@@ -394,7 +455,7 @@ impl Supervisor<'_> {
             target: self.read_path_of(call, target)?,
             at: self.at(call, dirfd, path)?,
         };
-        Self::unit(self.vfs.call::<protocol::Symlink>(&request))
+        Self::unit(errno(self.vfs.symlink(request, Vec::new())))
     }
 
     fn link(
@@ -408,7 +469,7 @@ impl Supervisor<'_> {
             to: self.at(call, to_dir, to)?,
             flags: flags as u32,
         };
-        Self::unit(self.vfs.call::<protocol::Link>(&request))
+        Self::unit(errno(self.vfs.link(request, Vec::new())))
     }
 
     fn chmod(&mut self, call: &Call, dirfd: u64, path: u64, mode: u64, flags: u64) -> Result<Answer, Fault> {
@@ -417,7 +478,7 @@ impl Supervisor<'_> {
             mode: mode as u32,
             flags: flags as u32,
         };
-        Self::unit(self.vfs.call::<protocol::Chmod>(&request))
+        Self::unit(errno(self.vfs.chmod(request, Vec::new())))
     }
 
     fn chown(
@@ -434,7 +495,7 @@ impl Supervisor<'_> {
             gid: gid as u32,
             flags: flags as u32,
         };
-        Self::unit(self.vfs.call::<protocol::Chown>(&request))
+        Self::unit(errno(self.vfs.chown(request, Vec::new())))
     }
 
     fn truncate(&mut self, call: &Call, dirfd: u64, path: u64, length: u64) -> Result<Answer, Fault> {
@@ -445,7 +506,7 @@ impl Supervisor<'_> {
             at: self.at(call, dirfd, path)?,
             length,
         };
-        Self::unit(self.vfs.call::<protocol::Truncate>(&request))
+        Self::unit(errno(self.vfs.truncate(request, Vec::new())))
     }
 
     fn utimensat(
@@ -479,7 +540,7 @@ impl Supervisor<'_> {
             times,
             flags: flags as u32,
         };
-        Self::unit(self.vfs.call::<protocol::Utimens>(&request))
+        Self::unit(errno(self.vfs.utimens(request, Vec::new())))
     }
 
     /// Copies `bytes` to the guest at `address`, after checking that the notification (and so
@@ -634,6 +695,37 @@ impl Supervisor<'_> {
         // ENOENT: the thread died or a signal interrupted the call; there is no one to answer.
         Ok(())
     }
+}
+
+/// A vfs outcome for the guest: the reply, or the errno of the error reply.
+fn errno<T>(outcome: Result<Reply<T>, ErrorReply>) -> Result<Reply<T>, Fault> {
+    outcome.map_err(|reply| if reply.errno > 0 { reply.errno } else { libc::EIO })
+}
+
+/// Turns a stub event sent by [`Bridge::report_stub`] back into a [`StubEvent`]; `None` for
+/// any other message.
+pub fn stub_from_telemetry(event: &logd::TelemetryRequest) -> Option<StubEvent> {
+    if event.kind != "stub" {
+        return None;
+    }
+    let syscall = syscall_bridge::by_name(&event.name)?.name;
+    let attribute = |key: &str| {
+        event
+            .attributes
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    };
+    let mut args = [0u64; 6];
+    for (slot, text) in args.iter_mut().zip(attribute("args")?.split(',')) {
+        *slot = u64::from_str_radix(text.trim_start_matches("0x"), 16).ok()?;
+    }
+    Some(StubEvent {
+        pid: event.pid,
+        syscall,
+        args,
+        path: attribute("path").map(str::to_string),
+    })
 }
 
 /// One notified call: its notification id, thread and raw arguments.
