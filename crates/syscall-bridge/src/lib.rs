@@ -131,6 +131,9 @@ pub enum ArgumentTest {
     AnyBit(u32),
     /// The argument is this value (a `prctl` option).
     Equals(u32),
+    /// The argument's bits under `mask` differ from `value` (an `ioctl` request of another
+    /// type than Binder's).
+    MaskedDiffers { mask: u32, value: u32 },
 }
 
 /// How much of the call's Linux behaviour the runtime promises: the design target, which holds

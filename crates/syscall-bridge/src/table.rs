@@ -355,13 +355,23 @@ pub(crate) static TABLE: &[Row] = &[
         "io_uring_setup",
         "io_uring: its operations bypass seccomp entirely; Android's app policy blocks it too",
     ),
-    translate(
-        "ioctl",
-        Handler::Devices,
-        Level::Partial,
-        "emulated devices (Binder, ashmem) get their own handlers; on other fds a known set of \
-         requests is performed on a duplicate of the fd, unknown ones fail with ENOTTY",
-    ),
+    Row {
+        // The request's type byte (bits 8 to 15) is 'b' for every Binder ioctl.
+        native_when: &[NativeArgument {
+            index: 1,
+            test: ArgumentTest::MaskedDiffers {
+                mask: 0xff00,
+                value: 0x6200,
+            },
+        }],
+        ..translate(
+            "ioctl",
+            Handler::Devices,
+            Level::Partial,
+            "requests of Binder's type ('b') are notified for the Binder shim; every other \
+             request runs natively on the fd the app holds",
+        )
+    },
     deny("ioperm", HARDWARE),
     deny("iopl", HARDWARE),
     pass("ioprio_get", SCHED),
