@@ -198,9 +198,27 @@ impl Bridge<'_> {
         let row = u64::try_from(data.nr)
             .ok()
             .and_then(|nr| syscall_bridge::lookup(Arch::X86_64, nr));
-        // The filter notifies only translated rows; anything else is a filter bug, refused.
-        let Some(row) = row.filter(|row| row.fate == Fate::Translate) else {
-            return Answer::Error(ENOSYS);
+        let row = match row {
+            Some(row) if row.fate == Fate::Translate => row,
+            Some(row) if row.fate == Fate::Deny => {
+                let errno = i32::from(row.refusal().map_or(38, |refusal| refusal.errno()));
+                return self.deny(notification, row.name, errno);
+            }
+            Some(row) => {
+                // A passed call the filter notified: one of its refused arguments (the
+                // registers the kernel copied, so no race) holds.
+                let refused = row
+                    .refused
+                    .iter()
+                    .find(|rule| rule.test.holds(data.args[usize::from(rule.index)]));
+                return match refused {
+                    Some(rule) => self.deny(notification, row.name, i32::from(rule.refusal.errno())),
+                    None => Answer::Continue,
+                };
+            }
+            // Outside the table (or an x32 number): refused as the kernel refuses an unknown
+            // call.
+            None => return self.deny(notification, "", ENOSYS),
         };
         let call = Call {
             id: notification.id,
@@ -233,6 +251,28 @@ impl Bridge<'_> {
                 Answer::Error(ENOSYS)
             }
         }
+    }
+
+    /// Refuses a call with `errno` and tells the supervisor (kind `deny`); `name` is empty for a
+    /// number outside the table, which the event then carries as `#<number>`.
+    fn deny(&self, notification: &libc::seccomp_notif, name: &str, errno: i32) -> Answer {
+        let data = &notification.data;
+        let name = if name.is_empty() {
+            format!("#{}", data.nr)
+        } else {
+            name.to_string()
+        };
+        let event = logd::TelemetryRequest {
+            kind: "deny".into(),
+            name,
+            pid: notification.pid,
+            tid: notification.pid,
+            result: -i64::from(errno),
+            latency_ns: 0,
+            attributes: vec![("args".to_string(), data.args.map(|a| format!("{a:#x}")).join(","))],
+        };
+        let _ = microkernel::rpc::send::<logd::Telemetry>(self.telemetry, &event, Vec::new());
+        Answer::Error(errno)
     }
 
     /// Tells the supervisor about a stub hit; a supervisor that cannot take it misses it.
@@ -700,6 +740,31 @@ impl Bridge<'_> {
 /// A vfs outcome for the guest: the reply, or the errno of the error reply.
 fn errno<T>(outcome: Result<Reply<T>, ErrorReply>) -> Result<Reply<T>, Fault> {
     outcome.map_err(|reply| if reply.errno > 0 { reply.errno } else { libc::EIO })
+}
+
+/// A refused call, as the bridge reported it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Denial {
+    /// The calling thread, in the supervisor's pid namespace.
+    pub pid: u32,
+    /// The syscall's name, or `#<number>` for one outside the table.
+    pub syscall: String,
+    pub errno: i32,
+}
+
+impl fmt::Display for Denial {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "denied {} = -{} (pid {})", self.syscall, self.errno, self.pid)
+    }
+}
+
+/// Turns a deny event sent by [`Bridge::deny`] back into a [`Denial`].
+pub fn denial_from_telemetry(event: &logd::TelemetryRequest) -> Option<Denial> {
+    (event.kind == "deny").then(|| Denial {
+        pid: event.pid,
+        syscall: event.name.clone(),
+        errno: i32::try_from(-event.result).unwrap_or(0),
+    })
 }
 
 /// Turns a stub event sent by [`Bridge::report_stub`] back into a [`StubEvent`]; `None` for

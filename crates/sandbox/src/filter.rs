@@ -2,16 +2,19 @@
 //! architecture (only x86-64 so far).
 //!
 //! Shape: the architecture check comes first (another audit arch, such as i386 through
-//! `int 0x80`, kills the process: its numbers mean other calls), then x32 numbers are refused,
-//! then one `JEQ`/`RET` pair per syscall the table knows, in number order, and `ENOSYS` for
-//! everything else. A pass row with refused arguments (`clone`, `prctl`) gets, instead of its
-//! `RET`, a block that loads each such argument, tests it and returns the refusal, then allows.
+//! `int 0x80`, kills the process: its numbers mean other calls), then x32 numbers are notified,
+//! then one `JEQ`/`RET ALLOW` pair per passed syscall, in number order, and a notification for
+//! everything else: translated calls to be emulated, and denied calls, calls outside the table
+//! and x32 calls to be refused with their errno *and recorded* by the bridge. A pass row with
+//! refused arguments (`clone`, `prctl`) gets a block that loads each such argument and notifies
+//! the call when a rule holds, then allows; a translated row with native forms (`AT_EMPTY_PATH`,
+//! non-Binder `ioctl`) gets a block that allows those and notifies the rest.
 //! A linear scan is enough: since Linux 5.11 the kernel caches, per syscall number, whether the
 //! filter always allows it, so plain passed calls skip the filter entirely; only notified,
 //! refused and argument-checked calls run the scan, and a notified call's supervisor round trip
 //! (microseconds) dwarfs it.
 
-use syscall_bridge::{Arch, ArgumentTest, Fate, NativeArgument, Refusal, RefusedArgument};
+use syscall_bridge::{Arch, ArgumentTest, Fate, NativeArgument, RefusedArgument};
 
 /// `AUDIT_ARCH_X86_64` (`EM_X86_64 | __AUDIT_ARCH_64BIT | __AUDIT_ARCH_LE`).
 pub const AUDIT_ARCH_X86_64: u32 = 0xC000_003E;
@@ -31,8 +34,6 @@ pub enum Action {
     Allow,
     /// Suspended and notified to the supervisor.
     Notify,
-    /// Fails with this errno.
-    Errno(u16),
     /// The whole process is killed (`SIGSYS`).
     KillProcess,
 }
@@ -43,29 +44,24 @@ impl Action {
         match self {
             Action::Allow => libc::SECCOMP_RET_ALLOW,
             Action::Notify => libc::SECCOMP_RET_USER_NOTIF,
-            Action::Errno(errno) => libc::SECCOMP_RET_ERRNO | u32::from(errno),
             Action::KillProcess => libc::SECCOMP_RET_KILL_PROCESS,
         }
     }
 }
 
-/// The action for a syscall number on `arch` as the table decides it: pass → allow (for the
-/// arguments the row does not refuse), translate → notify, deny → the row's errno, not in the
-/// table → `ENOSYS`.
+/// What the filter returns for a syscall number on `arch`, whatever its arguments: pass →
+/// allow, everything else → notify. Denied calls, calls outside the table and refused
+/// arguments are notified too, so that the bridge answers them with their errno *and records
+/// them*; a well-behaved program makes few, so the round trip costs nothing that matters.
 pub fn action(arch: Arch, number: u64) -> Action {
     match syscall_bridge::lookup(arch, number) {
-        Some(row) => match row.fate {
-            Fate::Pass => Action::Allow,
-            Fate::Translate => Action::Notify,
-            Fate::Deny => Action::Errno(row.refusal().unwrap_or(Refusal::Enosys).errno()),
-        },
-        None => Action::Errno(Refusal::Enosys.errno()),
+        Some(row) if row.fate == Fate::Pass => Action::Allow,
+        _ => Action::Notify,
     }
 }
 
 /// The compiled x86-64 filter: the instructions `seccomp(SECCOMP_SET_MODE_FILTER)` takes.
 pub fn x86_64() -> Vec<libc::sock_filter> {
-    let enosys = Action::Errno(Refusal::Enosys.errno());
     let mut numbers: Vec<u32> = syscall_bridge::rows()
         .iter()
         .filter_map(|row| row.numbers().x86_64)
@@ -76,32 +72,29 @@ pub fn x86_64() -> Vec<libc::sock_filter> {
         jump_eq(AUDIT_ARCH_X86_64, 1, 0),
         ret(Action::KillProcess),
         load(DATA_NR),
+        // x32 numbers: notified, and refused by the bridge (no row has them).
         jump(libc::BPF_JGE, X32_SYSCALL_BIT, 0, 1),
-        ret(enosys),
+        ret(Action::Notify),
     ];
     for number in numbers {
-        let action = action(Arch::X86_64, u64::from(number));
-        let refused =
-            syscall_bridge::lookup(Arch::X86_64, u64::from(number)).map_or(&[][..], |row| row.refused);
-        let native =
-            syscall_bridge::lookup(Arch::X86_64, u64::from(number)).map_or(&[][..], |row| row.native_when);
-        let block = if action == Action::Allow && !refused.is_empty() {
-            Some(argument_checks(refused))
-        } else if action == Action::Notify && !native.is_empty() {
-            Some(native_checks(native))
-        } else {
-            None
+        let Some(row) = syscall_bridge::lookup(Arch::X86_64, u64::from(number)) else {
+            continue;
         };
-        if let Some(block) = block {
-            let skip = u8::try_from(block.len()).expect("an argument block fits a BPF jump");
-            program.push(jump_eq(number, 0, skip));
-            program.extend(block);
-        } else if action != enosys {
-            program.push(jump_eq(number, 0, 1));
-            program.push(ret(action));
-        }
+        let block = if row.fate == Fate::Pass && !row.refused.is_empty() {
+            argument_checks(row.refused)
+        } else if row.fate == Fate::Translate && !row.native_when.is_empty() {
+            native_checks(row.native_when)
+        } else if row.fate == Fate::Pass {
+            vec![ret(Action::Allow)]
+        } else {
+            // Notified: the default below.
+            continue;
+        };
+        let skip = u8::try_from(block.len()).expect("an argument block fits a BPF jump");
+        program.push(jump_eq(number, 0, skip));
+        program.extend(block);
     }
-    program.push(ret(enosys));
+    program.push(ret(Action::Notify));
     program
 }
 
@@ -121,12 +114,12 @@ fn test_block(index: u8, test: ArgumentTest) -> Vec<libc::sock_filter> {
 }
 
 /// The instructions after a matched number whose row refuses arguments: each rule's test,
-/// returning its refusal when it holds, then allow.
+/// notifying the call when it holds (the bridge refuses it and records that), then allow.
 fn argument_checks(refused: &[RefusedArgument]) -> Vec<libc::sock_filter> {
     let mut block = Vec::new();
     for rule in refused {
         block.extend(test_block(rule.index, rule.test));
-        block.push(ret(Action::Errno(rule.refusal.errno())));
+        block.push(ret(Action::Notify));
     }
     block.push(ret(Action::Allow));
     block
@@ -236,24 +229,25 @@ mod tests {
         assert_eq!(ret("read"), libc::SECCOMP_RET_ALLOW);
         assert_eq!(ret("openat"), libc::SECCOMP_RET_USER_NOTIF);
         assert_eq!(ret("uname"), libc::SECCOMP_RET_USER_NOTIF);
-        assert_eq!(ret("init_module"), libc::SECCOMP_RET_ERRNO | 1);
-        assert_eq!(ret("uselib"), libc::SECCOMP_RET_ERRNO | 38);
+        // Denied calls are notified, to be refused and recorded by the bridge.
+        assert_eq!(ret("init_module"), libc::SECCOMP_RET_USER_NOTIF);
+        assert_eq!(ret("uselib"), libc::SECCOMP_RET_USER_NOTIF);
         // A gap in the x86-64 numbering, and a number beyond it.
         assert_eq!(
             run(&program, AUDIT_ARCH_X86_64, 400),
-            libc::SECCOMP_RET_ERRNO | 38
+            libc::SECCOMP_RET_USER_NOTIF
         );
         assert_eq!(
             run(&program, AUDIT_ARCH_X86_64, 100_000),
-            libc::SECCOMP_RET_ERRNO | 38
+            libc::SECCOMP_RET_USER_NOTIF
         );
     }
 
     #[test]
-    fn refused_arguments_of_passed_calls_get_eperm() {
+    fn refused_arguments_of_passed_calls_are_notified() {
         let program = x86_64();
         let nr = |name: &str| syscall_bridge::by_name(name).unwrap().numbers().x86_64.unwrap();
-        let eperm = libc::SECCOMP_RET_ERRNO | 1;
+        let eperm = libc::SECCOMP_RET_USER_NOTIF;
         let clone = |flags: i32| {
             let flags = u64::from(flags as u32);
             run_with(&program, AUDIT_ARCH_X86_64, nr("clone"), [flags, 0, 0, 0, 0, 0])
@@ -340,7 +334,7 @@ mod tests {
     }
 
     #[test]
-    fn other_architectures_are_killed_and_x32_refused() {
+    fn other_architectures_are_killed_and_x32_notified() {
         let program = x86_64();
         const AUDIT_ARCH_I386: u32 = 0x4000_0003;
         const AUDIT_ARCH_AARCH64: u32 = 0xC000_00B7;
@@ -351,7 +345,7 @@ mod tests {
         for nr in [0, 39] {
             assert_eq!(
                 run(&program, AUDIT_ARCH_X86_64, X32_SYSCALL_BIT | nr),
-                libc::SECCOMP_RET_ERRNO | 38
+                libc::SECCOMP_RET_USER_NOTIF
             );
         }
     }

@@ -53,7 +53,7 @@ pub struct Launched {
 
 /// What the child reports when a setup step fails, by index (sent as `index + 1`, then errno);
 /// the guest tree's own steps are numbered from [`TREE_STEPS`].
-const CHILD_STEPS: [&str; 11] = [
+const CHILD_STEPS: [&str; 12] = [
     "PR_SET_PDEATHSIG",
     "sethostname",
     "making mounts private",
@@ -65,6 +65,7 @@ const CHILD_STEPS: [&str; 11] = [
     "PR_SET_NO_NEW_PRIVS",
     "installing the seccomp filter",
     "sending the listener",
+    "setsid",
 ];
 const TREE_STEPS: u32 = 1000;
 
@@ -368,6 +369,11 @@ unsafe fn child(plan: &ChildPlan) -> ! {
         let mut byte = 0u8;
         if libc::read(plan.sync, (&raw mut byte).cast(), 1) != 1 {
             libc::_exit(127);
+        }
+        // A session of its own: no controlling terminal shared with the supervisor, so no
+        // TIOCSTI can push input into the terminal the sandbox was started from.
+        if libc::setsid() < 0 {
+            fail(11);
         }
         if libc::sethostname(target::NODENAME.as_ptr().cast(), target::NODENAME.len()) != 0 {
             fail(1);

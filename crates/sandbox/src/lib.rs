@@ -42,7 +42,7 @@ use std::os::fd::{AsFd, BorrowedFd};
 use microkernel::protocol::Method;
 use microkernel::protocols::logd;
 
-pub use bridge::{ServeError, StubEvent};
+pub use bridge::{Denial, ServeError, StubEvent};
 pub use launch::{LaunchError, Launched, launch};
 pub use root::{Bind, GuestRoot};
 
@@ -115,6 +115,9 @@ pub fn guest_env(root: &GuestRoot) -> Vec<(OsString, OsString)> {
 pub struct Run {
     pub exit: Exit,
     pub stubs: Vec<StubEvent>,
+    /// Every call the sandbox refused (denied by the table, outside it, or with refused
+    /// arguments), in order.
+    pub denials: Vec<Denial>,
     /// Whether the kernel accepted `SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP`.
     pub sync_wake_up: bool,
     /// How many times the vfs server was started (more than once: it died and was restarted).
@@ -148,24 +151,28 @@ pub fn run(config: &Config) -> Result<Run, RunError> {
         (exit, server.join().expect("the supervisor thread does not panic"))
     });
     let exit = served.0.map_err(RunError::Wait)?;
-    let (stubs, vfs_starts) = served.1?;
+    let (events, vfs_starts) = served.1?;
     Ok(Run {
         exit,
-        stubs,
+        stubs: events.stubs,
+        denials: events.denials,
         sync_wake_up,
         vfs_starts,
     })
 }
 
-/// Keeps an `hc-vfs` serving `listener` until the sandbox is gone; returns the stub events and
+/// What the bridge reported during a run.
+#[derive(Debug, Default)]
+struct Events {
+    stubs: Vec<StubEvent>,
+    denials: Vec<Denial>,
+}
+
+/// Keeps an `hc-vfs` serving `listener` until the sandbox is gone; returns what it reported and
 /// how many servers were started.
-fn supervise(
-    config: &Config,
-    guest: libc::pid_t,
-    listener: BorrowedFd<'_>,
-) -> Result<(Vec<StubEvent>, u32), ServeError> {
+fn supervise(config: &Config, guest: libc::pid_t, listener: BorrowedFd<'_>) -> Result<(Events, u32), ServeError> {
     let in_flight = microkernel::Vmo::create(c"hc-vfs in flight", 8).map_err(ServeError::Vfs)?;
-    let mut stubs = Vec::new();
+    let mut events = Events::default();
     let mut starts = 0;
     loop {
         let running = vfs::start(&config.vfs, guest, listener, in_flight.as_fd()).map_err(ServeError::Vfs)?;
@@ -173,8 +180,10 @@ fn supervise(
         loop {
             match running.channel.read() {
                 Ok(message) if message.header.ordinal == logd::Telemetry::ORDINAL => {
-                    let event = microkernel::wire::decode_body::<logd::TelemetryRequest>(&message.body);
-                    stubs.extend(event.ok().as_ref().and_then(bridge::stub_from_telemetry));
+                    if let Ok(event) = microkernel::wire::decode_body::<logd::TelemetryRequest>(&message.body) {
+                        events.stubs.extend(bridge::stub_from_telemetry(&event));
+                        events.denials.extend(bridge::denial_from_telemetry(&event));
+                    }
                 }
                 Ok(_) | Err(microkernel::Error::Truncated | microkernel::Error::Wire(_)) => {}
                 Err(_) => break,
@@ -183,7 +192,7 @@ fn supervise(
         let exit = running.process.wait().map_err(ServeError::Vfs)?;
         if exit == microkernel::Exit::Code(0) {
             // The listener hung up: the sandbox is gone.
-            return Ok((stubs, starts));
+            return Ok((events, starts));
         }
         // The server died: the call it was serving fails, a new server takes the queue.
         let mut word = [0u8; 8];

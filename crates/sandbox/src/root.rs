@@ -61,6 +61,9 @@ pub const ETC: &[&str] = &[
 /// The top-level system folders the guest sees read-only (or as the host's symlinks).
 pub const SYSTEM: &[&str] = &["usr", "bin", "sbin", "lib", "lib32", "lib64", "libx32"];
 
+/// The entries of the guest's `/proc` made read-only.
+pub const PROC_READ_ONLY: &[&str] = &["sys", "sysrq-trigger", "irq", "bus", "fs"];
+
 /// The device nodes the guest sees, bound from the host's `/dev`.
 pub const DEVICES: &[&str] = &["null", "zero", "full", "random", "urandom", "tty"];
 
@@ -346,6 +349,20 @@ pub(crate) fn plan(root: &GuestRoot) -> Result<Vec<Step>, LaunchError> {
     planner.tmpfs("/tmp", "mode=1777")?;
     planner.folders(Path::new("/proc"), true)?;
     planner.push(Step::Proc(cstring(&under(NEW, Path::new("/proc")))?));
+    // The parts of procfs that reach the whole machine are read-only, as in bubblewrap and
+    // container runtimes: a guest whose uid is the host's root would otherwise pass the
+    // owner check on kernel sysctls (`/proc/sys/kernel/core_pattern`) and `sysrq-trigger`.
+    for name in PROC_READ_ONLY {
+        if Path::new("/proc").join(name).exists() {
+            let path = cstring(&under(NEW, &Path::new("/proc").join(name)))?;
+            planner.push(Step::Bind {
+                source: path.clone(),
+                target: path,
+                writable: false,
+                devices: false,
+            });
+        }
+    }
     planner.bind(&app_root, &root.app_dir(), true, true, false)?;
     for bind in &root.binds {
         let host = canonical(&bind.host, "bind source")?;

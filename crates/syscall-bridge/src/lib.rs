@@ -136,6 +136,18 @@ pub enum ArgumentTest {
     MaskedDiffers { mask: u32, value: u32 },
 }
 
+impl ArgumentTest {
+    /// Whether the test holds for an argument (its low 32 bits, as the filter compares).
+    pub fn holds(self, argument: u64) -> bool {
+        let low = argument as u32;
+        match self {
+            ArgumentTest::AnyBit(mask) => low & mask != 0,
+            ArgumentTest::Equals(value) => low == value,
+            ArgumentTest::MaskedDiffers { mask, value } => low & mask != value,
+        }
+    }
+}
+
 /// How much of the call's Linux behaviour the runtime promises: the design target, which holds
 /// once the row's handler exists ([`Row::implemented`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -89,6 +89,13 @@ fn main() -> ExitCode {
             for stub in &run.stubs {
                 eprintln!("hc-sandbox: {stub}");
             }
+            let mut denied = std::collections::BTreeMap::new();
+            for denial in &run.denials {
+                *denied.entry((denial.syscall.as_str(), denial.errno)).or_insert(0) += 1;
+            }
+            for ((syscall, errno), count) in denied {
+                eprintln!("hc-sandbox: denied {syscall} ({count}×, errno {errno})");
+            }
             if run.vfs_starts > 1 {
                 eprintln!("hc-sandbox: the vfs server was started {} times", run.vfs_starts);
             }
