@@ -332,6 +332,7 @@ impl Bridge<'_> {
             "lstat" => self.stat(call, CWD, a[0], nofollow, Layout::Stat(a[1])),
             "newfstatat" => self.stat(call, a[0], a[1], a[3], Layout::Stat(a[2])),
             "statx" => self.stat(call, a[0], a[1], a[2], Layout::Statx(a[3], a[4])),
+            "statfs" => self.statfs(call, a[0], a[1]),
             "access" => self.access(call, CWD, a[0], a[1], 0),
             "faccessat" => self.access(call, a[0], a[1], a[2], 0),
             "faccessat2" => self.access(call, a[0], a[1], a[2], a[3]),
@@ -428,6 +429,16 @@ impl Bridge<'_> {
             Layout::Statx(_, buffer) => self.write(call, buffer, &statx)?,
             Layout::Stat(buffer) => self.write(call, buffer, &stat_from_statx(&statx))?,
         }
+        Ok(Answer::Value(0))
+    }
+
+    fn statfs(&mut self, call: &Call, path: u64, buffer: u64) -> Result<Answer, Fault> {
+        const CWD: u64 = At::CWD as i64 as u64;
+        let request = protocol::StatfsRequest {
+            at: self.at(call, CWD, path)?,
+        };
+        let (reply, _) = errno(self.vfs.statfs(request, Vec::new()))?;
+        self.write(call, buffer, &reply.statfs)?;
         Ok(Answer::Value(0))
     }
 

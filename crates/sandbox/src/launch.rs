@@ -75,6 +75,9 @@ const NAMESPACES: c_int =
 /// Everything the child needs, prepared before `clone`.
 struct ChildPlan {
     exec: Exec,
+    /// Descriptors of the caller the program inherits (sorted); every other one from 3 up is
+    /// closed at `execve`.
+    keep_fds: Vec<RawFd>,
     steps: Vec<Step>,
     app_dir: CString,
     argv: Vec<*const c_char>,
@@ -108,7 +111,11 @@ pub fn launch(
     args: &[OsString],
     env: &[(OsString, OsString)],
     root: &GuestRoot,
+    keep_fds: &[RawFd],
 ) -> Result<Launched, LaunchError> {
+    let mut keep_fds: Vec<RawFd> = keep_fds.iter().copied().filter(|&fd| fd > 2).collect();
+    keep_fds.sort_unstable();
+    keep_fds.dedup();
     let path = resolve(program)?;
     let steps = root::plan(root)?;
     let cstring = |s: &OsStr| CString::new(s.as_bytes()).map_err(|_| LaunchError::Nul);
@@ -149,6 +156,7 @@ pub fn launch(
     let (sync_read, sync_write) = pipe()?;
     let plan = ChildPlan {
         exec,
+        keep_fds,
         steps,
         app_dir: cstring(root.app_dir().as_os_str())?,
         argv: with_null(&argv_c),
@@ -426,6 +434,17 @@ unsafe fn child(plan: &ChildPlan) -> ! {
             fail(10);
         }
         libc::close(listener);
+        // Nothing of the caller's leaks in but what it chose: every other descriptor from 3
+        // up closes at execve (a host folder's fd would be a way out of the tree).
+        let mut from = 3;
+        for &kept in &plan.keep_fds {
+            if kept > from {
+                libc::syscall(libc::SYS_close_range, from, kept - 1, libc::CLOSE_RANGE_CLOEXEC);
+            }
+            libc::fcntl(kept, libc::F_SETFD, 0);
+            from = kept + 1;
+        }
+        libc::syscall(libc::SYS_close_range, from, u32::MAX, libc::CLOSE_RANGE_CLOEXEC);
         match &plan.exec {
             Exec::Path(path) => {
                 libc::execve(path.as_ptr(), plan.argv.as_ptr(), plan.envp.as_ptr());

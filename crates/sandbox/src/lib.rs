@@ -76,6 +76,9 @@ pub struct Config {
     pub root: GuestRoot,
     /// The `hc-vfs` binary ([`vfs::default_program`] by default).
     pub vfs: PathBuf,
+    /// Descriptors of this process the program inherits (none by default: every descriptor
+    /// from 3 up is closed in the sandbox).
+    pub keep_fds: Vec<std::os::fd::RawFd>,
 }
 
 impl Config {
@@ -86,6 +89,7 @@ impl Config {
             env: guest_env(&root),
             root,
             vfs: vfs::default_program(),
+            keep_fds: Vec::new(),
         }
     }
 }
@@ -133,7 +137,13 @@ const VFS_RESTARTS: u32 = 100;
 /// the call it was serving with `EIO` and starts a new one on the same listener, so that later
 /// calls are served again.
 pub fn run(config: &Config) -> Result<Run, RunError> {
-    let Launched { pid, listener } = launch(&config.program, &config.args, &config.env, &config.root)?;
+    let Launched { pid, listener } = launch(
+        &config.program,
+        &config.args,
+        &config.env,
+        &config.root,
+        &config.keep_fds,
+    )?;
     let sync_wake_up = bridge::set_sync_wake_up(listener.as_fd());
     let served = std::thread::scope(|scope| {
         let server = scope.spawn(|| {
@@ -170,7 +180,11 @@ struct Events {
 
 /// Keeps an `hc-vfs` serving `listener` until the sandbox is gone; returns what it reported and
 /// how many servers were started.
-fn supervise(config: &Config, guest: libc::pid_t, listener: BorrowedFd<'_>) -> Result<(Events, u32), ServeError> {
+fn supervise(
+    config: &Config,
+    guest: libc::pid_t,
+    listener: BorrowedFd<'_>,
+) -> Result<(Events, u32), ServeError> {
     let in_flight = microkernel::Vmo::create(c"hc-vfs in flight", 8).map_err(ServeError::Vfs)?;
     let mut events = Events::default();
     let mut starts = 0;
@@ -180,7 +194,8 @@ fn supervise(config: &Config, guest: libc::pid_t, listener: BorrowedFd<'_>) -> R
         loop {
             match running.channel.read() {
                 Ok(message) if message.header.ordinal == logd::Telemetry::ORDINAL => {
-                    if let Ok(event) = microkernel::wire::decode_body::<logd::TelemetryRequest>(&message.body) {
+                    if let Ok(event) = microkernel::wire::decode_body::<logd::TelemetryRequest>(&message.body)
+                    {
                         events.stubs.extend(bridge::stub_from_telemetry(&event));
                         events.denials.extend(bridge::denial_from_telemetry(&event));
                     }

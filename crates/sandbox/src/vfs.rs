@@ -405,6 +405,28 @@ impl Server {
         })
     }
 
+    pub fn statfs(&self, request: vfs::StatfsRequest, _: Vec<Handle>) -> Answer<vfs::StatfsResponse> {
+        let at = self.resolve(&request.at)?;
+        // SAFETY: openat on a live dirfd and a NUL-terminated path.
+        let fd = unsafe { libc::openat(at.dirfd(), at.path.as_ptr(), libc::O_PATH | libc::O_CLOEXEC) };
+        if fd < 0 {
+            return Err(last_error());
+        }
+        // SAFETY: a fresh fd nobody else owns.
+        let file = unsafe { OwnedFd::from_raw_fd(fd) };
+        // SAFETY: struct statfs is plain data; all-zero is a valid value.
+        let mut figures: libc::statfs = unsafe { std::mem::zeroed() };
+        // SAFETY: fstatfs writes one struct statfs; O_PATH fds are accepted.
+        check(unsafe { libc::fstatfs(file.as_raw_fd(), &mut figures) })?;
+        // SAFETY: viewing a live plain-data struct as its bytes.
+        let bytes = unsafe {
+            std::slice::from_raw_parts((&raw const figures).cast::<u8>(), size_of::<libc::statfs>())
+        };
+        done(vfs::StatfsResponse {
+            statfs: bytes.to_vec(),
+        })
+    }
+
     pub fn access(&self, request: vfs::AccessRequest, _: Vec<Handle>) -> Answer<vfs::AccessResponse> {
         let at = self.resolve(&request.at)?;
         // SAFETY: faccessat2 on a live dirfd and a NUL-terminated path.
@@ -599,6 +621,7 @@ fn dispatcher() -> Dispatcher<Server> {
     Dispatcher::new()
         .on::<vfs::Open>(|server: &mut Server, request, handles| server.open(request, handles))
         .on::<vfs::Stat>(|server: &mut Server, request, handles| server.stat(request, handles))
+        .on::<vfs::Statfs>(|server: &mut Server, request, handles| server.statfs(request, handles))
         .on::<vfs::Access>(|server: &mut Server, request, handles| server.access(request, handles))
         .on::<vfs::Mkdir>(|server: &mut Server, request, handles| server.mkdir(request, handles))
         .on::<vfs::Unlink>(|server: &mut Server, request, handles| server.unlink(request, handles))

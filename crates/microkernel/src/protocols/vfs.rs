@@ -58,6 +58,17 @@ crate::protocol! {
         } handles [];
     }
 
+    /// `statfs`: the filesystem's figures, as the kernel's `struct statfs` of the caller's
+    /// architecture (120 bytes on 64-bit ones).
+    method Statfs(version 1, call) {
+        request StatfsRequest {
+            at: At,
+        } handles [];
+        response StatfsResponse {
+            statfs: Vec<u8>,
+        } handles [];
+    }
+
     /// `access`/`faccessat`/`faccessat2`: whether the caller may access the path.
     method Access(version 1, call) {
         request AccessRequest {

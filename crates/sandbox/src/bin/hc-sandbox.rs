@@ -8,6 +8,8 @@
 //! - `--package NAME`: the package name (default `com.hypercompat.app`);
 //! - `--ro HOST[:GUEST]`, `--rw HOST[:GUEST]`: more host folders or files, read-only or
 //!   read-write, at `GUEST` (default: the same path);
+//! - `--keep-fd N`: the program inherits this descriptor (every other one from 3 up is
+//!   closed);
 //! - `--vfs PATH`: the `hc-vfs` binary (default: beside this one).
 
 use std::ffi::OsString;
@@ -20,7 +22,7 @@ use sandbox::{Bind, Config, Exit, GuestRoot};
 fn usage(problem: &str) -> ExitCode {
     eprintln!("hc-sandbox: {problem}");
     eprintln!(
-        "usage: hc-sandbox [--app-root DIR] [--package NAME] [--ro HOST[:GUEST]] [--rw HOST[:GUEST]] [--vfs PATH] [--] PROGRAM [ARGS...]"
+        "usage: hc-sandbox [--app-root DIR] [--package NAME] [--ro HOST[:GUEST]] [--rw HOST[:GUEST]] [--keep-fd N] [--vfs PATH] [--] PROGRAM [ARGS...]"
     );
     ExitCode::from(125)
 }
@@ -44,6 +46,7 @@ fn main() -> ExitCode {
     let mut package = "com.hypercompat.app".to_string();
     let mut binds = Vec::new();
     let mut vfs = None;
+    let mut keep_fds = Vec::new();
     while let Some(arg) = args.peek() {
         let flag = arg.as_bytes();
         if flag == b"--" {
@@ -64,6 +67,10 @@ fn main() -> ExitCode {
             "--ro" => binds.push(bind(value, false)),
             "--rw" => binds.push(bind(value, true)),
             "--vfs" => vfs = Some(PathBuf::from(value)),
+            "--keep-fd" => match value.to_str().and_then(|v| v.parse().ok()) {
+                Some(fd) => keep_fds.push(fd),
+                None => return usage(&format!("--keep-fd takes a descriptor number, not {value:?}")),
+            },
             _ => return usage(&format!("unknown option {flag}")),
         }
     }
@@ -84,6 +91,7 @@ fn main() -> ExitCode {
     if let Some(vfs) = vfs {
         config.vfs = vfs;
     }
+    config.keep_fds = keep_fds;
     match sandbox::run(&config) {
         Ok(run) => {
             for stub in &run.stubs {

@@ -56,8 +56,7 @@ int main(int argc, char **argv) {
         __asm__ volatile("int $0x80" : "=a"(result) : "a"(20) : "memory");
         printf("i386_getpid=%ld\n", result);
     } else if (!strcmp(mode, "stub")) {
-        char buffer[256];
-        printf("statfs=%d\n", fails(syscall(SYS_statfs, "/hc-stub-probe", buffer)));
+        printf("mknod=%d\n", fails(syscall(SYS_mknod, "/hc-stub-probe", 0010600, 0)));
     } else if (!strcmp(mode, "refused")) {
         /* Passed calls with refused arguments: clone with a namespace flag and two prctl
          * options fail; a plain fork and another option run. */

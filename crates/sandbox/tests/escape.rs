@@ -1,0 +1,119 @@
+//! The escape suite: `tests/guest/escape.c` makes 41 attempts to reach the host from inside the
+//! sandbox (paths, links, `/proc`, file handles, the supervisor, mounts and namespaces, kernel
+//! attack surface, the terminal, set-id, a path raced during `openat` 100,000 times); each must
+//! fail, and each that reaches the bridge must be in the run's denials. Skipped, saying so, when
+//! no static C toolchain is installed or the machine cannot make the sandbox, unless
+//! `HYPERCOMPAT_REQUIRE_SANDBOX` is set.
+
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn escape_binary() -> Option<PathBuf> {
+    let required = std::env::var_os("HYPERCOMPAT_REQUIRE_SANDBOX").is_some();
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/guest/escape.c");
+    let binary = Path::new(env!("CARGO_TARGET_TMPDIR")).join("sandbox-escape");
+    let built = Command::new("cc")
+        .args(["-static", "-O", "-pthread", "-o"])
+        .arg(&binary)
+        .arg(&source)
+        .status()
+        .is_ok_and(|status| status.success());
+    let probe = Command::new(env!("CARGO_BIN_EXE_hc-sandbox"))
+        .arg("/bin/true")
+        .output();
+    let reason = if !built {
+        Some("`cc -static` could not build tests/guest/escape.c".to_string())
+    } else if !probe.as_ref().is_ok_and(|output| output.status.success()) {
+        Some(format!("this machine cannot make the sandbox: {probe:?}"))
+    } else {
+        None
+    };
+    match reason {
+        None => Some(binary),
+        Some(reason) if required => panic!("HYPERCOMPAT_REQUIRE_SANDBOX is set, but {reason}"),
+        Some(reason) => {
+            println!("SKIPPED: {reason}");
+            None
+        }
+    }
+}
+
+#[test]
+fn every_escape_attempt_fails_and_the_bridge_records_the_refused_calls() {
+    let Some(binary) = escape_binary() else {
+        return;
+    };
+    let shadow = std::fs::metadata("/etc/shadow").expect("Debian has /etc/shadow");
+    let app = tempfile::tempdir().unwrap();
+    // `exec` keeps the shell's pid, so $$ is the supervisor's: the attempts aim at it.
+    let script = format!(
+        "exec {} --app-root {} -- {} $$ {} {} 100000",
+        env!("CARGO_BIN_EXE_hc-sandbox"),
+        app.path().display(),
+        binary.display(),
+        shadow.dev(),
+        shadow.ino(),
+    );
+    let output = Command::new("/bin/sh")
+        .args(["-c", &script])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let attempts: Vec<&str> = stdout
+        .lines()
+        .filter(|line| {
+            line.split_whitespace()
+                .nth(1)
+                .is_some_and(|v| v == "contained" || v == "ESCAPED")
+        })
+        .collect();
+    let escaped: Vec<&&str> = attempts
+        .iter()
+        .filter(|line| line.contains(" ESCAPED "))
+        .collect();
+    assert!(escaped.is_empty(), "escapes: {escaped:#?}\n{stdout}\n{stderr}");
+    assert!(attempts.len() >= 40, "{stdout}");
+    assert!(
+        stdout.contains(&format!("attempts {} escapes 0", attempts.len())),
+        "{stdout}"
+    );
+    assert!(output.status.success(), "{output:?}");
+    // The race ran its 100,000 tries and opened the app's own file.
+    let race = attempts
+        .iter()
+        .find(|line| line.starts_with("path_race "))
+        .unwrap();
+    assert!(race.contains("100000 tries"), "{race}");
+    assert!(!race.contains(", 0 opened"), "{race}");
+    // Every attempt that reached the bridge was refused there and recorded.
+    for syscall in [
+        "name_to_handle_at",
+        "open_by_handle_at",
+        "ptrace",
+        "process_vm_writev",
+        "mount",
+        "umount2",
+        "unshare",
+        "setns",
+        "chroot",
+        "pivot_root",
+        "clone",
+        "prctl",
+        "io_uring_setup",
+        "bpf",
+        "userfaultfd",
+        "perf_event_open",
+        "keyctl",
+    ] {
+        assert!(
+            stderr.contains(&format!("hc-sandbox: denied {syscall} (")),
+            "{syscall} was not recorded:\n{stderr}"
+        );
+    }
+    // Nothing was created outside the app root: the probe file and links are in it.
+    assert!(app.path().join("probe.txt").exists());
+    assert!(!Path::new("/null2").exists());
+}

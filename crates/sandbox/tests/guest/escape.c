@@ -1,0 +1,206 @@
+/* The sandbox's escape suite (tests/escape.rs), built with `cc -static -O -pthread`. Each attempt
+ * tries to reach the host from inside the sandbox and prints one line:
+ *
+ *     <name> contained <errno or detail>
+ *     <name> ESCAPED <detail>
+ *
+ * usage: escape SUPERVISOR_PID SHADOW_DEV SHADOW_INO RACE_TRIES
+ * where SUPERVISOR_PID is a host pid outside the sandbox, and SHADOW_DEV/SHADOW_INO name the
+ * host's /etc/shadow, which no opened file may turn out to be. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/perf_event.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+#include <termios.h>
+#include <unistd.h>
+
+static pid_t supervisor;
+static dev_t shadow_dev;
+static ino_t shadow_ino;
+static int attempts, escapes;
+
+static void report(const char *name, int escaped, const char *detail) {
+    attempts++;
+    escapes += escaped;
+    printf("%s %s %s\n", name, escaped ? "ESCAPED" : "contained", detail);
+    fflush(stdout);
+}
+
+/* An attempt whose success is a non-negative result. */
+static void expect_failure(const char *name, long result) {
+    char detail[64];
+    if (result >= 0) {
+        snprintf(detail, sizeof detail, "result %ld", result);
+        report(name, 1, detail);
+    } else {
+        snprintf(detail, sizeof detail, "errno %d", errno);
+        report(name, 0, detail);
+    }
+}
+
+/* Whether fd is the host's /etc/shadow. */
+static int is_shadow(int fd) {
+    struct stat st;
+    return fstat(fd, &st) == 0 && st.st_dev == shadow_dev && st.st_ino == shadow_ino;
+}
+
+/* An open that must fail, or at least not yield the host's shadow file. */
+static void open_attempt(const char *name, int dirfd, const char *path, int flags) {
+    int fd = openat(dirfd, path, flags);
+    if (fd >= 0 && is_shadow(fd)) {
+        report(name, 1, "opened the host's /etc/shadow");
+    } else if (fd >= 0 && (flags & O_ACCMODE) != O_RDONLY) {
+        report(name, 1, "opened for writing");
+    } else if (fd >= 0) {
+        report(name, 1, "opened");
+    } else {
+        char detail[32];
+        snprintf(detail, sizeof detail, "errno %d", errno);
+        report(name, 0, detail);
+    }
+    if (fd >= 0) close(fd);
+}
+
+static char race_path[64] = "probe.txt";
+static atomic_int race_done;
+
+static void *flip(void *unused) {
+    (void)unused;
+    while (!atomic_load(&race_done)) {
+        memcpy(race_path, "/etc/shadow", sizeof "/etc/shadow");
+        memcpy(race_path, "probe.txt\0\0", sizeof "probe.txt\0\0");
+    }
+    return NULL;
+}
+
+int main(int argc, char **argv) {
+    if (argc < 5) return 2;
+    supervisor = atoi(argv[1]);
+    shadow_dev = strtoull(argv[2], NULL, 10);
+    shadow_ino = strtoull(argv[3], NULL, 10);
+    long tries = atol(argv[4]);
+
+    /* Inherited descriptors: anything open beyond stdio is a handle the supervisor leaked. */
+    int leaked = 0;
+    for (int fd = 3; fd < 1024; fd++)
+        if (fcntl(fd, F_GETFD) >= 0) leaked++;
+    report("inherited_fds", leaked > 0, leaked ? "open descriptors beyond stdio" : "none");
+
+    /* Paths. */
+    open_attempt("absolute_host_path", AT_FDCWD, "/etc/shadow", O_RDONLY);
+    open_attempt("host_home", AT_FDCWD, "/root", O_RDONLY | O_DIRECTORY);
+    open_attempt("host_work_tree", AT_FDCWD, "/work", O_RDONLY | O_DIRECTORY);
+    open_attempt("dotdot_traversal", AT_FDCWD, "../../../../../../../../etc/shadow", O_RDONLY);
+    int here = open(".", O_PATH | O_DIRECTORY);
+    open_attempt("opath_dirfd_dotdot", here, "../../../../../../etc/shadow", O_RDONLY);
+    int root = open("/", O_PATH | O_DIRECTORY);
+    open_attempt("opath_root_dotdot", root, "../../../etc/shadow", O_RDONLY);
+    expect_failure("symlink_absolute_out", symlink("/etc/shadow", "s_abs") == 0 ? open("s_abs", O_RDONLY) : -1);
+    expect_failure("symlink_relative_out",
+                   symlink("../../../../../../..", "s_up") == 0 ? open("s_up/etc/shadow", O_RDONLY) : -1);
+    expect_failure("hardlink_host_file", link("/usr/bin/env", "h_env"));
+    open_attempt("proc_self_root", AT_FDCWD, "/proc/self/root/etc/shadow", O_RDONLY);
+    open_attempt("proc_1_root_dotdot", AT_FDCWD, "/proc/1/root/../../../etc/shadow", O_RDONLY);
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/root/etc/shadow", supervisor);
+    open_attempt("proc_supervisor_root", AT_FDCWD, path, O_RDONLY);
+    snprintf(path, sizeof path, "/proc/%d/mem", supervisor);
+    open_attempt("proc_supervisor_mem", AT_FDCWD, path, O_RDWR);
+    open_attempt("sysctl_core_pattern", AT_FDCWD, "/proc/sys/kernel/core_pattern", O_WRONLY);
+    open_attempt("sysrq_trigger", AT_FDCWD, "/proc/sysrq-trigger", O_WRONLY);
+    open_attempt("dev_mem", AT_FDCWD, "/dev/mem", O_RDONLY);
+    open_attempt("block_device", AT_FDCWD, "/dev/vda", O_RDONLY);
+    open_attempt("host_usr_write", AT_FDCWD, "/usr/bin/env", O_WRONLY);
+    expect_failure("mknod_device", mknod("null2", S_IFCHR | 0666, makedev(1, 3)));
+
+    /* File handles bypass path resolution. */
+    struct {
+        struct file_handle handle;
+        unsigned char bytes[128];
+    } handle = {.handle = {.handle_bytes = 128}};
+    int mount_id;
+    expect_failure("name_to_handle_at", syscall(SYS_name_to_handle_at, AT_FDCWD, "/usr", &handle, &mount_id, 0));
+    handle.handle.handle_bytes = 8;
+    handle.handle.handle_type = 1;
+    expect_failure("open_by_handle_at", syscall(SYS_open_by_handle_at, root, &handle, O_RDONLY));
+
+    /* The supervisor, from inside. */
+    expect_failure("kill_supervisor", kill(supervisor, SIGKILL));
+    expect_failure("ptrace_supervisor", ptrace(PTRACE_ATTACH, supervisor, 0, 0));
+    char byte = 0;
+    struct iovec local = {&byte, 1}, remote = {(void *)0x400000, 1};
+    expect_failure("process_vm_writev_supervisor", process_vm_writev(supervisor, &local, 1, &remote, 1, 0));
+
+    /* Mounts and namespaces. */
+    expect_failure("mount_tmpfs", mount("tmpfs", "/tmp", "tmpfs", 0, NULL));
+    expect_failure("umount_usr", umount2("/usr", MNT_DETACH));
+    expect_failure("unshare", unshare(CLONE_NEWUSER | CLONE_NEWNS));
+    int ns = open("/proc/self/ns/mnt", O_RDONLY);
+    expect_failure("setns", setns(ns, 0));
+    expect_failure("chroot", chroot("."));
+    expect_failure("pivot_root", syscall(SYS_pivot_root, ".", "."));
+    expect_failure("clone_newuser", syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, 0, 0, 0, 0));
+    expect_failure("prctl_set_mm", prctl(PR_SET_MM, PR_SET_MM_START_CODE, 0, 0, 0));
+
+    /* Kernel attack surface Android closes to apps. */
+    unsigned char params[120] = {0};
+    expect_failure("io_uring_setup", syscall(SYS_io_uring_setup, 8, params));
+    unsigned char attr[128] = {0};
+    expect_failure("bpf", syscall(SYS_bpf, 5 /* BPF_PROG_LOAD */, attr, sizeof attr));
+    expect_failure("userfaultfd", syscall(SYS_userfaultfd, 0));
+    struct perf_event_attr perf = {.type = PERF_TYPE_SOFTWARE, .size = sizeof perf};
+    expect_failure("perf_event_open", syscall(SYS_perf_event_open, &perf, 0, -1, -1, 0));
+    expect_failure("keyctl", syscall(SYS_keyctl, 1 /* KEYCTL_JOIN_SESSION_KEYRING */, "hc"));
+
+    /* The terminal the sandbox was started from. */
+    int tty = open("/dev/tty", O_RDWR);
+    char push = 'x';
+    expect_failure("tiocsti", ioctl(tty >= 0 ? tty : 0, TIOCSTI, &push));
+
+    /* set-id programs: no_new_privs holds, and the app's folder ignores set-id bits. */
+    struct statvfs fs;
+    int nnp = prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0);
+    int nosuid = statvfs(".", &fs) == 0 && (fs.f_flag & ST_NOSUID);
+    report("setuid_exec", nnp != 1 || !nosuid, nnp == 1 && nosuid ? "no_new_privs, nosuid" : "set-id possible");
+
+    /* A thread flips the path between a file of the app and the host's shadow file while the
+     * main thread opens it: whatever vfs read, the file opened must be the guest's. */
+    int probe = open("probe.txt", O_CREAT | O_WRONLY, 0600);
+    close(probe);
+    pthread_t thread;
+    pthread_create(&thread, NULL, flip, NULL);
+    long shadow = 0, opened = 0;
+    for (long i = 0; i < tries; i++) {
+        int fd = open(race_path, O_RDONLY);
+        if (fd >= 0) {
+            opened++;
+            shadow += is_shadow(fd);
+            close(fd);
+        }
+    }
+    atomic_store(&race_done, 1);
+    pthread_join(thread, NULL);
+    char detail[64];
+    snprintf(detail, sizeof detail, "%ld tries, %ld opened the app's file", tries, opened);
+    report("path_race", shadow > 0, detail);
+
+    printf("attempts %d escapes %d\n", attempts, escapes);
+    return escapes ? 1 : 0;
+}
