@@ -406,6 +406,13 @@ fn is_root_dex(entry: &str) -> bool {
     !entry.contains('/') && entry.starts_with("classes") && entry.ends_with(".dex")
 }
 
+/// The manifest of the APK in `data`, with references resolved against its resource table:
+/// for callers that need the app's declarations and nothing else (the runtime's `--apk`).
+pub fn apk_manifest(data: &[u8]) -> Result<Manifest, String> {
+    let zip = ZipArchive::parse(data).map_err(|err| err.to_string())?;
+    read_binary_manifest(&zip, &mut Vec::new())
+}
+
 /// `AndroidManifest.xml`, with references resolved against `resources.arsc` when it parses.
 fn read_binary_manifest(zip: &ZipArchive<'_>, problems: &mut Vec<Problem>) -> Result<Manifest, String> {
     const MANIFEST: &str = "AndroidManifest.xml";

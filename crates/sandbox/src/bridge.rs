@@ -95,12 +95,14 @@ pub fn serve(
     vfs: &vfs::Server,
     telemetry: &Channel,
     in_flight: &AtomicU64,
+    trace: bool,
 ) -> Result<(), ServeError> {
     let mut bridge = Bridge {
         listener,
         vfs,
         telemetry,
         in_flight,
+        trace,
     };
     bridge.run()
 }
@@ -129,14 +131,64 @@ struct Bridge<'a> {
     vfs: &'a vfs::Server,
     telemetry: &'a Channel,
     in_flight: &'a AtomicU64,
+    /// Report every served call (`--trace`, `--stats`), not only refusals and stub hits.
+    trace: bool,
 }
+
+/// The translated calls the bridge emulates; every other translated call is a stub hit.
+pub const EMULATED: &[&str] = &[
+    "uname",
+    "ioctl",
+    "getxattr",
+    "lgetxattr",
+    "listxattr",
+    "llistxattr",
+    "setxattr",
+    "lsetxattr",
+    "removexattr",
+    "lremovexattr",
+    "open",
+    "openat",
+    "creat",
+    "stat",
+    "lstat",
+    "newfstatat",
+    "statx",
+    "statfs",
+    "access",
+    "faccessat",
+    "faccessat2",
+    "mkdir",
+    "mkdirat",
+    "rmdir",
+    "unlink",
+    "unlinkat",
+    "rename",
+    "renameat",
+    "renameat2",
+    "readlink",
+    "readlinkat",
+    "symlink",
+    "symlinkat",
+    "link",
+    "linkat",
+    "chmod",
+    "fchmodat",
+    "fchmodat2",
+    "chown",
+    "lchown",
+    "fchownat",
+    "truncate",
+    "utimensat",
+];
 
 /// The answer to one notification.
 enum Answer {
     Value(i64),
     Error(i32),
-    /// Already answered (an fd installed with `SECCOMP_ADDFD_FLAG_SEND`).
-    Sent,
+    /// Already answered (an fd, this number in the guest, installed with
+    /// `SECCOMP_ADDFD_FLAG_SEND`).
+    Sent(i64),
     /// Let the kernel run the call: only for decisions that read no guest memory.
     Continue,
 }
@@ -185,12 +237,62 @@ impl Bridge<'_> {
                 }
             }
             self.in_flight.store(notification.id, Ordering::SeqCst);
+            let started = self.trace.then(std::time::Instant::now);
             let answer = self.decide(&notification);
-            if !matches!(answer, Answer::Sent) {
+            let result = match answer {
+                Answer::Value(value) | Answer::Sent(value) => value,
+                Answer::Error(errno) => -i64::from(errno),
+                Answer::Continue => 0,
+            };
+            let kind = if matches!(answer, Answer::Continue) {
+                "continue"
+            } else {
+                "translate"
+            };
+            if !matches!(answer, Answer::Sent(_)) {
                 self.send(notification.id, answer)?;
             }
             self.in_flight.store(0, Ordering::SeqCst);
+            if let Some(started) = started {
+                self.trace_event(&notification, kind, result, started.elapsed());
+            }
         }
+    }
+
+    /// With tracing on, reports a served call: its name, result and time from receipt to
+    /// answer. Refused calls and stub hits are reported as they happen (`deny`, `stub`).
+    fn trace_event(
+        &self,
+        notification: &libc::seccomp_notif,
+        kind: &str,
+        result: i64,
+        latency: std::time::Duration,
+    ) {
+        let row = u64::try_from(notification.data.nr)
+            .ok()
+            .and_then(|nr| syscall_bridge::lookup(Arch::X86_64, nr));
+        // Refused and unemulated calls were reported by `deny` and `report_stub`.
+        let Some(row) = row.filter(|row| row.fate == Fate::Translate) else {
+            return;
+        };
+        if result == -i64::from(ENOSYS) && self.vfs_has_no(row.name) {
+            return;
+        }
+        let event = logd::TelemetryRequest {
+            kind: kind.into(),
+            name: row.name.into(),
+            pid: notification.pid,
+            tid: notification.pid,
+            result,
+            latency_ns: u64::try_from(latency.as_nanos()).unwrap_or(u64::MAX),
+            attributes: Vec::new(),
+        };
+        let _ = microkernel::rpc::send::<logd::Telemetry>(self.telemetry, &event, Vec::new());
+    }
+
+    /// Whether `name` is a translated call this bridge does not emulate (a stub).
+    fn vfs_has_no(&self, name: &str) -> bool {
+        !EMULATED.contains(&name)
     }
 
     fn decide(&mut self, notification: &libc::seccomp_notif) -> Answer {
@@ -397,7 +499,7 @@ impl Bridge<'_> {
             )
         };
         if installed >= 0 {
-            return Ok(Answer::Sent);
+            return Ok(Answer::Sent(i64::from(installed)));
         }
         // EMFILE and the like are the guest's to see; ENOENT means it is gone.
         Err(io::Error::last_os_error().raw_os_error().unwrap_or(libc::EIO))
@@ -720,7 +822,7 @@ impl Bridge<'_> {
         let (val, error, flags) = match answer {
             Answer::Value(value) => (value, 0, 0),
             Answer::Error(errno) => (0, -errno, 0),
-            Answer::Sent => return Ok(()),
+            Answer::Sent(_) => return Ok(()),
             Answer::Continue => (0, 0, libc::SECCOMP_USER_NOTIF_FLAG_CONTINUE as u32),
         };
         let mut response = libc::seccomp_notif_resp {

@@ -79,6 +79,8 @@ pub struct Config {
     /// Descriptors of this process the program inherits (none by default: every descriptor
     /// from 3 up is closed in the sandbox).
     pub keep_fds: Vec<std::os::fd::RawFd>,
+    /// Record every served call in [`Run::events`] (each costs a message to the supervisor).
+    pub trace: bool,
 }
 
 impl Config {
@@ -90,6 +92,7 @@ impl Config {
             root,
             vfs: vfs::default_program(),
             keep_fds: Vec::new(),
+            trace: false,
         }
     }
 }
@@ -126,6 +129,10 @@ pub struct Run {
     pub sync_wake_up: bool,
     /// How many times the vfs server was started (more than once: it died and was restarted).
     pub vfs_starts: u32,
+    /// Everything the bridge reported, in order: with [`Config::trace`], every served call
+    /// (`translate`, `continue`) with its result and latency; always the `deny` and `stub`
+    /// events.
+    pub events: Vec<logd::TelemetryRequest>,
 }
 
 /// How many times a dying vfs server is restarted in one run before the sandbox is given up.
@@ -166,6 +173,7 @@ pub fn run(config: &Config) -> Result<Run, RunError> {
         exit,
         stubs: events.stubs,
         denials: events.denials,
+        events: events.all,
         sync_wake_up,
         vfs_starts,
     })
@@ -176,6 +184,7 @@ pub fn run(config: &Config) -> Result<Run, RunError> {
 struct Events {
     stubs: Vec<StubEvent>,
     denials: Vec<Denial>,
+    all: Vec<logd::TelemetryRequest>,
 }
 
 /// Keeps an `hc-vfs` serving `listener` until the sandbox is gone; returns what it reported and
@@ -189,7 +198,8 @@ fn supervise(
     let mut events = Events::default();
     let mut starts = 0;
     loop {
-        let running = vfs::start(&config.vfs, guest, listener, in_flight.as_fd()).map_err(ServeError::Vfs)?;
+        let running = vfs::start(&config.vfs, guest, listener, in_flight.as_fd(), config.trace)
+            .map_err(ServeError::Vfs)?;
         starts += 1;
         loop {
             match running.channel.read() {
@@ -198,6 +208,7 @@ fn supervise(
                     {
                         events.stubs.extend(bridge::stub_from_telemetry(&event));
                         events.denials.extend(bridge::denial_from_telemetry(&event));
+                        events.all.push(event);
                     }
                 }
                 Ok(_) | Err(microkernel::Error::Truncated | microkernel::Error::Wire(_)) => {}

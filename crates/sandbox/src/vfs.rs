@@ -59,6 +59,9 @@ pub const MOUNT_NS_FD: RawFd = 5;
 pub const PROC_FD: RawFd = 6;
 pub const LISTENER_FD: RawFd = 7;
 pub const IN_FLIGHT_FD: RawFd = 8;
+/// Set to `1` in `hc-vfs`'s environment, it reports every served call, not only refusals and
+/// stub hits.
+pub const TRACE_ENV: &str = "HC_VFS_TRACE";
 
 /// Why `hc-vfs` could not start serving.
 #[derive(Debug, thiserror::Error)]
@@ -145,7 +148,8 @@ pub fn server_main() -> Result<(), StartError> {
         proc,
         fault: std::env::var_os("HC_VFS_FAULT_PATH").map(std::os::unix::ffi::OsStringExt::into_vec),
     };
-    crate::bridge::serve(listener.as_fd(), &server, &channel, in_flight)?;
+    let trace = std::env::var_os(TRACE_ENV).is_some_and(|v| v == "1");
+    crate::bridge::serve(listener.as_fd(), &server, &channel, in_flight, trace)?;
     drop(word);
     Ok(())
 }
@@ -650,6 +654,7 @@ pub fn start(
     guest: libc::pid_t,
     listener: BorrowedFd<'_>,
     in_flight: BorrowedFd<'_>,
+    trace: bool,
 ) -> Result<Running, Error> {
     let (ours, theirs) = Channel::pair()?;
     let open = |path: String| {
@@ -664,7 +669,10 @@ pub fn start(
     let mount = open(format!("/proc/{guest}/ns/mnt"))?;
     let proc = open("/proc".to_string())?;
     let mut command = Command::new(program);
-    command.stdin(Stdio::null()).stdout(Stdio::null());
+    command
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .env(TRACE_ENV, if trace { "1" } else { "0" });
     let theirs = Handle::from(theirs).into_fd();
     let process = Process::spawn(
         command,

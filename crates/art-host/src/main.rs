@@ -1,0 +1,241 @@
+//! `hyper-compat`: the compatibility service's command line.
+//!
+//! `hyper-compat run [--app-root DIR] [--apk APP.apk] [--package NAME] [--ro HOST[:GUEST]]...
+//! [--rw HOST[:GUEST]]... [--trace FILE] [--stats] -- PROGRAM ARGS...` runs a program in a fresh
+//! sandbox (crate `sandbox`, docs/sandbox.md) with its app root read-write at
+//! `/data/data/<package>`, the package taken from the APK's manifest when one is given.
+//!
+//! Exit status: the program's (128 + the signal that killed it); 2 for a usage error or an
+//! unusable input (one line naming the file and the reason), before anything runs; 125 when
+//! the sandbox itself failed.
+
+use std::collections::BTreeMap;
+use std::ffi::OsString;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use microkernel::protocols::logd::TelemetryRequest;
+use sandbox::{Bind, Config, Exit, GuestRoot};
+
+#[derive(Parser)]
+#[command(
+    name = "hyper-compat",
+    version,
+    about = "Run legacy Linux and Android programs in the HyperCompat sandbox"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run a program in a fresh sandbox with an app's root and identity.
+    Run(RunArgs),
+}
+
+#[derive(Parser)]
+struct RunArgs {
+    /// The app's data folder, read-write at /data/data/<package> and the working directory
+    /// (created when missing; default: a temporary folder, removed afterwards).
+    #[arg(long, value_name = "DIR")]
+    app_root: Option<PathBuf>,
+    /// The app: its package name comes from the manifest.
+    #[arg(long, value_name = "APP.apk")]
+    apk: Option<PathBuf>,
+    /// The package name, overriding the APK's (default: com.hypercompat.app).
+    #[arg(long, value_name = "NAME")]
+    package: Option<String>,
+    /// A host folder or file visible read-only, at GUEST (default: the same path).
+    #[arg(long, value_name = "HOST[:GUEST]")]
+    ro: Vec<OsString>,
+    /// A host folder or file visible read-write, at GUEST (default: the same path).
+    #[arg(long, value_name = "HOST[:GUEST]")]
+    rw: Vec<OsString>,
+    /// Write every translated, continued, denied and stubbed call as JSON lines (syscall,
+    /// fate, result, latency in ns, thread).
+    #[arg(long, value_name = "FILE")]
+    trace: Option<PathBuf>,
+    /// Print a table of the calls the bridge handled, by syscall and fate, at exit.
+    #[arg(long)]
+    stats: bool,
+    /// The program and its arguments.
+    #[arg(required = true, last = true, value_name = "PROGRAM ARGS")]
+    command: Vec<OsString>,
+}
+
+/// A one-line failure before the program runs.
+struct Unusable(String);
+
+fn bind(spec: &OsString, writable: bool) -> Bind {
+    use std::os::unix::ffi::{OsStrExt, OsStringExt};
+    let bytes = spec.as_bytes();
+    let (host, guest) = match bytes.iter().position(|&b| b == b':') {
+        Some(colon) => (bytes[..colon].to_vec(), bytes[colon + 1..].to_vec()),
+        None => (bytes.to_vec(), bytes.to_vec()),
+    };
+    Bind {
+        host: PathBuf::from(OsString::from_vec(host)),
+        guest: PathBuf::from(OsString::from_vec(guest)),
+        writable,
+    }
+}
+
+/// The package named by the APK's manifest.
+fn package_of(apk: &Path) -> Result<String, Unusable> {
+    let data = std::fs::read(apk).map_err(|e| Unusable(format!("{}: {e}", apk.display())))?;
+    let manifest = analyzer::report::apk_manifest(&data)
+        .map_err(|reason| Unusable(format!("{}: {reason}", apk.display())))?;
+    if manifest.package.is_empty() {
+        return Err(Unusable(format!(
+            "{}: the manifest names no package",
+            apk.display()
+        )));
+    }
+    Ok(manifest.package)
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let Command::Run(args) = cli.command;
+    match run(args) {
+        Ok(code) => code,
+        Err(Unusable(message)) => {
+            eprintln!("hyper-compat: error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(args: RunArgs) -> Result<ExitCode, Unusable> {
+    let package = match (&args.package, &args.apk) {
+        (Some(package), _) => package.clone(),
+        (None, Some(apk)) => package_of(apk)?,
+        (None, None) => "com.hypercompat.app".to_string(),
+    };
+    let temporary = match &args.app_root {
+        Some(dir) => {
+            std::fs::create_dir_all(dir).map_err(|e| Unusable(format!("{}: {e}", dir.display())))?;
+            None
+        }
+        None => Some(tempfile::tempdir().map_err(|e| Unusable(format!("temporary app root: {e}")))?),
+    };
+    let app_root = match (&args.app_root, &temporary) {
+        (Some(dir), _) => dir.clone(),
+        (None, Some(dir)) => dir.path().to_path_buf(),
+        (None, None) => unreachable!("one of them is set above"),
+    };
+    let mut root = GuestRoot::new(app_root, package);
+    root.binds = args
+        .ro
+        .iter()
+        .map(|spec| bind(spec, false))
+        .chain(args.rw.iter().map(|spec| bind(spec, true)))
+        .collect();
+    let mut command = args.command.into_iter();
+    let program = command.next().expect("clap requires the program");
+    let mut config = Config::new(program, command.collect(), root);
+    config.trace = args.trace.is_some() || args.stats;
+
+    let run = match sandbox::run(&config) {
+        Ok(run) => run,
+        // A program that is not there or a tree that cannot be made of the paths given: the
+        // caller's mistake, found before anything ran.
+        Err(sandbox::RunError::Launch(
+            error @ (sandbox::LaunchError::NotFound(_)
+            | sandbox::LaunchError::Root(_)
+            | sandbox::LaunchError::Nul),
+        )) => return Err(Unusable(error.to_string())),
+        Err(error) => {
+            eprintln!("hyper-compat: error: {error}");
+            return Ok(ExitCode::from(125));
+        }
+    };
+    if let Some(path) = &args.trace {
+        write_trace(path, &run.events).map_err(|e| Unusable(format!("{}: {e}", path.display())))?;
+    }
+    if args.stats {
+        eprint!("{}", stats(&run.events));
+    }
+    if run.vfs_starts > 1 {
+        eprintln!(
+            "hyper-compat: the vfs server was started {} times",
+            run.vfs_starts
+        );
+    }
+    Ok(match run.exit {
+        Exit::Code(code) => ExitCode::from(code as u8),
+        Exit::Signal(signal) => ExitCode::from(128u8.wrapping_add(signal as u8)),
+    })
+}
+
+/// The trace as JSON lines, written beside `path` and renamed over it.
+fn write_trace(path: &Path, events: &[TelemetryRequest]) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut file = tempfile::NamedTempFile::new_in(dir)?;
+    {
+        let mut out = std::io::BufWriter::new(file.as_file_mut());
+        for event in events {
+            let mut line = serde_json::json!({
+                "syscall": event.name,
+                "fate": event.kind,
+                "result": event.result,
+                "latency_ns": event.latency_ns,
+                "tid": event.tid,
+            });
+            for (key, value) in &event.attributes {
+                line[key] = serde_json::Value::String(value.clone());
+            }
+            serde_json::to_writer(&mut out, &line)?;
+            out.write_all(b"\n")?;
+        }
+        out.flush()?;
+    }
+    file.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// One row per (syscall, fate): calls, failures, mean and largest latency.
+fn stats(events: &[TelemetryRequest]) -> String {
+    #[derive(Default)]
+    struct Row {
+        calls: u64,
+        failed: u64,
+        total_ns: u64,
+        max_ns: u64,
+    }
+    let mut rows: BTreeMap<(&str, &str), Row> = BTreeMap::new();
+    for event in events {
+        let row = rows
+            .entry((event.name.as_str(), event.kind.as_str()))
+            .or_default();
+        row.calls += 1;
+        row.failed += u64::from(event.result < 0);
+        row.total_ns += event.latency_ns;
+        row.max_ns = row.max_ns.max(event.latency_ns);
+    }
+    let mut sorted: Vec<_> = rows.into_iter().collect();
+    sorted.sort_by(|a, b| b.1.calls.cmp(&a.1.calls).then(a.0.cmp(&b.0)));
+    let mut text = format!(
+        "{:<20} {:<10} {:>8} {:>8} {:>12} {:>12}\n",
+        "syscall", "fate", "calls", "failed", "mean µs", "max µs"
+    );
+    for ((name, kind), row) in sorted {
+        let mean = row.total_ns as f64 / row.calls as f64 / 1000.0;
+        text.push_str(&format!(
+            "{:<20} {:<10} {:>8} {:>8} {:>12.1} {:>12.1}\n",
+            name,
+            kind,
+            row.calls,
+            row.failed,
+            mean,
+            row.max_ns as f64 / 1000.0
+        ));
+    }
+    text
+}

@@ -1,0 +1,162 @@
+//! `hyper-compat run` end to end: the app's identity from an APK, the exit status, the trace and
+//! the statistics, and one-line errors. Skipped, saying so, when this machine cannot make the
+//! sandbox, unless `HYPERCOMPAT_REQUIRE_SANDBOX` is set.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+const FRAMEWORK_RES: &str = "/usr/share/android-framework-res/framework-res.apk";
+
+fn hyper_compat(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_hyper-compat"))
+        .args(args)
+        .output()
+        .expect("run hyper-compat")
+}
+
+fn sandbox_works() -> bool {
+    let probe = hyper_compat(&["run", "--", "/bin/true"]);
+    if probe.status.success() {
+        return true;
+    }
+    let reason = format!("this machine cannot make the sandbox: {probe:?}");
+    if std::env::var_os("HYPERCOMPAT_REQUIRE_SANDBOX").is_some() {
+        panic!("HYPERCOMPAT_REQUIRE_SANDBOX is set, but {reason}");
+    }
+    println!("SKIPPED: {reason}");
+    false
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn the_apk_names_the_app_folder_and_the_exit_status_is_the_programs() {
+    if !sandbox_works() || !Path::new(FRAMEWORK_RES).exists() {
+        return;
+    }
+    let app = tempfile::tempdir().unwrap();
+    let root = app.path().to_str().unwrap();
+    let output = hyper_compat(&[
+        "run",
+        "--apk",
+        FRAMEWORK_RES,
+        "--app-root",
+        root,
+        "--",
+        "/bin/sh",
+        "-c",
+        "pwd; echo kept > note.txt; exit 3",
+    ]);
+    assert_eq!(output.status.code(), Some(3), "{output:?}");
+    // framework-res.apk's manifest names the package `android`.
+    assert_eq!(text(&output.stdout), "/data/data/android\n");
+    assert_eq!(
+        std::fs::read_to_string(app.path().join("note.txt")).unwrap(),
+        "kept\n"
+    );
+}
+
+#[test]
+fn the_trace_and_the_stats_show_translated_and_denied_calls() {
+    if !sandbox_works() {
+        return;
+    }
+    let app = tempfile::tempdir().unwrap();
+    std::fs::write(app.path().join("data.txt"), "hello\n").unwrap();
+    let trace = app.path().join("trace.jsonl");
+    let output = hyper_compat(&[
+        "run",
+        "--app-root",
+        app.path().to_str().unwrap(),
+        "--trace",
+        trace.to_str().unwrap(),
+        "--stats",
+        "--",
+        "/bin/sh",
+        "-c",
+        "cat data.txt; cat missing.txt 2>/dev/null; unshare -U true 2>/dev/null; exit 0",
+    ]);
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(text(&output.stdout), "hello\n");
+    let lines: Vec<serde_json::Value> = std::fs::read_to_string(&trace)
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    let has = |syscall: &str, fate: &str, result: &dyn Fn(i64) -> bool| {
+        lines
+            .iter()
+            .any(|l| l["syscall"] == syscall && l["fate"] == fate && l["result"].as_i64().is_some_and(result))
+    };
+    // cat opened data.txt (an fd came back) and failed on missing.txt (ENOENT).
+    assert!(has("openat", "translate", &|r| r >= 3), "{lines:?}");
+    assert!(
+        has("openat", "translate", &|r| r == -i64::from(libc::ENOENT)),
+        "{lines:?}"
+    );
+    // unshare(CLONE_NEWUSER) is refused with EPERM and recorded.
+    assert!(
+        has("unshare", "deny", &|r| r == -i64::from(libc::EPERM)),
+        "{lines:?}"
+    );
+    for line in &lines {
+        for key in ["syscall", "fate", "result", "latency_ns", "tid"] {
+            assert!(!line[key].is_null(), "{key} missing in {line}");
+        }
+    }
+    let served = lines.iter().filter(|l| l["fate"] == "translate").count();
+    assert!(
+        lines
+            .iter()
+            .filter(|l| l["fate"] == "translate")
+            .all(|l| l["latency_ns"].as_u64() > Some(0))
+    );
+    // The table counts the same calls.
+    let stats = text(&output.stderr);
+    assert!(stats.starts_with("syscall "), "{stats}");
+    let counted: usize = stats
+        .lines()
+        .skip(1)
+        .filter(|row| row.split_whitespace().nth(1) == Some("translate"))
+        .map(|row| row.split_whitespace().nth(2).unwrap().parse::<usize>().unwrap())
+        .sum();
+    assert_eq!(counted, served, "{stats}");
+    assert!(
+        stats
+            .lines()
+            .any(|row| row.starts_with("unshare ") && row.contains(" deny ")),
+        "{stats}"
+    );
+}
+
+#[test]
+fn unusable_inputs_are_one_line_and_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let bogus = dir.path().join("bogus.apk");
+    std::fs::write(&bogus, b"not a zip").unwrap();
+    for (args, names) in [
+        (
+            vec!["run", "--apk", bogus.to_str().unwrap(), "--", "/bin/true"],
+            bogus.to_str().unwrap().to_string(),
+        ),
+        (
+            vec!["run", "--", "/nonexistent/program"],
+            "/nonexistent/program".to_string(),
+        ),
+        (
+            vec!["run", "--ro", "/nonexistent/folder", "--", "/bin/true"],
+            "/nonexistent/folder".to_string(),
+        ),
+    ] {
+        let output = hyper_compat(&args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {output:?}");
+        let stderr = text(&output.stderr);
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(
+            stderr.starts_with("hyper-compat: error: ") && stderr.contains(&names),
+            "{stderr}"
+        );
+    }
+}
