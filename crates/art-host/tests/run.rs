@@ -47,11 +47,12 @@ fn the_apk_names_the_app_folder_and_the_exit_status_is_the_programs() {
         "--",
         "/bin/sh",
         "-c",
-        "pwd; echo kept > note.txt; exit 3",
+        "pwd; id -u; echo kept > note.txt; exit 3",
     ]);
     assert_eq!(output.status.code(), Some(3), "{output:?}");
-    // framework-res.apk's manifest names the package `android`.
-    assert_eq!(text(&output.stdout), "/data/data/android\n");
+    // framework-res.apk's manifest names the package `android`, which gets its app uid.
+    let uid = sandbox::root::app_uid("android");
+    assert_eq!(text(&output.stdout), format!("/data/data/android\n{uid}\n"));
     assert_eq!(
         std::fs::read_to_string(app.path().join("note.txt")).unwrap(),
         "kept\n"

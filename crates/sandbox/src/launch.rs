@@ -192,7 +192,7 @@ pub fn launch(
     }
     let pid = libc::pid_t::try_from(pid).expect("pids fit pid_t");
     drop((child_socket, sync_read));
-    let handover = map_ids(pid)
+    let handover = map_ids(pid, root.uid)
         .and_then(|()| {
             // SAFETY: writes one byte from a live local to an fd we own.
             let written = unsafe { libc::write(sync_write.as_raw_fd(), [1u8].as_ptr().cast(), 1) };
@@ -236,8 +236,8 @@ fn resolve(program: &OsStr) -> Result<PathBuf, LaunchError> {
         .ok_or_else(|| LaunchError::NotFound(program_path.to_path_buf()))
 }
 
-/// Maps the caller's uid and gid to themselves in the child's user namespace.
-fn map_ids(pid: libc::pid_t) -> Result<(), LaunchError> {
+/// Maps the app's uid and gid (`app`) in the child's user namespace to the caller's own.
+fn map_ids(pid: libc::pid_t, app: u32) -> Result<(), LaunchError> {
     // SAFETY: getuid and getgid cannot fail.
     let (uid, gid) = unsafe { (libc::getuid(), libc::getgid()) };
     let proc = PathBuf::from(format!("/proc/{pid}"));
@@ -248,8 +248,8 @@ fn map_ids(pid: libc::pid_t) -> Result<(), LaunchError> {
         })
     };
     write("setgroups", "deny".into())?;
-    write("uid_map", format!("{uid} {uid} 1"))?;
-    write("gid_map", format!("{gid} {gid} 1"))
+    write("uid_map", format!("{app} {uid} 1"))?;
+    write("gid_map", format!("{app} {gid} 1"))
 }
 
 fn socket_pair() -> Result<(OwnedFd, OwnedFd), LaunchError> {

@@ -85,13 +85,32 @@ pub struct GuestRoot {
     pub package: String,
     /// More folders or files, in order (`--ro`, `--rw`).
     pub binds: Vec<Bind>,
+    /// The app's uid and gid inside the sandbox ([`app_uid`] by default), mapped to the
+    /// caller's: the guest's `getuid()` answers it, and the app root's files show it as owner.
+    pub uid: u32,
+}
+
+/// The first and last app uid (Android's `AID_APP_START`, `AID_APP_END`).
+pub const APP_UIDS: std::ops::RangeInclusive<u32> = 10_000..=19_999;
+
+/// The uid an app gets: 10000 + n, with n a stable function of the package name (FNV-1a), so
+/// that the same app always runs as the same uid, as an installed app does on Android.
+pub fn app_uid(package: &str) -> u32 {
+    let mut hash: u32 = 0x811c_9dc5;
+    for byte in package.bytes() {
+        hash ^= u32::from(byte);
+        hash = hash.wrapping_mul(0x0100_0193);
+    }
+    APP_UIDS.start() + hash % (APP_UIDS.end() - APP_UIDS.start() + 1)
 }
 
 impl GuestRoot {
     pub fn new(app_root: impl Into<PathBuf>, package: impl Into<String>) -> GuestRoot {
+        let package = package.into();
         GuestRoot {
             app_root: app_root.into(),
-            package: package.into(),
+            uid: app_uid(&package),
+            package,
             binds: Vec::new(),
         }
     }
@@ -404,6 +423,15 @@ mod tests {
         folders.sort();
         folders.dedup();
         assert_eq!(folders.len(), count);
+    }
+
+    #[test]
+    fn app_uids_are_stable_and_in_androids_range() {
+        let uid = app_uid("com.example.app");
+        assert!(APP_UIDS.contains(&uid));
+        assert_eq!(uid, app_uid("com.example.app"));
+        assert_ne!(uid, app_uid("com.example.other"));
+        assert_eq!(GuestRoot::new("/tmp", "com.example.app").uid, uid);
     }
 
     #[test]

@@ -95,12 +95,13 @@ fn uname_reports_the_target_not_the_host() {
 }
 
 #[test]
-fn the_program_is_init_of_its_own_pid_namespace() {
+fn the_program_is_init_of_its_own_pid_namespace_and_runs_as_the_app_uid() {
     let Some(output) = sandboxed(&["identity"]) else {
         return;
     };
-    // SAFETY: getuid cannot fail.
-    let uid = unsafe { libc::getuid() };
+    // hc-sandbox's default package; the uid is Android's 10000 + n for it.
+    let uid = sandbox::root::app_uid("com.hypercompat.app");
+    assert!((10_000..20_000).contains(&uid));
     assert_eq!(stdout(&output).trim_end(), format!("pid=1 ppid=0 uid={uid}"));
 }
 
