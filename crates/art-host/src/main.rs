@@ -61,6 +61,13 @@ struct RunArgs {
     /// Print a table of the calls the bridge handled, by syscall and fate, at exit.
     #[arg(long)]
     stats: bool,
+    /// Share the host's network (default: when the APK holds android.permission.INTERNET;
+    /// otherwise the program gets a private network with only a loopback interface).
+    #[arg(long, overrides_with = "no_network")]
+    network: bool,
+    /// A private network with only a loopback interface, whatever the APK holds.
+    #[arg(long)]
+    no_network: bool,
     /// The program and its arguments.
     #[arg(required = true, last = true, value_name = "PROGRAM ARGS")]
     command: Vec<OsString>,
@@ -83,8 +90,15 @@ fn bind(spec: &OsString, writable: bool) -> Bind {
     }
 }
 
-/// The package named by the APK's manifest.
-fn package_of(apk: &Path) -> Result<String, Unusable> {
+/// What the runtime takes from an APK's manifest.
+struct App {
+    package: String,
+    /// It holds `android.permission.INTERNET`.
+    internet: bool,
+}
+
+/// The package named by the APK's manifest, and whether it may use the network.
+fn app_of(apk: &Path) -> Result<App, Unusable> {
     let data = std::fs::read(apk).map_err(|e| Unusable(format!("{}: {e}", apk.display())))?;
     let manifest = analyzer::report::apk_manifest(&data)
         .map_err(|reason| Unusable(format!("{}: {reason}", apk.display())))?;
@@ -94,7 +108,14 @@ fn package_of(apk: &Path) -> Result<String, Unusable> {
             apk.display()
         )));
     }
-    Ok(manifest.package)
+    let internet = manifest
+        .uses_permissions
+        .iter()
+        .any(|permission| permission.name == "android.permission.INTERNET");
+    Ok(App {
+        package: manifest.package,
+        internet,
+    })
 }
 
 fn main() -> ExitCode {
@@ -110,10 +131,18 @@ fn main() -> ExitCode {
 }
 
 fn run(args: RunArgs) -> Result<ExitCode, Unusable> {
-    let package = match (&args.package, &args.apk) {
+    let app = args.apk.as_deref().map(app_of).transpose()?;
+    let package = match (&args.package, &app) {
         (Some(package), _) => package.clone(),
-        (None, Some(apk)) => package_of(apk)?,
+        (None, Some(app)) => app.package.clone(),
         (None, None) => "com.hypercompat.app".to_string(),
+    };
+    let network = if args.network {
+        true
+    } else if args.no_network {
+        false
+    } else {
+        app.as_ref().is_some_and(|app| app.internet)
     };
     let temporary = match &args.app_root {
         Some(dir) => {
@@ -128,6 +157,7 @@ fn run(args: RunArgs) -> Result<ExitCode, Unusable> {
         (None, None) => unreachable!("one of them is set above"),
     };
     let mut root = GuestRoot::new(app_root, package);
+    root.network = network;
     root.binds = args
         .ro
         .iter()

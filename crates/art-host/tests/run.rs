@@ -161,3 +161,45 @@ fn unusable_inputs_are_one_line_and_exit_2() {
         );
     }
 }
+
+#[test]
+fn the_network_is_private_unless_asked_for() {
+    if !sandbox_works() || !Path::new("/bin/bash").exists() {
+        return;
+    }
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let script =
+        format!("(echo hello > /dev/tcp/127.0.0.1/{port}) 2>/dev/null && echo connected || echo refused");
+    let private = hyper_compat(&["run", "--", "/bin/bash", "-c", &script]);
+    assert_eq!(text(&private.stdout), "refused\n", "{private:?}");
+    let shared = hyper_compat(&["run", "--network", "--", "/bin/bash", "-c", &script]);
+    assert_eq!(text(&shared.stdout), "connected\n", "{shared:?}");
+    let (mut stream, _) = listener.accept().unwrap();
+    let mut received = String::new();
+    std::io::Read::read_to_string(&mut stream, &mut received).unwrap();
+    assert_eq!(received, "hello\n");
+    // framework-res.apk uses 14 permissions, none of them INTERNET: private.
+    if Path::new(FRAMEWORK_RES).exists() {
+        let apk = hyper_compat(&["run", "--apk", FRAMEWORK_RES, "--", "/bin/bash", "-c", &script]);
+        assert_eq!(text(&apk.stdout), "refused\n", "{apk:?}");
+    }
+    // The corpus's play-services app holds INTERNET: the host's network.
+    let out = corpus::default_out_dir();
+    corpus::ensure_built(&out).unwrap();
+    let internet = out.join("play-services.apk");
+    let apk = hyper_compat(&[
+        "run",
+        "--apk",
+        internet.to_str().unwrap(),
+        "--",
+        "/bin/bash",
+        "-c",
+        &script,
+    ]);
+    assert_eq!(text(&apk.stdout), "connected\n", "{apk:?}");
+    let (mut stream, _) = listener.accept().unwrap();
+    received.clear();
+    std::io::Read::read_to_string(&mut stream, &mut received).unwrap();
+    assert_eq!(received, "hello\n");
+}

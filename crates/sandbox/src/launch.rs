@@ -53,7 +53,7 @@ pub struct Launched {
 
 /// What the child reports when a setup step fails, by index (sent as `index + 1`, then errno);
 /// the guest tree's own steps are numbered from [`TREE_STEPS`].
-const CHILD_STEPS: [&str; 12] = [
+const CHILD_STEPS: [&str; 13] = [
     "PR_SET_PDEATHSIG",
     "sethostname",
     "making mounts private",
@@ -66,6 +66,7 @@ const CHILD_STEPS: [&str; 12] = [
     "installing the seccomp filter",
     "sending the listener",
     "setsid",
+    "bringing up the loopback interface",
 ];
 const TREE_STEPS: u32 = 1000;
 
@@ -75,6 +76,8 @@ const NAMESPACES: c_int =
 /// Everything the child needs, prepared before `clone`.
 struct ChildPlan {
     exec: Exec,
+    /// Whether the child has a network namespace of its own, whose loopback it brings up.
+    private_network: bool,
     /// Descriptors of the caller the program inherits (sorted); every other one from 3 up is
     /// closed at `execve`.
     keep_fds: Vec<RawFd>,
@@ -156,6 +159,7 @@ pub fn launch(
     let (sync_read, sync_write) = pipe()?;
     let plan = ChildPlan {
         exec,
+        private_network: !root.network,
         keep_fds,
         steps,
         app_dir: cstring(root.app_dir().as_os_str())?,
@@ -175,7 +179,10 @@ pub fn launch(
     let pid = unsafe {
         libc::syscall(
             libc::SYS_clone,
-            libc::c_ulong::try_from(NAMESPACES | libc::SIGCHLD).expect("flags are positive"),
+            libc::c_ulong::try_from(
+                NAMESPACES | libc::SIGCHLD | if root.network { 0 } else { libc::CLONE_NEWNET },
+            )
+            .expect("flags are positive"),
             0usize,
             0usize,
             0usize,
@@ -386,6 +393,9 @@ unsafe fn child(plan: &ChildPlan) -> ! {
         if libc::sethostname(target::NODENAME.as_ptr().cast(), target::NODENAME.len()) != 0 {
             fail(1);
         }
+        if plan.private_network && !loopback_up() {
+            fail(12);
+        }
         let root = c"/";
         let flags = libc::MS_REC | libc::MS_PRIVATE;
         if libc::mount(ptr::null(), root.as_ptr(), ptr::null(), flags, ptr::null()) != 0 {
@@ -574,6 +584,26 @@ unsafe fn build_tree(plan: &ChildPlan) {
         if libc::chdir(plan.app_dir.as_ptr()) != 0 {
             fail(7);
         }
+    }
+}
+
+/// Brings up `lo` in the child's own network namespace (a new one has it down).
+///
+/// # Safety
+/// For the child only: raw system calls on locals.
+unsafe fn loopback_up() -> bool {
+    // SAFETY: socket, ioctl and close on a fresh fd and a zeroed, filled-in ifreq.
+    unsafe {
+        let socket = libc::socket(libc::AF_INET, libc::SOCK_DGRAM | libc::SOCK_CLOEXEC, 0);
+        if socket < 0 {
+            return false;
+        }
+        let mut request: libc::ifreq = std::mem::zeroed();
+        request.ifr_name[..3].copy_from_slice(&[b'l' as libc::c_char, b'o' as libc::c_char, 0]);
+        request.ifr_ifru.ifru_flags = (libc::IFF_UP | libc::IFF_RUNNING) as libc::c_short;
+        let up = libc::ioctl(socket, libc::SIOCSIFFLAGS, &raw const request) == 0;
+        libc::close(socket);
+        up
     }
 }
 

@@ -88,6 +88,10 @@ pub struct GuestRoot {
     /// The app's uid and gid inside the sandbox ([`app_uid`] by default), mapped to the
     /// caller's: the guest's `getuid()` answers it, and the app root's files show it as owner.
     pub uid: u32,
+    /// Whether the app reaches the network (Android's `INTERNET` permission): the sandbox then
+    /// shares the host's network namespace; otherwise it gets a private one with only a
+    /// loopback interface, which also keeps the host's abstract `AF_UNIX` names out of reach.
+    pub network: bool,
 }
 
 /// The first and last app uid (Android's `AID_APP_START`, `AID_APP_END`).
@@ -112,6 +116,7 @@ impl GuestRoot {
             uid: app_uid(&package),
             package,
             binds: Vec::new(),
+            network: false,
         }
     }
 

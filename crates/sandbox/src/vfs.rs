@@ -286,15 +286,19 @@ impl Server {
         Ok(unsafe { OwnedFd::from_raw_fd(fd) })
     }
 
-    /// The path, with `/proc/self`, `/proc/thread-self`, `/dev/fd` and `/dev/std*` at its start
-    /// pointed at the caller's guest pid (vfs has none in the guest's pid namespace).
+    /// The path, with `/proc/self`, `/proc/thread-self`, `/proc/net`, `/proc/mounts`, `/dev/fd`
+    /// and `/dev/std*` at its start pointed at the caller's guest pid (vfs has none in the
+    /// guest's pid namespace).
     fn rewrite(&self, at: &At) -> Result<Vec<u8>, ErrorReply> {
         let path = &at.path;
         if path.is_empty() {
             return Err(fail(libc::ENOENT));
         }
-        let prefixes: [(&[u8], Respell); 6] = [
+        let prefixes: [(&[u8], Respell); 8] = [
             (b"/proc/self", |pid, _| format!("/proc/{pid}")),
+            // procfs's own links through `self`.
+            (b"/proc/net", |pid, _| format!("/proc/{pid}/net")),
+            (b"/proc/mounts", |pid, _| format!("/proc/{pid}/mounts")),
             (b"/proc/thread-self", |pid, tid| format!("/proc/{pid}/task/{tid}")),
             (b"/dev/fd", |pid, _| format!("/proc/{pid}/fd")),
             (b"/dev/stdin", |pid, _| format!("/proc/{pid}/fd/0")),

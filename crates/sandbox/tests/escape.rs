@@ -1,10 +1,11 @@
-//! The escape suite: `tests/guest/escape.c` makes 41 attempts to reach the host from inside the
+//! The escape suite: `tests/guest/escape.c` makes 44 attempts to reach the host from inside the
 //! sandbox (paths, links, `/proc`, file handles, the supervisor, mounts and namespaces, kernel
-//! attack surface, the terminal, set-id, a path raced during `openat` 100,000 times); each must
+//! attack surface, the host's abstract and loopback sockets, the terminal, set-id, a path raced during `openat` 100,000 times); each must
 //! fail, and each that reaches the bridge must be in the run's denials. Skipped, saying so, when
 //! no static C toolchain is installed or the machine cannot make the sandbox, unless
 //! `HYPERCOMPAT_REQUIRE_SANDBOX` is set.
 
+use std::os::linux::net::SocketAddrExt;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -46,9 +47,19 @@ fn every_escape_attempt_fails_and_the_bridge_records_the_refused_calls() {
     };
     let shadow = std::fs::metadata("/etc/shadow").expect("Debian has /etc/shadow");
     let app = tempfile::tempdir().unwrap();
+    // Host sockets the guest must not reach: an abstract AF_UNIX name and a loopback port.
+    let name = format!("hypercompat-escape-{}", std::process::id());
+    let address = std::os::unix::net::SocketAddr::from_abstract_name(name.as_bytes()).unwrap();
+    let _unix = std::os::unix::net::UnixListener::bind_addr(&address).unwrap();
+    let _datagram = std::os::unix::net::UnixDatagram::bind_addr(
+        &std::os::unix::net::SocketAddr::from_abstract_name(format!("{name}-dgram").as_bytes()).unwrap(),
+    )
+    .unwrap();
+    let tcp = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = tcp.local_addr().unwrap().port();
     // `exec` keeps the shell's pid, so $$ is the supervisor's: the attempts aim at it.
     let script = format!(
-        "exec {} --app-root {} -- {} $$ {} {} 100000",
+        "exec {} --app-root {} -- {} $$ {} {} 100000 {name} {port}",
         env!("CARGO_BIN_EXE_hc-sandbox"),
         app.path().display(),
         binary.display(),

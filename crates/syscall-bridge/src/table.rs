@@ -115,7 +115,8 @@ const TIME: &str = "time reads, sleeps and timers";
 const SIGNALS: &str = "signals; the pid namespace keeps them inside the app";
 const IDENTITY: &str = "identity, answered in guest terms by the user and pid namespaces";
 const SCHED: &str = "scheduling of the app's own threads";
-const SOCKETS: &str = "sockets: the app shares the host's network stack (no network namespace)";
+const SOCKETS: &str = "sockets, in the sandbox's network namespace: a private one (loopback only) unless the app holds INTERNET";
+const UNIX_ADDRESSES: &str = "AF_UNIX paths resolve in the sandbox's mount namespace (the app's tree), abstract names and AF_INET* in its network namespace (private, loopback only, unless the app holds INTERNET)";
 const MQUEUE: &str = "POSIX message queues, confined by the ipc namespace";
 const PATH: &str = "path call: the path is resolved in the app's file namespace by vfs";
 const CREDENTIALS: &str = "credentials are kept by procmgr; as on Android, an app can only set ids it has";
@@ -156,12 +157,7 @@ pub(crate) static TABLE: &[Row] = &[
     pass("arm_fadvise64_64", FD),
     pass("arm_sync_file_range", FD),
     deny("bdflush", OBSOLETE),
-    translate(
-        "bind",
-        Handler::Vfs,
-        Level::Full,
-        "AF_UNIX filesystem addresses are mapped by vfs; other families go to the host stack",
-    ),
+    pass("bind", UNIX_ADDRESSES),
     deny(
         "bpf",
         "eBPF programs run in the host kernel; Android's app policy blocks it too",
@@ -210,12 +206,7 @@ pub(crate) static TABLE: &[Row] = &[
     ),
     pass("close", FD),
     pass("close_range", FD),
-    translate(
-        "connect",
-        Handler::Vfs,
-        Level::Full,
-        "AF_UNIX filesystem addresses are mapped by vfs; other families go to the host stack",
-    ),
+    pass("connect", UNIX_ADDRESSES),
     pass("copy_file_range", FD),
     path("creat"),
     deny("create_module", OBSOLETE),

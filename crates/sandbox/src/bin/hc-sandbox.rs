@@ -8,6 +8,7 @@
 //! - `--package NAME`: the package name (default `com.hypercompat.app`);
 //! - `--ro HOST[:GUEST]`, `--rw HOST[:GUEST]`: more host folders or files, read-only or
 //!   read-write, at `GUEST` (default: the same path);
+//! - `--network`: share the host's network (default: a private one, loopback only);
 //! - `--keep-fd N`: the program inherits this descriptor (every other one from 3 up is
 //!   closed);
 //! - `--vfs PATH`: the `hc-vfs` binary (default: beside this one).
@@ -22,7 +23,7 @@ use sandbox::{Bind, Config, Exit, GuestRoot};
 fn usage(problem: &str) -> ExitCode {
     eprintln!("hc-sandbox: {problem}");
     eprintln!(
-        "usage: hc-sandbox [--app-root DIR] [--package NAME] [--ro HOST[:GUEST]] [--rw HOST[:GUEST]] [--keep-fd N] [--vfs PATH] [--] PROGRAM [ARGS...]"
+        "usage: hc-sandbox [--app-root DIR] [--package NAME] [--ro HOST[:GUEST]] [--rw HOST[:GUEST]] [--network] [--keep-fd N] [--vfs PATH] [--] PROGRAM [ARGS...]"
     );
     ExitCode::from(125)
 }
@@ -47,6 +48,7 @@ fn main() -> ExitCode {
     let mut binds = Vec::new();
     let mut vfs = None;
     let mut keep_fds = Vec::new();
+    let mut network = false;
     while let Some(arg) = args.peek() {
         let flag = arg.as_bytes();
         if flag == b"--" {
@@ -58,6 +60,10 @@ fn main() -> ExitCode {
         }
         let flag = String::from_utf8_lossy(flag).into_owned();
         args.next();
+        if flag == "--network" {
+            network = true;
+            continue;
+        }
         let Some(value) = args.next() else {
             return usage(&format!("{flag} needs a value"));
         };
@@ -87,6 +93,7 @@ fn main() -> ExitCode {
     let app_root = app_root.unwrap_or_else(|| temporary.as_ref().expect("made above").path().to_path_buf());
     let mut root = GuestRoot::new(app_root, package);
     root.binds = binds;
+    root.network = network;
     let mut config = Config::new(program, args.collect(), root);
     if let Some(vfs) = vfs {
         config.vfs = vfs;

@@ -4,9 +4,10 @@
  *     <name> contained <errno or detail>
  *     <name> ESCAPED <detail>
  *
- * usage: escape SUPERVISOR_PID SHADOW_DEV SHADOW_INO RACE_TRIES
- * where SUPERVISOR_PID is a host pid outside the sandbox, and SHADOW_DEV/SHADOW_INO name the
- * host's /etc/shadow, which no opened file may turn out to be. */
+ * usage: escape SUPERVISOR_PID SHADOW_DEV SHADOW_INO RACE_TRIES ABSTRACT_NAME TCP_PORT
+ * where SUPERVISOR_PID is a host pid outside the sandbox, SHADOW_DEV/SHADOW_INO name the host's
+ * /etc/shadow, which no opened file may turn out to be, and ABSTRACT_NAME and TCP_PORT are an
+ * abstract AF_UNIX name and a 127.0.0.1 port the host listens on. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -14,11 +15,16 @@
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
@@ -91,7 +97,7 @@ static void *flip(void *unused) {
 }
 
 int main(int argc, char **argv) {
-    if (argc < 5) return 2;
+    if (argc < 7) return 2;
     supervisor = atoi(argv[1]);
     shadow_dev = strtoull(argv[2], NULL, 10);
     shadow_ino = strtoull(argv[3], NULL, 10);
@@ -168,6 +174,25 @@ int main(int argc, char **argv) {
     struct perf_event_attr perf = {.type = PERF_TYPE_SOFTWARE, .size = sizeof perf};
     expect_failure("perf_event_open", syscall(SYS_perf_event_open, &perf, 0, -1, -1, 0));
     expect_failure("keyctl", syscall(SYS_keyctl, 1 /* KEYCTL_JOIN_SESSION_KEYRING */, "hc"));
+
+    /* The host's sockets: an abstract AF_UNIX name and a loopback TCP port. */
+    struct sockaddr_un unix_address = {.sun_family = AF_UNIX};
+    size_t name_length = strlen(argv[5]);
+    memcpy(unix_address.sun_path + 1, argv[5], name_length);
+    int unix_socket = socket(AF_UNIX, SOCK_STREAM, 0);
+    expect_failure("abstract_unix_connect",
+                   connect(unix_socket, (struct sockaddr *)&unix_address,
+                           offsetof(struct sockaddr_un, sun_path) + 1 + name_length));
+    /* The same name with "-dgram": a datagram socket, reached by sendto (which passes natively). */
+    memcpy(unix_address.sun_path + 1 + name_length, "-dgram", 6);
+    int datagram = socket(AF_UNIX, SOCK_DGRAM, 0);
+    expect_failure("abstract_unix_sendto",
+                   sendto(datagram, "x", 1, 0, (struct sockaddr *)&unix_address,
+                          offsetof(struct sockaddr_un, sun_path) + 1 + name_length + 6));
+    struct sockaddr_in tcp_address = {.sin_family = AF_INET, .sin_port = htons(atoi(argv[6]))};
+    tcp_address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int tcp = socket(AF_INET, SOCK_STREAM, 0);
+    expect_failure("host_loopback_tcp", connect(tcp, (struct sockaddr *)&tcp_address, sizeof tcp_address));
 
     /* The terminal the sandbox was started from. */
     int tty = open("/dev/tty", O_RDWR);
