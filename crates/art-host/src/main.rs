@@ -1,9 +1,12 @@
 //! `hyper-compat`: the compatibility service's command line.
 //!
 //! `hyper-compat run [--app-root DIR] [--apk APP.apk] [--package NAME] [--ro HOST[:GUEST]]...
-//! [--rw HOST[:GUEST]]... [--trace FILE] [--stats] -- PROGRAM ARGS...` runs a program in a fresh
-//! sandbox (crate `sandbox`, docs/sandbox.md) with its app root read-write at
-//! `/data/data/<package>`, the package taken from the APK's manifest when one is given.
+//! [--rw HOST[:GUEST]]... [--network|--no-network] [--service PROGRAM]... [--trace FILE]
+//! [--stats] -- PROGRAM ARGS...` runs a program in a fresh sandbox (crate `sandbox`,
+//! docs/sandbox.md) with its app root read-write at `/data/data/<package>`, the package, uid and
+//! network taken from the APK's manifest when one is given. svcmgr runs beside it; the program
+//! finds its channel to svcmgr at fd 3 (the microkernel's startup convention), through which it
+//! reaches the native services started with `--service`.
 //!
 //! Exit status: the program's (128 + the signal that killed it); 2 for a usage error or an
 //! unusable input (one line naming the file and the reason), before anything runs; 125 when
@@ -15,8 +18,14 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use std::io::{BufRead, BufReader};
+use std::os::fd::{AsFd, OwnedFd};
+use std::process::Stdio;
+
 use clap::{Parser, Subcommand};
 use microkernel::protocols::logd::TelemetryRequest;
+use microkernel::protocols::svcmgr;
+use microkernel::{Channel, Process, rpc};
 use sandbox::{Bind, Config, Exit, GuestRoot};
 
 #[derive(Parser)]
@@ -68,6 +77,10 @@ struct RunArgs {
     /// A private network with only a loopback interface, whatever the APK holds.
     #[arg(long)]
     no_network: bool,
+    /// A native microkernel program to start beside the sandbox, unsandboxed, with its channel
+    /// to svcmgr at fd 3; it must print a line on stdout once its services are registered.
+    #[arg(long, value_name = "PROGRAM")]
+    service: Vec<PathBuf>,
     /// The program and its arguments.
     #[arg(required = true, last = true, value_name = "PROGRAM ARGS")]
     command: Vec<OsString>,
@@ -168,6 +181,17 @@ fn run(args: RunArgs) -> Result<ExitCode, Unusable> {
     let program = command.next().expect("clap requires the program");
     let mut config = Config::new(program, command.collect(), root);
     config.trace = args.trace.is_some() || args.stats;
+    // svcmgr, the native services, and the program's own svcmgr channel at fd 3.
+    let mut svcmgr = start_svcmgr().map_err(|e| Unusable(format!("svcmgr: {e}")))?;
+    let services = args
+        .service
+        .iter()
+        .map(|program| start_service(&mut svcmgr, program))
+        .collect::<Result<Vec<_>, _>>()?;
+    let guest_channel = svcmgr_client(&mut svcmgr).map_err(|e| Unusable(format!("svcmgr: {e}")))?;
+    config
+        .startup
+        .push((guest_channel, microkernel::startup::SVCMGR_FD));
 
     let run = match sandbox::run(&config) {
         Ok(run) => run,
@@ -183,6 +207,10 @@ fn run(args: RunArgs) -> Result<ExitCode, Unusable> {
             return Ok(ExitCode::from(125));
         }
     };
+    for service in services {
+        let _ = service.send_signal(libc::SIGTERM);
+        let _ = service.wait();
+    }
     if let Some(path) = &args.trace {
         write_trace(path, &run.events).map_err(|e| Unusable(format!("{}: {e}", path.display())))?;
     }
@@ -199,6 +227,48 @@ fn run(args: RunArgs) -> Result<ExitCode, Unusable> {
         Exit::Code(code) => ExitCode::from(code as u8),
         Exit::Signal(signal) => ExitCode::from(128u8.wrapping_add(signal as u8)),
     })
+}
+
+/// svcmgr on a thread of this process; the channel returned is the runtime's own.
+fn start_svcmgr() -> Result<Channel, microkernel::Error> {
+    let (ours, server) = Channel::pair()?;
+    std::thread::spawn(move || microkernel::svcmgr::serve(server));
+    Ok(ours)
+}
+
+/// A fresh svcmgr channel (`svcmgr.Clone`), for a program to find at fd 3.
+fn svcmgr_client(svcmgr: &mut Channel) -> Result<OwnedFd, microkernel::Error> {
+    let (_, handles) = rpc::call::<svcmgr::Clone>(svcmgr, &svcmgr::CloneRequest {}, Vec::new())?;
+    let handle = handles.into_iter().next().ok_or(microkernel::Error::PeerClosed)?;
+    Ok(handle.into_fd())
+}
+
+/// Starts a native service with its svcmgr channel at fd 3 and waits for its ready line; its
+/// later output goes to stderr, prefixed with its name.
+fn start_service(svcmgr: &mut Channel, program: &Path) -> Result<Process, Unusable> {
+    let unusable = |reason: String| Unusable(format!("{}: {reason}", program.display()));
+    let channel = svcmgr_client(svcmgr).map_err(|e| unusable(e.to_string()))?;
+    let mut command = std::process::Command::new(program);
+    command.stdout(Stdio::piped()).stdin(Stdio::null());
+    let mut process = Process::spawn(command, &[(channel.as_fd(), microkernel::startup::SVCMGR_FD)])
+        .map_err(|e| unusable(e.to_string()))?;
+    drop(channel);
+    let mut stdout = BufReader::new(process.take_stdout().expect("stdout is piped"));
+    let mut line = String::new();
+    if stdout.read_line(&mut line).map_err(|e| unusable(e.to_string()))? == 0 {
+        let _ = process.wait();
+        return Err(unusable("exited before it was ready".into()));
+    }
+    let name = program.file_name().map_or_else(
+        || program.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    std::thread::spawn(move || {
+        for line in stdout.lines().map_while(Result::ok) {
+            eprintln!("{name}: {line}");
+        }
+    });
+    Ok(process)
 }
 
 /// The trace as JSON lines, written beside `path` and renamed over it.

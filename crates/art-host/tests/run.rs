@@ -203,3 +203,75 @@ fn the_network_is_private_unless_asked_for() {
     std::io::Read::read_to_string(&mut stream, &mut received).unwrap();
     assert_eq!(received, "hello\n");
 }
+
+/// `echo_service` (crate microkernel's native program), beside this package's binaries; built
+/// with cargo when this test run has not built it.
+fn echo_service() -> std::path::PathBuf {
+    let dir = Path::new(env!("CARGO_BIN_EXE_hyper-compat"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let binary = dir.join("echo_service");
+    if !binary.exists() {
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let profile = if dir.ends_with("release") {
+            vec!["--release"]
+        } else {
+            vec![]
+        };
+        let status = Command::new(cargo)
+            .args(["build", "-q", "-p", "microkernel", "--bin", "echo_service"])
+            .args(profile)
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+    binary
+}
+
+#[test]
+fn a_sandboxed_legacy_program_calls_a_native_service_through_svcmgr() {
+    if !sandbox_works() {
+        return;
+    }
+    // The legacy side: a static C program (no runtime of ours) speaking the wire format on the
+    // svcmgr channel it finds at fd 3.
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("../sandbox/tests/guest/guest.c");
+    let guest = Path::new(env!("CARGO_TARGET_TMPDIR")).join("art-host-guest");
+    let built = Command::new("cc")
+        .args(["-static", "-O", "-o"])
+        .arg(&guest)
+        .arg(&source)
+        .status()
+        .is_ok_and(|status| status.success());
+    if !built {
+        assert!(
+            std::env::var_os("HYPERCOMPAT_REQUIRE_SANDBOX").is_none(),
+            "HYPERCOMPAT_REQUIRE_SANDBOX is set, but `cc -static` could not build the guest"
+        );
+        println!("SKIPPED: `cc -static` could not build the guest");
+        return;
+    }
+    let service = echo_service();
+    let output = hyper_compat(&[
+        "run",
+        "--service",
+        service.to_str().unwrap(),
+        "--",
+        guest.to_str().unwrap(),
+        "svcmgr-echo",
+        "hello from the sandbox",
+    ]);
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(text(&output.stdout), "hello from the sandbox\n");
+    // Without the service the lookup fails (svcmgr answers with an error reply).
+    let alone = hyper_compat(&["run", "--", guest.to_str().unwrap(), "svcmgr-echo", "x"]);
+    assert_eq!(alone.status.code(), Some(1), "{alone:?}");
+    // A service that exits before it is ready is a one-line error.
+    let broken = hyper_compat(&["run", "--service", "/bin/true", "--", "/bin/true"]);
+    assert_eq!(broken.status.code(), Some(2), "{broken:?}");
+    assert!(
+        text(&broken.stderr).contains("/bin/true: exited before it was ready"),
+        "{broken:?}"
+    );
+}

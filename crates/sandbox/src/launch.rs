@@ -9,7 +9,7 @@
 
 use std::ffi::{CString, OsStr, OsString, c_char, c_int};
 use std::io;
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -53,7 +53,7 @@ pub struct Launched {
 
 /// What the child reports when a setup step fails, by index (sent as `index + 1`, then errno);
 /// the guest tree's own steps are numbered from [`TREE_STEPS`].
-const CHILD_STEPS: [&str; 13] = [
+const CHILD_STEPS: [&str; 14] = [
     "PR_SET_PDEATHSIG",
     "sethostname",
     "making mounts private",
@@ -67,6 +67,7 @@ const CHILD_STEPS: [&str; 13] = [
     "sending the listener",
     "setsid",
     "bringing up the loopback interface",
+    "placing a startup handle",
 ];
 const TREE_STEPS: u32 = 1000;
 
@@ -75,6 +76,8 @@ const NAMESPACES: c_int =
 
 /// Everything the child needs, prepared before `clone`.
 struct ChildPlan {
+    /// Startup handles: each source is placed at its target number before `execve`.
+    startup: Vec<(OwnedFd, RawFd)>,
     exec: Exec,
     /// Whether the child has a network namespace of its own, whose loopback it brings up.
     private_network: bool,
@@ -115,8 +118,14 @@ pub fn launch(
     env: &[(OsString, OsString)],
     root: &GuestRoot,
     keep_fds: &[RawFd],
+    startup: &[(BorrowedFd<'_>, RawFd)],
 ) -> Result<Launched, LaunchError> {
-    let mut keep_fds: Vec<RawFd> = keep_fds.iter().copied().filter(|&fd| fd > 2).collect();
+    let mut keep_fds: Vec<RawFd> = keep_fds
+        .iter()
+        .copied()
+        .chain(startup.iter().map(|&(_, target)| target))
+        .filter(|&fd| fd > 2)
+        .collect();
     keep_fds.sort_unstable();
     keep_fds.dedup();
     let path = resolve(program)?;
@@ -131,8 +140,17 @@ pub fn launch(
         Exec::Path(cstring(path.as_os_str())?)
     } else {
         let file = std::fs::File::open(&path).map_err(|source| host("opening the program", source))?;
-        Exec::Fd(OwnedFd::from(file))
+        Exec::Fd(above_startup_fds(file.as_fd())?)
     };
+    // Each startup handle's source sits above every target number, so that placing one in the
+    // child cannot overwrite another's source (or the program's fd).
+    let startup: Vec<(OwnedFd, RawFd)> = startup
+        .iter()
+        .map(|&(fd, target)| Ok((above_startup_fds(fd)?, target)))
+        .collect::<Result<_, LaunchError>>()?;
+    if startup.iter().any(|&(_, target)| target < 3) {
+        return Err(LaunchError::Root("startup handles go to fd 3 and above".into()));
+    }
     let argv_c = std::iter::once(program)
         .chain(args.iter().map(OsString::as_os_str))
         .map(cstring)
@@ -158,6 +176,7 @@ pub fn launch(
     let (parent_socket, child_socket) = socket_pair()?;
     let (sync_read, sync_write) = pipe()?;
     let plan = ChildPlan {
+        startup,
         exec,
         private_network: !root.network,
         keep_fds,
@@ -241,6 +260,13 @@ fn resolve(program: &OsStr) -> Result<PathBuf, LaunchError> {
         .map(|dir| dir.join(program))
         .find(|path| executable(path))
         .ok_or_else(|| LaunchError::NotFound(program_path.to_path_buf()))
+}
+
+/// A duplicate of `fd` numbered above any startup handle's target (`CLOEXEC`).
+fn above_startup_fds(fd: BorrowedFd<'_>) -> Result<OwnedFd, LaunchError> {
+    /// Startup targets are small numbers (3, 4, …); sources go above this.
+    const FLOOR: RawFd = 100;
+    rustix::io::fcntl_dupfd_cloexec(fd, FLOOR).map_err(|e| host("duplicating a descriptor", e.into()))
 }
 
 /// Maps the app's uid and gid (`app`) in the child's user namespace to the caller's own.
@@ -444,6 +470,11 @@ unsafe fn child(plan: &ChildPlan) -> ! {
             fail(10);
         }
         libc::close(listener);
+        for (source, target) in &plan.startup {
+            if libc::dup2(source.as_raw_fd(), *target) < 0 {
+                fail(13);
+            }
+        }
         // Nothing of the caller's leaks in but what it chose: every other descriptor from 3
         // up closes at execve (a host folder's fd would be a way out of the tree).
         let mut from = 3;

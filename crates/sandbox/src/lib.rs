@@ -67,7 +67,7 @@ pub enum Exit {
 }
 
 /// What to run and in which tree.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Config {
     pub program: OsString,
     pub args: Vec<OsString>,
@@ -81,6 +81,9 @@ pub struct Config {
     pub keep_fds: Vec<std::os::fd::RawFd>,
     /// Record every served call in [`Run::events`] (each costs a message to the supervisor).
     pub trace: bool,
+    /// Startup handles (`microkernel::startup`): each is placed at its fd number in the
+    /// program (fd 3 is its channel to svcmgr).
+    pub startup: Vec<(std::os::fd::OwnedFd, std::os::fd::RawFd)>,
 }
 
 impl Config {
@@ -93,6 +96,7 @@ impl Config {
             vfs: vfs::default_program(),
             keep_fds: Vec::new(),
             trace: false,
+            startup: Vec::new(),
         }
     }
 }
@@ -150,6 +154,11 @@ pub fn run(config: &Config) -> Result<Run, RunError> {
         &config.env,
         &config.root,
         &config.keep_fds,
+        &config
+            .startup
+            .iter()
+            .map(|(fd, target)| (fd.as_fd(), *target))
+            .collect::<Vec<_>>(),
     )?;
     let sync_wake_up = bridge::set_sync_wake_up(listener.as_fd());
     let served = std::thread::scope(|scope| {

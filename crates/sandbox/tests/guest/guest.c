@@ -11,6 +11,8 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -24,6 +26,47 @@ static double now_ns(void) {
 
 /* errno of a raw syscall that is expected to fail, or 0 when it succeeded. */
 static int fails(long result) { return result == -1 ? errno : 0; }
+
+/* A postcard String: a varint length (texts here are under 128 bytes), then the bytes. */
+static size_t put_string(unsigned char *out, const char *text) {
+    size_t length = strlen(text);
+    if (length > 127) length = 127;
+    out[0] = (unsigned char)length;
+    memcpy(out + 1, text, length);
+    return length + 1;
+}
+
+/* One call on a channel: a 16-byte header (ordinal, txid, flags 0, version 1) and the body;
+ * the reply's body replaces `body`, and its one handle, if any, goes to *fd. Returns the reply
+ * body's length, or -1 for a failure or an error reply. */
+static long call(int channel, unsigned long long ordinal, unsigned txid, unsigned char *body,
+                 size_t length, int *fd) {
+    unsigned char message[16 + 512];
+    memcpy(message, &ordinal, 8);
+    memcpy(message + 8, &txid, 4);
+    unsigned short flags = 0, version = 1;
+    memcpy(message + 12, &flags, 2);
+    memcpy(message + 14, &version, 2);
+    memcpy(message + 16, body, length);
+    if (send(channel, message, 16 + length, 0) != (ssize_t)(16 + length)) return -1;
+    union {
+        struct cmsghdr header;
+        char space[CMSG_SPACE(sizeof(int))];
+    } control;
+    struct iovec iov = {message, sizeof message};
+    struct msghdr reply = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = &control,
+                           .msg_controllen = sizeof control};
+    ssize_t got = recvmsg(channel, &reply, MSG_CMSG_CLOEXEC);
+    if (got < 16) return -1;
+    unsigned got_txid;
+    memcpy(&got_txid, message + 8, 4);
+    memcpy(&flags, message + 12, 2);
+    if (got_txid != txid || flags != 1) return -1; /* REPLY, not ERROR */
+    struct cmsghdr *header = CMSG_FIRSTHDR(&reply);
+    if (fd && header && header->cmsg_type == SCM_RIGHTS) memcpy(fd, CMSG_DATA(header), sizeof(int));
+    memcpy(body, message + 16, got - 16);
+    return got - 16;
+}
 
 int main(int argc, char **argv) {
     const char *mode = argc > 1 ? argv[1] : "";
@@ -91,6 +134,19 @@ int main(int argc, char **argv) {
         const char *paths[3] = {"/etc/passwd", "/hc-fault", "/etc/passwd"};
         for (int i = 0; i < 3; i++) results[i] = open(paths[i], O_RDONLY) < 0 ? errno : 0;
         printf("after_kill=%d in_flight=%d after=%d\n", results[0], results[1], results[2]);
+    } else if (!strcmp(mode, "svcmgr-echo") && argc > 2) {
+        /* A legacy client of a native service: on its svcmgr channel (fd 3, the startup
+         * convention) it looks up "echo", then calls echo.Echo on the channel it got back,
+         * speaking the wire format itself (docs/protocols.md). Prints the reply's text. */
+        unsigned char body[512];
+        int channel = 3, fd = -1;
+        size_t length = put_string(body, "echo");
+        if (call(channel, 0x43ccd03855c7cec7ULL, 1, body, length, &fd) < 0 || fd < 0) return 1;
+        length = put_string(body, argv[2]);
+        long reply = call(fd, 0x6dc54b402664edffULL, 2, body, length, NULL);
+        if (reply < 1) return 1;
+        /* EchoResponse { text: String }: a one-byte varint length below 128, then the bytes. */
+        printf("%.*s\n", (int)body[0], (char *)body + 1);
     } else if (!strcmp(mode, "bench") && argc > 2) {
         /* scripts/bench-notify: ns per call of a passed call (getppid) and a notified one
          * (uname: one round trip through the supervisor plus a 390-byte process_vm_writev). */
