@@ -86,10 +86,12 @@ pub fn set_sync_wake_up(listener: BorrowedFd<'_>) -> bool {
     }
 }
 
-/// Serves notifications until no task uses the filter any more (the sandbox is gone). Path
-/// calls are served by `vfs`; stub events go to `telemetry` as one-way `logd.Telemetry`
-/// messages. `in_flight` holds the id of the notification being served (0 between calls), so
-/// that the supervisor can fail it with `EIO` should this process die mid-call.
+/// Serves notifications on this thread until the process is ended (the supervisor ends it once
+/// the sandbox is gone) or the listener fails. Path calls are served by `vfs`; events go to
+/// `telemetry` as one-way `logd.Telemetry` messages. `in_flight` holds the id of the
+/// notification this thread is serving (0 between calls), so that the supervisor can fail it
+/// with `EIO` should the process die mid-call. Several threads may serve one listener: each
+/// call goes to one of them.
 pub fn serve(
     listener: BorrowedFd<'_>,
     vfs: &vfs::Server,
@@ -200,26 +202,9 @@ impl Bridge<'_> {
     fn run(&mut self) -> Result<(), ServeError> {
         let fd = self.listener.as_raw_fd();
         loop {
-            let mut poll = libc::pollfd {
-                fd,
-                events: libc::POLLIN,
-                revents: 0,
-            };
-            // SAFETY: one valid pollfd.
-            if unsafe { libc::poll(&mut poll, 1, -1) } < 0 {
-                let error = io::Error::last_os_error();
-                if error.kind() == io::ErrorKind::Interrupted {
-                    continue;
-                }
-                return Err(ServeError::Listener {
-                    step: "poll",
-                    source: error,
-                });
-            }
-            if poll.revents & libc::POLLIN == 0 {
-                // POLLHUP: the last task using the filter is gone.
-                return Ok(());
-            }
+            // Blocks until a call arrives; never returns once the sandbox is gone (the kernel
+            // wakes only pollers then), which is why the supervisor ends this process when the
+            // program has exited. Not polling first saves a system call per call (about 1 µs).
             // SAFETY: an all-zero seccomp_notif is what RECV requires.
             let mut notification: libc::seccomp_notif = unsafe { std::mem::zeroed() };
             // SAFETY: RECV fills the seccomp_notif it points at.

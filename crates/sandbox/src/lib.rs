@@ -38,6 +38,7 @@ pub mod vfs;
 
 use std::ffi::OsString;
 use std::os::fd::{AsFd, BorrowedFd};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use microkernel::protocol::Method;
 use microkernel::protocols::logd;
@@ -161,9 +162,10 @@ pub fn run(config: &Config) -> Result<Run, RunError> {
             .collect::<Vec<_>>(),
     )?;
     let sync_wake_up = bridge::set_sync_wake_up(listener.as_fd());
+    let ended = Ended::default();
     let served = std::thread::scope(|scope| {
         let server = scope.spawn(|| {
-            let served = supervise(config, pid, listener.as_fd());
+            let served = supervise(config, pid, listener.as_fd(), &ended);
             if served.is_err() {
                 // Nobody answers the guest any more; a guest blocked on a notification would
                 // keep `wait` below waiting forever.
@@ -174,6 +176,9 @@ pub fn run(config: &Config) -> Result<Run, RunError> {
             served
         });
         let exit = wait(pid);
+        // The sandbox is gone: its server, blocked receiving, would wait forever.
+        ended.guest_gone.store(true, Ordering::SeqCst);
+        ended.kill_server();
         (exit, server.join().expect("the supervisor thread does not panic"))
     });
     let exit = served.0.map_err(RunError::Wait)?;
@@ -196,20 +201,56 @@ struct Events {
     all: Vec<logd::TelemetryRequest>,
 }
 
+/// How the end of a run reaches the supervisor thread.
+#[derive(Debug, Default)]
+struct Ended {
+    /// The program (and so every process of the sandbox) is gone.
+    guest_gone: AtomicBool,
+    /// The running `hc-vfs` (signalled through its pidfd, so never another process).
+    server: std::sync::Mutex<Option<std::sync::Arc<microkernel::Process>>>,
+}
+
+impl Ended {
+    fn kill_server(&self) {
+        let server = self
+            .server
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(server) = server.as_ref() {
+            let _ = server.send_signal(libc::SIGKILL);
+        }
+    }
+
+    fn set_server(&self, server: Option<std::sync::Arc<microkernel::Process>>) {
+        *self
+            .server
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = server;
+    }
+}
+
 /// Keeps an `hc-vfs` serving `listener` until the sandbox is gone; returns what it reported and
 /// how many servers were started.
 fn supervise(
     config: &Config,
     guest: libc::pid_t,
     listener: BorrowedFd<'_>,
+    ended: &Ended,
 ) -> Result<(Events, u32), ServeError> {
-    let in_flight = microkernel::Vmo::create(c"hc-vfs in flight", 8).map_err(ServeError::Vfs)?;
+    let words = u64::try_from(8 * vfs::BRIDGE_THREADS).expect("a few words");
+    let in_flight = microkernel::Vmo::create(c"hc-vfs in flight", words).map_err(ServeError::Vfs)?;
     let mut events = Events::default();
     let mut starts = 0;
     loop {
         let running = vfs::start(&config.vfs, guest, listener, in_flight.as_fd(), config.trace)
             .map_err(ServeError::Vfs)?;
         starts += 1;
+        let process = std::sync::Arc::new(running.process);
+        ended.set_server(Some(std::sync::Arc::clone(&process)));
+        if ended.guest_gone.load(Ordering::SeqCst) {
+            // The program ended while this server started: nothing is left to serve.
+            ended.kill_server();
+        }
         loop {
             match running.channel.read() {
                 Ok(message) if message.header.ordinal == logd::Telemetry::ORDINAL => {
@@ -224,19 +265,24 @@ fn supervise(
                 Err(_) => break,
             }
         }
-        let exit = running.process.wait().map_err(ServeError::Vfs)?;
-        if exit == microkernel::Exit::Code(0) {
-            // The listener hung up: the sandbox is gone.
+        let exit = process.wait().map_err(ServeError::Vfs)?;
+        ended.set_server(None);
+        if ended.guest_gone.load(Ordering::SeqCst) {
+            // Ended by `run` once the program was gone.
             return Ok((events, starts));
         }
-        // The server died: the call it was serving fails, a new server takes the queue.
-        let mut word = [0u8; 8];
-        in_flight.read(0, &mut word).map_err(ServeError::Vfs)?;
-        let id = u64::from_ne_bytes(word);
-        if id != 0 {
-            bridge::fail_notification(listener, id, libc::EIO);
-            in_flight.write(0, &[0; 8]).map_err(ServeError::Vfs)?;
+        // The server died: the calls it was serving fail, a new server takes the queue.
+        let mut words = vec![0u8; 8 * vfs::BRIDGE_THREADS];
+        in_flight.read(0, &mut words).map_err(ServeError::Vfs)?;
+        for word in words.chunks_exact(8) {
+            let id = u64::from_ne_bytes(word.try_into().expect("8 bytes"));
+            if id != 0 {
+                bridge::fail_notification(listener, id, libc::EIO);
+            }
         }
+        in_flight
+            .write(0, &vec![0; words.len()])
+            .map_err(ServeError::Vfs)?;
         if starts > VFS_RESTARTS {
             return Err(ServeError::VfsKeepsDying {
                 exit: format!("{exit:?}"),

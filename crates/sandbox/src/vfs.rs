@@ -62,6 +62,9 @@ pub const IN_FLIGHT_FD: RawFd = 8;
 /// Set to `1` in `hc-vfs`'s environment, it reports every served call, not only refusals and
 /// stub hits.
 pub const TRACE_ENV: &str = "HC_VFS_TRACE";
+/// How many threads of `hc-vfs` serve the listener: calls of different guest threads are
+/// served at once.
+pub const BRIDGE_THREADS: usize = 2;
 
 /// Why `hc-vfs` could not start serving.
 #[derive(Debug, thiserror::Error)]
@@ -122,15 +125,17 @@ pub fn server_main() -> Result<(), StartError> {
         step: "mapping the in-flight word",
         source,
     })?;
-    if word.len() < 8 {
+    if word.len() < 8 * BRIDGE_THREADS {
         return Err(StartError::Os {
-            step: "mapping the in-flight word",
+            step: "mapping the in-flight words",
             source: std::io::Error::from_raw_os_error(libc::EINVAL),
         });
     }
-    // SAFETY: the mapping is page-aligned, at least 8 bytes long and lives until this function
-    // returns; only this process writes it (the supervisor reads it once we are dead).
-    let in_flight = unsafe { &*word.as_mut_ptr().cast::<AtomicU64>() };
+    // SAFETY: the mapping is page-aligned, holds BRIDGE_THREADS words and lives until this
+    // process exits (the bridge threads never return but by error, and `main` then exits); only
+    // this process writes it (the supervisor reads it once we are dead).
+    let slots: &[AtomicU64] =
+        unsafe { std::slice::from_raw_parts(word.as_mut_ptr().cast::<AtomicU64>(), BRIDGE_THREADS) };
     let channel = std::sync::Arc::new(channel);
     let protocol_proc = rustix::io::fcntl_dupfd_cloexec(&proc, 0).map_err(|e| StartError::Os {
         step: "duplicating the /proc fd",
@@ -149,7 +154,21 @@ pub fn server_main() -> Result<(), StartError> {
         fault: std::env::var_os("HC_VFS_FAULT_PATH").map(std::os::unix::ffi::OsStringExt::into_vec),
     };
     let trace = std::env::var_os(TRACE_ENV).is_some_and(|v| v == "1");
-    crate::bridge::serve(listener.as_fd(), &server, &channel, in_flight, trace)?;
+    let listener = listener.as_fd();
+    std::thread::scope(|scope| {
+        let threads: Vec<_> = slots
+            .iter()
+            .map(|in_flight| {
+                let (server, channel) = (&server, &channel);
+                scope.spawn(move || crate::bridge::serve(listener, server, channel, in_flight, trace))
+            })
+            .collect();
+        // The threads serve until the supervisor ends the process; one that fails ends it.
+        for thread in threads {
+            thread.join().expect("bridge threads do not panic")?;
+        }
+        Ok::<(), StartError>(())
+    })?;
     drop(word);
     Ok(())
 }
