@@ -89,20 +89,6 @@ struct RunArgs {
 /// A one-line failure before the program runs.
 struct Unusable(String);
 
-fn bind(spec: &OsString, writable: bool) -> Bind {
-    use std::os::unix::ffi::{OsStrExt, OsStringExt};
-    let bytes = spec.as_bytes();
-    let (host, guest) = match bytes.iter().position(|&b| b == b':') {
-        Some(colon) => (bytes[..colon].to_vec(), bytes[colon + 1..].to_vec()),
-        None => (bytes.to_vec(), bytes.to_vec()),
-    };
-    Bind {
-        host: PathBuf::from(OsString::from_vec(host)),
-        guest: PathBuf::from(OsString::from_vec(guest)),
-        writable,
-    }
-}
-
 /// What the runtime takes from an APK's manifest.
 struct App {
     package: String,
@@ -174,8 +160,8 @@ fn run(args: RunArgs) -> Result<ExitCode, Unusable> {
     root.binds = args
         .ro
         .iter()
-        .map(|spec| bind(spec, false))
-        .chain(args.rw.iter().map(|spec| bind(spec, true)))
+        .map(|spec| Bind::from_spec(spec, false))
+        .chain(args.rw.iter().map(|spec| Bind::from_spec(spec, true)))
         .collect();
     let mut command = args.command.into_iter();
     let program = command.next().expect("clap requires the program");

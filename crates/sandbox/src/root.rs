@@ -75,6 +75,24 @@ pub struct Bind {
     pub writable: bool,
 }
 
+impl Bind {
+    /// `HOST[:GUEST]` as `--ro`/`--rw` take it: the guest path is the host's when not given.
+    pub fn from_spec(spec: &std::ffi::OsStr, writable: bool) -> Bind {
+        use std::ffi::OsString;
+        use std::os::unix::ffi::OsStringExt;
+        let bytes = spec.as_bytes();
+        let (host, guest) = match bytes.iter().position(|&b| b == b':') {
+            Some(colon) => (bytes[..colon].to_vec(), bytes[colon + 1..].to_vec()),
+            None => (bytes.to_vec(), bytes.to_vec()),
+        };
+        Bind {
+            host: PathBuf::from(OsString::from_vec(host)),
+            guest: PathBuf::from(OsString::from_vec(guest)),
+            writable,
+        }
+    }
+}
+
 /// The guest tree of one sandbox.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GuestRoot {
@@ -437,6 +455,20 @@ mod tests {
         assert_eq!(uid, app_uid("com.example.app"));
         assert_ne!(uid, app_uid("com.example.other"));
         assert_eq!(GuestRoot::new("/tmp", "com.example.app").uid, uid);
+    }
+
+    #[test]
+    fn bind_specs_name_the_host_and_the_guest_path() {
+        let both = Bind::from_spec(std::ffi::OsStr::new("/srv/data:/mnt/data"), true);
+        assert_eq!(
+            (both.host.as_path(), both.guest.as_path(), both.writable),
+            (Path::new("/srv/data"), Path::new("/mnt/data"), true)
+        );
+        let same = Bind::from_spec(std::ffi::OsStr::new("/opt/tool"), false);
+        assert_eq!(
+            (same.host.as_path(), same.guest.as_path(), same.writable),
+            (Path::new("/opt/tool"), Path::new("/opt/tool"), false)
+        );
     }
 
     #[test]

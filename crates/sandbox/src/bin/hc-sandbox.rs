@@ -13,8 +13,7 @@
 //!   closed);
 //! - `--vfs PATH`: the `hc-vfs` binary (default: beside this one).
 
-use std::ffi::OsString;
-use std::os::unix::ffi::{OsStrExt, OsStringExt};
+use std::os::unix::ffi::OsStrExt;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -26,19 +25,6 @@ fn usage(problem: &str) -> ExitCode {
         "usage: hc-sandbox [--app-root DIR] [--package NAME] [--ro HOST[:GUEST]] [--rw HOST[:GUEST]] [--network] [--keep-fd N] [--vfs PATH] [--] PROGRAM [ARGS...]"
     );
     ExitCode::from(125)
-}
-
-fn bind(spec: OsString, writable: bool) -> Bind {
-    let bytes = spec.into_vec();
-    let (host, guest) = match bytes.iter().position(|&b| b == b':') {
-        Some(colon) => (bytes[..colon].to_vec(), bytes[colon + 1..].to_vec()),
-        None => (bytes.clone(), bytes),
-    };
-    Bind {
-        host: PathBuf::from(OsString::from_vec(host)),
-        guest: PathBuf::from(OsString::from_vec(guest)),
-        writable,
-    }
 }
 
 fn main() -> ExitCode {
@@ -70,8 +56,8 @@ fn main() -> ExitCode {
         match flag.as_str() {
             "--app-root" => app_root = Some(PathBuf::from(value)),
             "--package" => package = value.to_string_lossy().into_owned(),
-            "--ro" => binds.push(bind(value, false)),
-            "--rw" => binds.push(bind(value, true)),
+            "--ro" => binds.push(Bind::from_spec(&value, false)),
+            "--rw" => binds.push(Bind::from_spec(&value, true)),
             "--vfs" => vfs = Some(PathBuf::from(value)),
             "--keep-fd" => match value.to_str().and_then(|v| v.parse().ok()) {
                 Some(fd) => keep_fds.push(fd),
