@@ -13,7 +13,6 @@
 use std::fmt;
 use std::io;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd};
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use syscall_bridge::{Arch, Fate};
 
@@ -88,15 +87,15 @@ pub fn set_sync_wake_up(listener: BorrowedFd<'_>) -> bool {
 
 /// Serves notifications on this thread until the process is ended (the supervisor ends it once
 /// the sandbox is gone) or the listener fails. Path calls are served by `vfs`; events go to
-/// `telemetry` as one-way `logd.Telemetry` messages. `in_flight` holds the id of the
-/// notification this thread is serving (0 between calls), so that the supervisor can fail it
-/// with `EIO` should the process die mid-call. Several threads may serve one listener: each
-/// call goes to one of them.
+/// `telemetry` as one-way `logd.Telemetry` messages. `in_flight` is where the call this thread
+/// serves is received (all zero between calls), so that the supervisor can fail it with `EIO`
+/// should the process die mid-call. Several threads may serve one listener: each call goes to
+/// one of them.
 pub fn serve(
     listener: BorrowedFd<'_>,
     vfs: &vfs::Server,
     telemetry: &Channel,
-    in_flight: &AtomicU64,
+    in_flight: Slot,
     trace: bool,
 ) -> Result<(), ServeError> {
     let mut bridge = Bridge {
@@ -108,6 +107,17 @@ pub fn serve(
     };
     bridge.run()
 }
+
+/// A bridge thread's slot in the memory it shares with the supervisor: the call it is serving
+/// (all zero between calls).
+#[derive(Debug, Clone, Copy)]
+pub struct Slot(pub *mut libc::seccomp_notif);
+
+// SAFETY: each slot is handed to exactly one bridge thread, which alone writes it.
+unsafe impl Send for Slot {}
+
+/// The size of a slot in the shared memory.
+pub const SLOT_SIZE: usize = size_of::<libc::seccomp_notif>();
 
 /// Fails notification `id` with `errno` (the supervisor's answer for a call whose server
 /// died); a notification already answered or whose thread is gone is left alone.
@@ -132,7 +142,7 @@ struct Bridge<'a> {
     listener: BorrowedFd<'a>,
     vfs: &'a vfs::Server,
     telemetry: &'a Channel,
-    in_flight: &'a AtomicU64,
+    in_flight: Slot,
     /// Report every served call (`--trace`, `--stats`), not only refusals and stub hits.
     trace: bool,
 }
@@ -182,15 +192,27 @@ pub const EMULATED: &[&str] = &[
     "fchownat",
     "truncate",
     "utimensat",
+    "openat2",
+    "mknod",
+    "mknodat",
+    "inotify_add_watch",
+    "utime",
+    "utimes",
+    "futimesat",
+    "setuid",
+    "setgid",
+    "setreuid",
+    "setregid",
+    "setresuid",
+    "setresgid",
+    "setfsuid",
+    "setfsgid",
 ];
 
 /// The answer to one notification.
 enum Answer {
     Value(i64),
     Error(i32),
-    /// Already answered (an fd, this number in the guest, installed with
-    /// `SECCOMP_ADDFD_FLAG_SEND`).
-    Sent(i64),
     /// Let the kernel run the call: only for decisions that read no guest memory.
     Continue,
 }
@@ -205,10 +227,16 @@ impl Bridge<'_> {
             // Blocks until a call arrives; never returns once the sandbox is gone (the kernel
             // wakes only pollers then), which is why the supervisor ends this process when the
             // program has exited. Not polling first saves a system call per call (about 1 µs).
-            // SAFETY: an all-zero seccomp_notif is what RECV requires.
-            let mut notification: libc::seccomp_notif = unsafe { std::mem::zeroed() };
-            // SAFETY: RECV fills the seccomp_notif it points at.
-            let received = unsafe { libc::ioctl(fd, libc::SECCOMP_IOCTL_NOTIF_RECV, &raw mut notification) };
+            // The call is received straight into the shared slot: once the kernel has marked it
+            // received, its id is in memory the supervisor reads should this process die, even
+            // if it dies before the receive returns (a kill racing an arriving call).
+            let slot = self.in_flight.0;
+            // SAFETY: the slot is this thread's, valid for the process's life; RECV requires
+            // it all-zero and fills it.
+            let received = unsafe {
+                std::ptr::write_volatile(slot, std::mem::zeroed());
+                libc::ioctl(fd, libc::SECCOMP_IOCTL_NOTIF_RECV, slot)
+            };
             if received != 0 {
                 match io::Error::last_os_error().raw_os_error() {
                     // The task died or was interrupted before we took the call.
@@ -221,11 +249,12 @@ impl Bridge<'_> {
                     }
                 }
             }
-            self.in_flight.store(notification.id, Ordering::SeqCst);
+            // SAFETY: the kernel filled the slot; only this thread writes it.
+            let notification = unsafe { std::ptr::read_volatile(slot) };
             let started = self.trace.then(std::time::Instant::now);
             let answer = self.decide(&notification);
             let result = match answer {
-                Answer::Value(value) | Answer::Sent(value) => value,
+                Answer::Value(value) => value,
                 Answer::Error(errno) => -i64::from(errno),
                 Answer::Continue => 0,
             };
@@ -234,10 +263,9 @@ impl Bridge<'_> {
             } else {
                 "translate"
             };
-            if !matches!(answer, Answer::Sent(_)) {
-                self.send(notification.id, answer)?;
-            }
-            self.in_flight.store(0, Ordering::SeqCst);
+            self.send(notification.id, answer)?;
+            // SAFETY: as above; zero means no call in flight.
+            unsafe { std::ptr::write_volatile(slot, std::mem::zeroed()) };
             if let Some(started) = started {
                 self.trace_event(&notification, kind, result, started.elapsed());
             }
@@ -317,6 +345,11 @@ impl Bridge<'_> {
             // No emulated device exists yet (the Binder shim will claim its fds here), so every
             // ioctl is the host driver's. The decision reads no guest memory.
             "ioctl" => return Answer::Continue,
+            // Credentials: the app can only set ids it has, and the kernel already holds it to
+            // that (one uid and gid mapped, no capabilities); the ids are registers, so no
+            // guest memory is read. procmgr will keep the guest's view once it exists.
+            "setuid" | "setgid" | "setreuid" | "setregid" | "setresuid" | "setresgid" | "setfsuid"
+            | "setfsgid" => return Answer::Continue,
             // The guest's files carry no extended attributes on the target: what a filesystem
             // without them answers.
             "getxattr" | "lgetxattr" | "listxattr" | "llistxattr" | "setxattr" | "lsetxattr"
@@ -415,6 +448,13 @@ impl Bridge<'_> {
             "open" => self.open(call, CWD, a[0], a[1], a[2]),
             "openat" => self.open(call, a[0], a[1], a[2], a[3]),
             "creat" => self.open(call, CWD, a[0], creat, a[1]),
+            "openat2" => self.openat2(call, a[0], a[1], a[2], a[3]),
+            "mknod" => self.mknod(call, CWD, a[0], a[1], a[2]),
+            "mknodat" => self.mknod(call, a[0], a[1], a[2], a[3]),
+            "inotify_add_watch" => self.watch(call, a[0], a[1], a[2]),
+            "utime" => self.utime(call, a[0], a[1], false),
+            "utimes" => self.utime(call, a[0], a[1], true),
+            "futimesat" => self.futimesat(call, a[0], a[1], a[2]),
             "stat" => self.stat(call, CWD, a[0], 0, Layout::Stat(a[1])),
             "lstat" => self.stat(call, CWD, a[0], nofollow, Layout::Stat(a[1])),
             "newfstatat" => self.stat(call, a[0], a[1], a[3], Layout::Stat(a[2])),
@@ -455,10 +495,66 @@ impl Bridge<'_> {
     }
 
     fn open(&mut self, call: &Call, dirfd: u64, path: u64, flags: u64, mode: u64) -> Result<Answer, Fault> {
+        let open = Open {
+            dirfd,
+            path,
+            flags,
+            mode,
+            resolve: 0,
+            from_memory: false,
+        };
+        self.open_with(call, open)
+    }
+
+    /// `openat2(dirfd, path, how, size)`: `struct open_how` copied once (its first 24 bytes:
+    /// flags, mode, resolve; a larger struct must be zero beyond them, as the kernel requires).
+    fn openat2(&mut self, call: &Call, dirfd: u64, path: u64, how: u64, size: u64) -> Result<Answer, Fault> {
+        if !(24..=4096).contains(&size) {
+            return Err(if size < 24 { libc::EINVAL } else { libc::E2BIG });
+        }
+        let mut raw = vec![0u8; size as usize];
+        self.read(call, how, &mut raw)?;
+        if raw[24..].iter().any(|&b| b != 0) {
+            return Err(libc::E2BIG);
+        }
+        let word = |i: usize| u64::from_ne_bytes(raw[i * 8..i * 8 + 8].try_into().expect("8 bytes"));
+        let (flags, mode, resolve) = (word(0), word(1), word(2));
+        if flags >> 32 != 0 || mode >> 32 != 0 {
+            return Err(libc::EINVAL);
+        }
+        // Flags read from guest memory cannot decide a CONTINUE: an openat2 with O_PATH goes to
+        // vfs, and fails where ADDFD refuses the file (EBADF).
+        let open = Open {
+            dirfd,
+            path,
+            flags,
+            mode,
+            resolve,
+            from_memory: true,
+        };
+        self.open_with(call, open)
+    }
+
+    fn open_with(&mut self, call: &Call, open: Open) -> Result<Answer, Fault> {
+        let Open {
+            dirfd,
+            path,
+            flags,
+            mode,
+            resolve,
+            from_memory,
+        } = open;
+        if flags as i32 & libc::O_PATH != 0 && !from_memory {
+            // ADDFD cannot carry an O_PATH file (the kernel's fget refuses them), so the guest
+            // opens it itself: decided on the flags, a register, with no guest memory read; the
+            // sandbox's mount namespace resolves the path as it would for vfs.
+            return Ok(Answer::Continue);
+        }
         let request = protocol::OpenRequest {
             at: self.at(call, dirfd, path)?,
             flags: flags as u32,
             mode: mode as u32,
+            resolve,
         };
         let (_, handles) = errno(self.vfs.open(request, Vec::new()))?;
         let file = handles.into_iter().next().ok_or(libc::EIO)?;
@@ -467,9 +563,15 @@ impl Bridge<'_> {
         } else {
             0
         };
+        // Not SECCOMP_ADDFD_FLAG_SEND, although it would save the guest a wake-up: with it the
+        // kernel marks the call replied (with 0) as soon as the fd is queued, so a server killed
+        // before the guest installs the fd leaves the guest's open() returning 0 — its stdin,
+        // which it then uses and closes. (Found by killing vfs under load: see the tests.)
+        // Installed first and answered after, a call whose server dies in between stays
+        // unanswered, and the supervisor fails it with EIO.
         let addfd = libc::seccomp_notif_addfd {
             id: call.id,
-            flags: libc::SECCOMP_ADDFD_FLAG_SEND as u32,
+            flags: 0,
             srcfd: file.as_fd().as_raw_fd() as u32,
             newfd: 0,
             newfd_flags: cloexec,
@@ -484,7 +586,7 @@ impl Bridge<'_> {
             )
         };
         if installed >= 0 {
-            return Ok(Answer::Sent(i64::from(installed)));
+            return Ok(Answer::Value(i64::from(installed)));
         }
         // EMFILE and the like are the guest's to see; ENOENT means it is gone.
         Err(io::Error::last_os_error().raw_os_error().unwrap_or(libc::EIO))
@@ -536,6 +638,67 @@ impl Bridge<'_> {
             flags: flags as u32,
         };
         Self::unit(errno(self.vfs.access(request, Vec::new())))
+    }
+
+    fn mknod(&mut self, call: &Call, dirfd: u64, path: u64, mode: u64, dev: u64) -> Result<Answer, Fault> {
+        let request = protocol::MknodRequest {
+            at: self.at(call, dirfd, path)?,
+            mode: mode as u32,
+            dev,
+        };
+        Self::unit(errno(self.vfs.mknod(request, Vec::new())))
+    }
+
+    fn watch(&mut self, call: &Call, fd: u64, path: u64, mask: u64) -> Result<Answer, Fault> {
+        const CWD: u64 = At::CWD as i64 as u64;
+        let request = protocol::WatchRequest {
+            at: self.at(call, CWD, path)?,
+            fd: fd as i32,
+            mask: mask as u32,
+        };
+        let (reply, _) = errno(self.vfs.watch(request, Vec::new()))?;
+        Ok(Answer::Value(i64::from(reply.wd)))
+    }
+
+    /// `utime(path, struct utimbuf *)` (`micro` false: two `time_t` seconds) and
+    /// `utimes(path, struct timeval[2])` (`micro`: seconds and microseconds), as `utimensat`.
+    fn utime(&mut self, call: &Call, path: u64, times: u64, micro: bool) -> Result<Answer, Fault> {
+        const CWD: u64 = At::CWD as i64 as u64;
+        self.legacy_times(call, CWD, path, times, micro)
+    }
+
+    /// `futimesat(dirfd, path, struct timeval[2])`.
+    fn futimesat(&mut self, call: &Call, dirfd: u64, path: u64, times: u64) -> Result<Answer, Fault> {
+        self.legacy_times(call, dirfd, path, times, true)
+    }
+
+    fn legacy_times(
+        &mut self,
+        call: &Call,
+        dirfd: u64,
+        path: u64,
+        times: u64,
+        micro: bool,
+    ) -> Result<Answer, Fault> {
+        let at = self.at(call, dirfd, path)?;
+        let times = if times == 0 {
+            None
+        } else if micro {
+            let mut raw = [0u8; 32];
+            self.read(call, times, &mut raw)?;
+            let word = |i: usize| i64::from_ne_bytes(raw[i * 8..i * 8 + 8].try_into().expect("8 bytes"));
+            if !(0..1_000_000).contains(&word(1)) || !(0..1_000_000).contains(&word(3)) {
+                return Err(libc::EINVAL);
+            }
+            Some([(word(0), word(1) * 1000), (word(2), word(3) * 1000)])
+        } else {
+            let mut raw = [0u8; 16];
+            self.read(call, times, &mut raw)?;
+            let word = |i: usize| i64::from_ne_bytes(raw[i * 8..i * 8 + 8].try_into().expect("8 bytes"));
+            Some([(word(0), 0), (word(1), 0)])
+        };
+        let request = protocol::UtimensRequest { at, times, flags: 0 };
+        Self::unit(errno(self.vfs.utimens(request, Vec::new())))
     }
 
     fn mkdir(&mut self, call: &Call, dirfd: u64, path: u64, mode: u64) -> Result<Answer, Fault> {
@@ -807,7 +970,6 @@ impl Bridge<'_> {
         let (val, error, flags) = match answer {
             Answer::Value(value) => (value, 0, 0),
             Answer::Error(errno) => (0, -errno, 0),
-            Answer::Sent(_) => return Ok(()),
             Answer::Continue => (0, 0, libc::SECCOMP_USER_NOTIF_FLAG_CONTINUE as u32),
         };
         let mut response = libc::seccomp_notif_resp {
@@ -896,6 +1058,16 @@ struct Call {
     id: u64,
     tid: u32,
     args: [u64; 6],
+}
+
+/// An open call's arguments; `from_memory` when the flags came from guest memory (`openat2`).
+struct Open {
+    dirfd: u64,
+    path: u64,
+    flags: u64,
+    mode: u64,
+    resolve: u64,
+    from_memory: bool,
 }
 
 /// Where and how a stat call's answer goes.

@@ -237,8 +237,8 @@ fn supervise(
     listener: BorrowedFd<'_>,
     ended: &Ended,
 ) -> Result<(Events, u32), ServeError> {
-    let words = u64::try_from(8 * vfs::BRIDGE_THREADS).expect("a few words");
-    let in_flight = microkernel::Vmo::create(c"hc-vfs in flight", words).map_err(ServeError::Vfs)?;
+    let size = bridge::SLOT_SIZE * vfs::BRIDGE_THREADS;
+    let in_flight = microkernel::Vmo::create(c"hc-vfs in flight", size as u64).map_err(ServeError::Vfs)?;
     let mut events = Events::default();
     let mut starts = 0;
     loop {
@@ -272,17 +272,16 @@ fn supervise(
             return Ok((events, starts));
         }
         // The server died: the calls it was serving fail, a new server takes the queue.
-        let mut words = vec![0u8; 8 * vfs::BRIDGE_THREADS];
-        in_flight.read(0, &mut words).map_err(ServeError::Vfs)?;
-        for word in words.chunks_exact(8) {
-            let id = u64::from_ne_bytes(word.try_into().expect("8 bytes"));
+        // A slot's first 8 bytes are the id of the call received into it (seccomp_notif.id).
+        let mut slots = vec![0u8; size];
+        in_flight.read(0, &mut slots).map_err(ServeError::Vfs)?;
+        for slot in slots.chunks_exact(bridge::SLOT_SIZE) {
+            let id = u64::from_ne_bytes(slot[..8].try_into().expect("8 bytes"));
             if id != 0 {
                 bridge::fail_notification(listener, id, libc::EIO);
             }
         }
-        in_flight
-            .write(0, &vec![0; words.len()])
-            .map_err(ServeError::Vfs)?;
+        in_flight.write(0, &vec![0; size]).map_err(ServeError::Vfs)?;
         if starts > VFS_RESTARTS {
             return Err(ServeError::VfsKeepsDying {
                 exit: format!("{exit:?}"),

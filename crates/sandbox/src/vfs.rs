@@ -42,7 +42,6 @@ use std::io::Read;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::atomic::AtomicU64;
 
 use microkernel::protocols::vfs::{self, At};
 use microkernel::rpc::{Dispatcher, Reply};
@@ -120,22 +119,24 @@ pub fn server_main() -> Result<(), StartError> {
         }
     }
     drop((user_ns, mount_ns));
-    // SAFETY: the supervisor made this 8-byte memfd for us alone and never truncates it.
-    let mut word = unsafe { memmap2::MmapMut::map_mut(&in_flight) }.map_err(|source| StartError::Os {
-        step: "mapping the in-flight word",
+    // SAFETY: the supervisor made this memfd for us alone and never truncates it.
+    let mut shared = unsafe { memmap2::MmapMut::map_mut(&in_flight) }.map_err(|source| StartError::Os {
+        step: "mapping the in-flight slots",
         source,
     })?;
-    if word.len() < 8 * BRIDGE_THREADS {
+    if shared.len() < crate::bridge::SLOT_SIZE * BRIDGE_THREADS {
         return Err(StartError::Os {
-            step: "mapping the in-flight words",
+            step: "mapping the in-flight slots",
             source: std::io::Error::from_raw_os_error(libc::EINVAL),
         });
     }
-    // SAFETY: the mapping is page-aligned, holds BRIDGE_THREADS words and lives until this
-    // process exits (the bridge threads never return but by error, and `main` then exits); only
-    // this process writes it (the supervisor reads it once we are dead).
-    let slots: &[AtomicU64] =
-        unsafe { std::slice::from_raw_parts(word.as_mut_ptr().cast::<AtomicU64>(), BRIDGE_THREADS) };
+    let base = shared.as_mut_ptr().cast::<libc::seccomp_notif>();
+    // Each thread its own slot; the mapping (page-aligned, so each slot is aligned) lives until
+    // this process exits: the threads return only on error, and `main` then exits.
+    // SAFETY: every slot lies inside the mapping, checked above.
+    let slots: Vec<crate::bridge::Slot> = (0..BRIDGE_THREADS)
+        .map(|i| crate::bridge::Slot(unsafe { base.add(i) }))
+        .collect();
     let channel = std::sync::Arc::new(channel);
     let protocol_proc = rustix::io::fcntl_dupfd_cloexec(&proc, 0).map_err(|e| StartError::Os {
         step: "duplicating the /proc fd",
@@ -157,7 +158,7 @@ pub fn server_main() -> Result<(), StartError> {
     let listener = listener.as_fd();
     std::thread::scope(|scope| {
         let threads: Vec<_> = slots
-            .iter()
+            .into_iter()
             .map(|in_flight| {
                 let (server, channel) = (&server, &channel);
                 scope.spawn(move || crate::bridge::serve(listener, server, channel, in_flight, trace))
@@ -169,7 +170,7 @@ pub fn server_main() -> Result<(), StartError> {
         }
         Ok::<(), StartError>(())
     })?;
-    drop(word);
+    drop(shared);
     Ok(())
 }
 
@@ -217,7 +218,11 @@ pub struct Server {
 type Answer<T> = Result<Reply<T>, ErrorReply>;
 
 fn fail(errno: i32) -> ErrorReply {
-    ErrorReply::failed(Errno::from_raw_os_error(errno), "")
+    // An errno of 0 would be success: never let one through as a failure.
+    ErrorReply::failed(
+        Errno::from_raw_os_error(if errno > 0 { errno } else { libc::EIO }),
+        "",
+    )
 }
 
 fn last_error() -> ErrorReply {
@@ -235,6 +240,12 @@ fn check(result: libc::c_int) -> Result<(), ErrorReply> {
 fn done<T>(response: T) -> Answer<T> {
     Ok((response, Vec::new()))
 }
+
+/// Serializes `watch`'s use of the working directory.
+static WATCH_CWD: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// `PIDFD_THREAD` (Linux 6.9): a pidfd for a thread, not only a thread-group leader.
+const PIDFD_THREAD: libc::c_uint = libc::O_EXCL as libc::c_uint;
 
 /// Spells a `/proc/self`-like prefix for a guest pid and tid.
 type Respell = fn(u32, u32) -> String;
@@ -393,8 +404,26 @@ impl Server {
         // Never wait on a FIFO's other end here (module docs); the guest's own flag is put
         // back below.
         let open_flags = flags | libc::O_CLOEXEC | libc::O_NONBLOCK;
-        // SAFETY: openat on a live dirfd and a NUL-terminated path.
-        let fd = unsafe { libc::openat(at.dirfd(), at.path.as_ptr(), open_flags, mode) };
+        let fd = if request.resolve == 0 {
+            // SAFETY: openat on a live dirfd and a NUL-terminated path.
+            unsafe { libc::openat(at.dirfd(), at.path.as_ptr(), open_flags, mode) }
+        } else {
+            // SAFETY: open_how is plain data; all-zero is a valid value.
+            let mut how: libc::open_how = unsafe { std::mem::zeroed() };
+            how.flags = open_flags as u64;
+            how.mode = u64::from(mode);
+            how.resolve = request.resolve;
+            // SAFETY: openat2 reads one open_how of the size passed; dirfd and path are live.
+            unsafe {
+                libc::syscall(
+                    libc::SYS_openat2,
+                    at.dirfd(),
+                    at.path.as_ptr(),
+                    &raw const how,
+                    size_of::<libc::open_how>(),
+                ) as libc::c_int
+            }
+        };
         if fd < 0 {
             return Err(last_error());
         }
@@ -468,6 +497,56 @@ impl Server {
         };
         check(result as libc::c_int)?;
         done(vfs::AccessResponse {})
+    }
+
+    pub fn mknod(&self, request: vfs::MknodRequest, _: Vec<Handle>) -> Answer<vfs::MknodResponse> {
+        let kind = request.mode & libc::S_IFMT;
+        if kind != 0 && ![libc::S_IFREG, libc::S_IFIFO, libc::S_IFSOCK].contains(&kind) {
+            return Err(fail(libc::EPERM));
+        }
+        let at = self.resolve(&request.at)?;
+        let mode = (request.mode & libc::S_IFMT) | (request.mode & 0o7777 & !self.umask(request.at.tid)?);
+        // SAFETY: mknodat on a live dirfd and a NUL-terminated path.
+        check(unsafe { libc::mknodat(at.dirfd(), at.path.as_ptr(), mode, 0) })?;
+        done(vfs::MknodResponse {})
+    }
+
+    pub fn watch(&self, request: vfs::WatchRequest, _: Vec<Handle>) -> Answer<vfs::WatchResponse> {
+        let at = self.resolve(&request.at)?;
+        // The guest's inotify instance, borrowed through a pidfd of the calling thread.
+        // SAFETY: pidfd_open takes plain values.
+        let pidfd = unsafe { libc::syscall(libc::SYS_pidfd_open, request.at.tid, PIDFD_THREAD) };
+        if pidfd < 0 {
+            return Err(last_error());
+        }
+        // SAFETY: a fresh fd nobody else owns.
+        let pidfd = unsafe { OwnedFd::from_raw_fd(pidfd as RawFd) };
+        // SAFETY: pidfd_getfd takes plain values and returns a new fd (CLOEXEC).
+        let inotify = unsafe { libc::syscall(libc::SYS_pidfd_getfd, pidfd.as_raw_fd(), request.fd, 0) };
+        if inotify < 0 {
+            return Err(last_error());
+        }
+        // SAFETY: a fresh fd nobody else owns.
+        let inotify = unsafe { OwnedFd::from_raw_fd(inotify as RawFd) };
+        // inotify_add_watch has no *at form: a relative path is taken from the base, made the
+        // working directory for the call. Every other call of this process names absolute
+        // paths or passes a dirfd, so the other bridge thread is not affected.
+        let _lock = WATCH_CWD.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(base) = &at.base {
+            // SAFETY: fchdir on a live fd.
+            check(unsafe { libc::fchdir(base.as_raw_fd()) })?;
+        }
+        // SAFETY: inotify_add_watch on an fd we own and a NUL-terminated path.
+        let wd = unsafe { libc::inotify_add_watch(inotify.as_raw_fd(), at.path.as_ptr(), request.mask) };
+        let error = (wd < 0).then(last_error);
+        if at.base.is_some() {
+            // SAFETY: chdir to a literal.
+            unsafe { libc::chdir(c"/".as_ptr()) };
+        }
+        match error {
+            Some(error) => Err(error),
+            None => done(vfs::WatchResponse { wd }),
+        }
     }
 
     pub fn mkdir(&self, request: vfs::MkdirRequest, _: Vec<Handle>) -> Answer<vfs::MkdirResponse> {
@@ -649,6 +728,8 @@ fn dispatcher() -> Dispatcher<Server> {
         .on::<vfs::Open>(|server: &mut Server, request, handles| server.open(request, handles))
         .on::<vfs::Stat>(|server: &mut Server, request, handles| server.stat(request, handles))
         .on::<vfs::Statfs>(|server: &mut Server, request, handles| server.statfs(request, handles))
+        .on::<vfs::Mknod>(|server: &mut Server, request, handles| server.mknod(request, handles))
+        .on::<vfs::Watch>(|server: &mut Server, request, handles| server.watch(request, handles))
         .on::<vfs::Access>(|server: &mut Server, request, handles| server.access(request, handles))
         .on::<vfs::Mkdir>(|server: &mut Server, request, handles| server.mkdir(request, handles))
         .on::<vfs::Unlink>(|server: &mut Server, request, handles| server.unlink(request, handles))

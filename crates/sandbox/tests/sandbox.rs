@@ -181,18 +181,22 @@ fn unemulated_translated_calls_fail_with_enosys_and_a_stub_event() {
         run.sync_wake_up,
         "Linux 6.6+ accepts SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP"
     );
-    let mknod: Vec<_> = run.stubs.iter().filter(|s| s.syscall == "mknod").collect();
-    assert_eq!(mknod.len(), 1, "{:?}", run.stubs);
-    // The path was copied from the guest's memory.
-    assert_eq!(mknod[0].path.as_deref(), Some("/hc-stub-probe"));
+    let setgroups: Vec<_> = run.stubs.iter().filter(|s| s.syscall == "setgroups").collect();
+    assert_eq!(setgroups.len(), 1, "{:?}", run.stubs);
+    // No path argument; the raw arguments are reported.
+    assert_eq!(setgroups[0].path, None);
+    assert_eq!(setgroups[0].args[0], 1);
     assert_eq!(
-        mknod[0].to_string(),
-        format!("stub mknod(\"/hc-stub-probe\") = -ENOSYS (pid {})", mknod[0].pid)
+        setgroups[0].to_string(),
+        format!(
+            "stub setgroups(0x1, {:#x}) = -ENOSYS (pid {})",
+            setgroups[0].args[1], setgroups[0].pid
+        )
     );
     let cli = sandboxed(&["stub"]).unwrap();
-    assert_eq!(stdout(&cli).trim_end(), "mknod=38");
+    assert_eq!(stdout(&cli).trim_end(), "setgroups=38");
     assert!(
-        String::from_utf8_lossy(&cli.stderr).contains("stub mknod(\"/hc-stub-probe\")"),
+        String::from_utf8_lossy(&cli.stderr).contains("stub setgroups(0x1, "),
         "{cli:?}"
     );
 }
@@ -317,8 +321,22 @@ fn a_dead_vfs_is_restarted_and_only_its_call_in_flight_fails_with_eio() {
     // The guest's first open went through vfs, so the server runs now; it is idle.
     let servers = children_named(supervisor.id(), "hc-vfs");
     assert_eq!(servers.len(), 1, "{servers:?}");
-    // SAFETY: kill takes plain values; the pid is the supervisor's unreaped child.
-    assert_eq!(unsafe { libc::kill(servers[0] as i32, libc::SIGKILL) }, 0);
+    // Killed while idle, and gone before the guest goes on (a call racing the kill would be
+    // in flight in the dying server, and fail with EIO, which the last open checks).
+    let server = microkernel::Process::open(servers[0]).unwrap();
+    server.send_signal(libc::SIGKILL).unwrap();
+    // Not the server's parent: its pidfd turns readable when it exits.
+    let mut poll = libc::pollfd {
+        fd: std::os::fd::AsRawFd::as_raw_fd(&std::os::fd::AsFd::as_fd(&server)),
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd.
+    assert_eq!(
+        unsafe { libc::poll(&mut poll, 1, 60_000) },
+        1,
+        "the server outlived SIGKILL"
+    );
     let mut stdin = supervisor.stdin.take().unwrap();
     std::io::Write::write_all(&mut stdin, b"x").unwrap();
     let output = supervisor.wait_with_output().unwrap();
@@ -331,5 +349,91 @@ fn a_dead_vfs_is_restarted_and_only_its_call_in_flight_fails_with_eio() {
     assert!(
         String::from_utf8_lossy(&output.stderr).contains("the vfs server was started 3 times"),
         "{output:?}"
+    );
+}
+
+#[test]
+fn killing_vfs_while_calls_arrive_never_loses_a_call() {
+    let Some(guest) = guest() else {
+        return;
+    };
+    let (mut supervisor, mut pipe) =
+        spawn_with_pipe(guest, &["open-until-stdin", "{fd}"], Stdio::piped(), &[]);
+    let mut ready = [0; 6];
+    pipe.read_exact(&mut ready).unwrap();
+    // Kill each server the supervisor starts, 20 times, while the guest opens without pause: a
+    // call received by a dying server must fail with EIO, not hang the guest.
+    let mut killed = 0;
+    while killed < 20 {
+        if let Some(status) = supervisor.try_wait().unwrap() {
+            let mut stderr = String::new();
+            supervisor
+                .stderr
+                .take()
+                .unwrap()
+                .read_to_string(&mut stderr)
+                .unwrap();
+            let mut out = String::new();
+            supervisor
+                .stdout
+                .take()
+                .unwrap()
+                .read_to_string(&mut out)
+                .unwrap();
+            panic!("the supervisor ended after {killed} kills: {status:?}\n{out}\n{stderr}");
+        }
+        let Some(pid) = children_named(supervisor.id(), "hc-vfs").first().copied() else {
+            // Between a death and the next start.
+            std::thread::yield_now();
+            continue;
+        };
+        let Ok(server) = microkernel::Process::open(pid) else {
+            continue;
+        };
+        if server.send_signal(libc::SIGKILL).is_ok() {
+            let mut poll = libc::pollfd {
+                fd: std::os::fd::AsRawFd::as_raw_fd(&std::os::fd::AsFd::as_fd(&server)),
+                events: libc::POLLIN,
+                revents: 0,
+            };
+            // SAFETY: one valid pollfd.
+            assert_eq!(unsafe { libc::poll(&mut poll, 1, 60_000) }, 1);
+            killed += 1;
+        }
+    }
+    let mut stdin = supervisor.stdin.take().unwrap();
+    std::io::Write::write_all(&mut stdin, b"x").unwrap();
+    let output = supervisor.wait_with_output().unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let report = stdout(&output);
+    let counts: Vec<u64> = report
+        .split_whitespace()
+        .map(|field| field.split_once('=').unwrap().1.parse().unwrap())
+        .collect();
+    assert_eq!(counts.len(), 3, "{report}");
+    assert!(counts[0] > 0, "{report}");
+    // Only EIO, and at most one per death.
+    assert_eq!(counts[2], 0, "{report}");
+    assert!(counts[1] <= 20 * 2, "{report}");
+}
+
+#[test]
+fn fifos_openat2_utimes_and_inotify_go_through_vfs() {
+    let Some(guest) = guest() else {
+        return;
+    };
+    let run = run_in(guest, &["more-paths"]).unwrap();
+    assert_eq!(run.exit, Exit::Code(0));
+    assert!(run.stubs.is_empty(), "{:?}", run.stubs);
+    let cli = sandboxed(&["more-paths"]).unwrap();
+    // A FIFO is made, a device node refused (EPERM), openat2 opens, RESOLVE_BENEATH refuses
+    // `..` (EXDEV), utimes sets seconds and microseconds, and the watch sees the new file.
+    assert_eq!(
+        stdout(&cli).trim_end(),
+        format!(
+            "fifo=0 is_fifo=1 device={} openat2=1 beneath={} utimes=0 mtime=1000000000.500000000 watch=1 event=created.txt",
+            libc::EPERM,
+            libc::EXDEV
+        )
     );
 }

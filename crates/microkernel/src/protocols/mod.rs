@@ -61,6 +61,7 @@ mod tests {
             },
             flags: 0o102,
             mode: 0o600,
+            resolve: 0,
         };
         let bytes = crate::wire::encode_body(&open).unwrap();
         let method = vfs::PROTOCOL.method(vfs::Open::ORDINAL, 1).unwrap();

@@ -30,7 +30,7 @@ crate::protocol! {
     /// carry the errno the syscall returns.
     protocol "vfs";
 
-    /// `open`/`openat`/`creat`: opens (or creates) a file and returns its fd.
+    /// `open`/`openat`/`creat`/`openat2`: opens (or creates) a file and returns its fd.
     method Open(version 1, call) {
         request OpenRequest {
             at: At,
@@ -38,6 +38,8 @@ crate::protocol! {
             flags: u32,
             /// The creation mode with `O_CREAT`/`O_TMPFILE`, before the guest's umask.
             mode: u32,
+            /// `openat2`'s `RESOLVE_*` flags (0 for the other calls).
+            resolve: u64,
         } handles [];
         response OpenResponse {} handles [File];
     }
@@ -89,6 +91,31 @@ crate::protocol! {
             mode: u32,
         } handles [];
         response MkdirResponse {} handles [];
+    }
+
+    /// `mknod`/`mknodat`: FIFOs, sockets and regular files; device nodes are refused (`EPERM`),
+    /// as they are to an app.
+    method Mknod(version 1, call) {
+        request MknodRequest {
+            at: At,
+            /// `S_IF*` type and permission bits, before the guest's umask.
+            mode: u32,
+            dev: u64,
+        } handles [];
+        response MknodResponse {} handles [];
+    }
+
+    /// `inotify_add_watch`: a watch on the path, added to the guest's inotify instance `fd`.
+    method Watch(version 1, call) {
+        request WatchRequest {
+            at: At,
+            fd: i32,
+            mask: u32,
+        } handles [];
+        response WatchResponse {
+            /// The watch descriptor.
+            wd: i32,
+        } handles [];
     }
 
     /// `unlink`/`rmdir`/`unlinkat`.

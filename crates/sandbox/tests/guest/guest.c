@@ -4,6 +4,12 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
+#include <poll.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/time.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -99,7 +105,9 @@ int main(int argc, char **argv) {
         __asm__ volatile("int $0x80" : "=a"(result) : "a"(20) : "memory");
         printf("i386_getpid=%ld\n", result);
     } else if (!strcmp(mode, "stub")) {
-        printf("mknod=%d\n", fails(syscall(SYS_mknod, "/hc-stub-probe", 0010600, 0)));
+        /* setgroups reads its list from memory: procmgr's, not emulated yet. */
+        gid_t groups[1] = {0};
+        printf("setgroups=%d\n", fails(syscall(SYS_setgroups, 1, groups)));
     } else if (!strcmp(mode, "refused")) {
         /* Passed calls with refused arguments: clone with a namespace flag and two prctl
          * options fail; a plain fork and another option run. */
@@ -147,6 +155,54 @@ int main(int argc, char **argv) {
         if (reply < 1) return 1;
         /* EchoResponse { text: String }: a one-byte varint length below 128, then the bytes. */
         printf("%.*s\n", (int)body[0], (char *)body + 1);
+    } else if (!strcmp(mode, "open-until-stdin") && argc > 2) {
+        /* Opens a file again and again until a byte arrives on stdin, after "ready" on fd
+         * argv[2]; counts the opens that worked, failed with EIO (in flight in a server that
+         * died) and went wrong otherwise (an error, or an fd below 3: stdio is open, so a
+         * number there is a bogus answer). */
+        int fd = atoi(argv[2]);
+        if (write(fd, "ready\n", 6) != 6) return 1;
+        long opened = 0, eio = 0, other = 0;
+        for (;;) {
+            int file = open("/etc/passwd", O_RDONLY);
+            if (file > 2) {
+                opened++;
+                close(file);
+            } else if (file < 0 && errno == EIO) {
+                eio++;
+            } else {
+                other++;
+            }
+            struct pollfd input = {0, POLLIN, 0};
+            if (poll(&input, 1, 0) == 1) break;
+        }
+        printf("opened=%ld eio=%ld other=%ld\n", opened, eio, other);
+    } else if (!strcmp(mode, "more-paths")) {
+        /* mknod (a FIFO; a device refused), openat2 (plain, and RESOLVE_BENEATH refusing ..),
+         * utimes, and an inotify watch that sees a file created in the app's folder. */
+        int fifo = mknod("fifo", S_IFIFO | 0600, 0) == 0 ? 0 : errno;
+        struct stat st;
+        int is_fifo = stat("fifo", &st) == 0 && S_ISFIFO(st.st_mode);
+        int device = mknod("null", S_IFCHR | 0600, makedev(1, 3)) == 0 ? 0 : errno;
+        struct open_how how = {.flags = O_RDONLY};
+        long plain = syscall(SYS_openat2, AT_FDCWD, "/etc/passwd", &how, sizeof how);
+        how.resolve = RESOLVE_BENEATH;
+        int dir = open(".", O_PATH | O_DIRECTORY);
+        long beneath = syscall(SYS_openat2, dir, "../com.example.test", &how, sizeof how);
+        int beneath_errno = beneath < 0 ? errno : 0;
+        struct timeval times[2] = {{1000000000, 0}, {1000000000, 500000}};
+        int utimes_result = utimes("fifo", times) == 0 ? 0 : errno;
+        stat("fifo", &st);
+        int inotify = inotify_init1(IN_CLOEXEC);
+        int wd = inotify_add_watch(inotify, ".", IN_CREATE);
+        close(open("created.txt", O_CREAT | O_WRONLY, 0600));
+        char events[4096];
+        long got = read(inotify, events, sizeof events);
+        struct inotify_event *event = (struct inotify_event *)events;
+        printf("fifo=%d is_fifo=%d device=%d openat2=%d beneath=%d utimes=%d mtime=%ld.%09ld "
+               "watch=%d event=%s\n",
+               fifo, is_fifo, device, plain > 2, beneath_errno, utimes_result, (long)st.st_mtim.tv_sec,
+               st.st_mtim.tv_nsec, wd > 0, got > 0 && event->len ? event->name : "-");
     } else if (!strcmp(mode, "bench") && argc > 2) {
         /* scripts/bench-notify: ns per call of a passed call (getppid) and a notified one
          * (uname: one round trip through the supervisor plus a 390-byte process_vm_writev). */
