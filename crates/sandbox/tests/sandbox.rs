@@ -332,11 +332,8 @@ fn a_dead_vfs_is_restarted_and_only_its_call_in_flight_fails_with_eio() {
         revents: 0,
     };
     // SAFETY: one valid pollfd.
-    assert_eq!(
-        unsafe { libc::poll(&mut poll, 1, 60_000) },
-        1,
-        "the server outlived SIGKILL"
-    );
+    let exited = unsafe { libc::poll(&mut poll, 1, 60_000) };
+    assert_eq!(exited, 1, "the server outlived SIGKILL");
     let mut stdin = supervisor.stdin.take().unwrap();
     std::io::Write::write_all(&mut stdin, b"x").unwrap();
     let output = supervisor.wait_with_output().unwrap();
