@@ -117,7 +117,21 @@ fn app_of(apk: &Path) -> Result<App, Unusable> {
     })
 }
 
+/// The argument with which `hyper-compat` starts itself as the sandbox's vfs server, so that an
+/// installed `hyper-compat` needs no `hc-vfs` beside it.
+const VFS_SERVER: &str = "__vfs-server";
+
 fn main() -> ExitCode {
+    // First, while the process is still single-threaded (entering a user namespace needs it).
+    if std::env::args_os().nth(1).is_some_and(|arg| arg == VFS_SERVER) {
+        return match sandbox::vfs::server_main() {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("hyper-compat {VFS_SERVER}: error: {error}");
+                ExitCode::from(2)
+            }
+        };
+    }
     let cli = Cli::parse();
     let Command::Run(args) = cli.command;
     match run(args) {
@@ -167,6 +181,10 @@ fn run(args: RunArgs) -> Result<ExitCode, Unusable> {
     let program = command.next().expect("clap requires the program");
     let mut config = Config::new(program, command.collect(), root);
     config.trace = args.trace.is_some() || args.stats;
+    if let Ok(exe) = std::env::current_exe() {
+        config.vfs = exe;
+        config.vfs_args = vec![VFS_SERVER.into()];
+    }
     // svcmgr, the native services, and the program's own svcmgr channel at fd 3.
     let mut svcmgr = start_svcmgr().map_err(|e| Unusable(format!("svcmgr: {e}")))?;
     let services = args

@@ -75,8 +75,11 @@ pub struct Config {
     /// The program's environment ([`guest_env`] by default).
     pub env: Vec<(OsString, OsString)>,
     pub root: GuestRoot,
-    /// The `hc-vfs` binary ([`vfs::default_program`] by default).
+    /// The `hc-vfs` binary ([`vfs::default_program`] by default), or any program that calls
+    /// [`vfs::server_main`] when started with [`Config::vfs_args`].
     pub vfs: PathBuf,
+    /// Arguments for [`Config::vfs`] (none for `hc-vfs`).
+    pub vfs_args: Vec<OsString>,
     /// Descriptors of this process the program inherits (none by default: every descriptor
     /// from 3 up is closed in the sandbox).
     pub keep_fds: Vec<std::os::fd::RawFd>,
@@ -95,6 +98,7 @@ impl Config {
             env: guest_env(&root),
             root,
             vfs: vfs::default_program(),
+            vfs_args: Vec::new(),
             keep_fds: Vec::new(),
             trace: false,
             startup: Vec::new(),
@@ -242,8 +246,15 @@ fn supervise(
     let mut events = Events::default();
     let mut starts = 0;
     loop {
-        let running = vfs::start(&config.vfs, guest, listener, in_flight.as_fd(), config.trace)
-            .map_err(ServeError::Vfs)?;
+        let running = vfs::start(
+            &config.vfs,
+            &config.vfs_args,
+            guest,
+            listener,
+            in_flight.as_fd(),
+            config.trace,
+        )
+        .map_err(ServeError::Vfs)?;
         starts += 1;
         let process = std::sync::Arc::new(running.process);
         ended.set_server(Some(std::sync::Arc::clone(&process)));

@@ -755,6 +755,7 @@ pub struct Running {
 /// handing it the filter's `listener` and the `in_flight` word.
 pub fn start(
     program: &Path,
+    program_args: &[std::ffi::OsString],
     guest: libc::pid_t,
     listener: BorrowedFd<'_>,
     in_flight: BorrowedFd<'_>,
@@ -774,6 +775,7 @@ pub fn start(
     let proc = open("/proc".to_string())?;
     let mut command = Command::new(program);
     command
+        .args(program_args)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .env(TRACE_ENV, if trace { "1" } else { "0" });
