@@ -145,6 +145,7 @@ pub fn server_main() -> Result<(), StartError> {
     let protocol_channel = std::sync::Arc::clone(&channel);
     std::thread::spawn(move || {
         let mut server = Server {
+            untrusted_callers: mount_namespace(&protocol_proc, std::process::id()),
             proc: protocol_proc,
             fault: None,
         };
@@ -153,6 +154,7 @@ pub fn server_main() -> Result<(), StartError> {
     let server = Server {
         proc,
         fault: std::env::var_os("HC_VFS_FAULT_PATH").map(std::os::unix::ffi::OsStringExt::into_vec),
+        untrusted_callers: None,
     };
     let trace = std::env::var_os(TRACE_ENV).is_some_and(|v| v == "1");
     let listener = listener.as_fd();
@@ -213,6 +215,11 @@ pub struct Server {
     /// Fault injection for the restart tests (`HC_VFS_FAULT_PATH`): a call on exactly this
     /// path kills the server while the call is in flight.
     fault: Option<Vec<u8>>,
+    /// The inode of the sandbox's mount namespace when requests come from a channel, whose
+    /// thread ids nobody vouches for: a request naming a thread outside the sandbox (whose
+    /// working directory and fds would lead out of the tree) is refused with `ESRCH`. `None`
+    /// for the bridge, whose thread ids come from the kernel.
+    untrusted_callers: Option<u64>,
 }
 
 type Answer<T> = Result<Reply<T>, ErrorReply>;
@@ -241,6 +248,15 @@ fn done<T>(response: T) -> Answer<T> {
     Ok((response, Vec::new()))
 }
 
+/// The inode of the mount namespace of host thread `tid`, through the host's `/proc`.
+fn mount_namespace(proc: &OwnedFd, tid: u32) -> Option<u64> {
+    let name = CString::new(format!("{tid}/ns/mnt")).ok()?;
+    // SAFETY: struct stat is plain data; fstatat writes one.
+    let mut stat: libc::stat = unsafe { std::mem::zeroed() };
+    // SAFETY: fstatat on our proc fd, a NUL-terminated name and a live stat.
+    (unsafe { libc::fstatat(proc.as_raw_fd(), name.as_ptr(), &mut stat, 0) } == 0).then_some(stat.st_ino)
+}
+
 /// Serializes `watch`'s use of the working directory.
 static WATCH_CWD: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
@@ -265,7 +281,16 @@ impl Resolved {
 
 impl Server {
     /// Where `at` starts from, and its path with the guest's `/proc/self` spellings rewritten.
+    /// Refuses a channel request naming a thread outside the sandbox.
+    fn check_caller(&self, tid: u32) -> Result<(), ErrorReply> {
+        match self.untrusted_callers {
+            Some(ours) if mount_namespace(&self.proc, tid) != Some(ours) => Err(fail(libc::ESRCH)),
+            _ => Ok(()),
+        }
+    }
+
     fn resolve(&self, at: &At) -> Result<Resolved, ErrorReply> {
+        self.check_caller(at.tid)?;
         if self.fault.as_ref() == Some(&at.path) {
             // SAFETY: raise takes a plain value; this is the injected death.
             unsafe { libc::raise(libc::SIGKILL) };
@@ -696,6 +721,7 @@ impl Server {
         let times_ptr = times.as_ref().map_or(std::ptr::null(), |t| t.as_ptr());
         // An empty path names the file the dirfd is open on (futimens).
         if request.at.path.is_empty() {
+            self.check_caller(request.at.tid)?;
             if request.at.dirfd == At::CWD || request.at.dirfd < 0 {
                 return Err(fail(libc::EBADF));
             }
@@ -812,4 +838,47 @@ pub fn default_program() -> PathBuf {
             }
         })
         .unwrap_or_else(|| PathBuf::from("hc-vfs"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn server(untrusted_callers: Option<u64>) -> Server {
+        let proc = OwnedFd::from(std::fs::File::open("/proc").unwrap());
+        Server {
+            proc,
+            fault: None,
+            untrusted_callers,
+        }
+    }
+
+    fn stat(server: &Server, tid: u32) -> Result<(), i32> {
+        let request = vfs::StatRequest {
+            at: At {
+                tid,
+                dirfd: At::CWD,
+                path: b".".to_vec(),
+            },
+            flags: 0,
+            mask: libc::STATX_BASIC_STATS,
+        };
+        server
+            .stat(request, Vec::new())
+            .map(|_| ())
+            .map_err(|reply| reply.errno)
+    }
+
+    #[test]
+    fn channel_requests_for_threads_outside_the_sandbox_are_refused() {
+        let me = std::process::id();
+        let ours = mount_namespace(&server(None).proc, me).unwrap();
+        // A thread in the server's mount namespace is served; one outside it is not, and a
+        // thread id that does not exist is not either.
+        assert_eq!(stat(&server(Some(ours)), me), Ok(()));
+        assert_eq!(stat(&server(Some(ours ^ 1)), me), Err(libc::ESRCH));
+        assert_eq!(stat(&server(Some(ours)), u32::MAX), Err(libc::ESRCH));
+        // The bridge's requests carry kernel-given thread ids and are not checked.
+        assert_eq!(stat(&server(None), me), Ok(()));
+    }
 }
