@@ -341,7 +341,7 @@ impl Bridge<'_> {
             args: data.args,
         };
         let answer = match row.name {
-            "uname" => return self.uname(notification),
+            "uname" => return self.uname(&call),
             // No emulated device exists yet (the Binder shim will claim its fds here), so every
             // ioctl is the host driver's. The decision reads no guest memory.
             "ioctl" => return Answer::Continue,
@@ -360,7 +360,10 @@ impl Bridge<'_> {
             Some(answer) => answer.unwrap_or_else(Answer::Error),
             None => {
                 let path = path_argument(row.name)
-                    .and_then(|i| self.read_path(notification, data.args[i]).ok())
+                    .and_then(|i| {
+                        self.read_path(notification.id, notification.pid, data.args[i])
+                            .ok()
+                    })
                     .map(|path| String::from_utf8_lossy(&path).into_owned());
                 self.report_stub(&StubEvent {
                     pid: notification.pid,
@@ -423,18 +426,7 @@ impl Bridge<'_> {
     }
 
     fn read_path_of(&self, call: &Call, address: u64) -> Result<Vec<u8>, Fault> {
-        let notification = libc::seccomp_notif {
-            id: call.id,
-            pid: call.tid,
-            flags: 0,
-            data: libc::seccomp_data {
-                nr: 0,
-                arch: 0,
-                instruction_pointer: 0,
-                args: call.args,
-            },
-        };
-        self.read_path(&notification, address)
+        self.read_path(call.id, call.tid, address)
     }
 
     /// Serves a path call through vfs; `None` for a call this bridge does not emulate.
@@ -891,34 +883,17 @@ impl Bridge<'_> {
     }
 
     /// `uname(buf)`: the target's identity ([`target`]) written into the guest's buffer.
-    fn uname(&self, notification: &libc::seccomp_notif) -> Answer {
-        let bytes = target::utsname();
-        // The pid must still be the notifying thread when we write to it.
-        if !self.valid(notification.id) {
-            return Answer::Error(ENOSYS);
-        }
-        let local = libc::iovec {
-            iov_base: bytes.as_ptr().cast_mut().cast(),
-            iov_len: bytes.len(),
-        };
-        let remote = libc::iovec {
-            iov_base: notification.data.args[0] as *mut libc::c_void,
-            iov_len: bytes.len(),
-        };
-        // SAFETY: the local iovec covers `bytes`; the remote one is checked by the kernel.
-        let written =
-            unsafe { libc::process_vm_writev(notification.pid as libc::pid_t, &local, 1, &remote, 1, 0) };
-        if usize::try_from(written) == Ok(bytes.len()) {
-            Answer::Value(0)
-        } else {
-            Answer::Error(libc::EFAULT)
+    fn uname(&self, call: &Call) -> Answer {
+        match self.write(call, call.args[0], &target::utsname()) {
+            Ok(()) => Answer::Value(0),
+            Err(errno) => Answer::Error(errno),
         }
     }
 
     /// Copies a NUL-terminated path from the guest, page by page so an unmapped page after the
     /// string does not fail the read: `EFAULT` when unreadable, `ENAMETOOLONG` when
     /// unterminated within `PATH_MAX`, `ESRCH` when the notification went stale during the read.
-    fn read_path(&self, notification: &libc::seccomp_notif, address: u64) -> Result<Vec<u8>, Fault> {
+    fn read_path(&self, id: u64, tid: u32, address: u64) -> Result<Vec<u8>, Fault> {
         const PAGE: u64 = 4096;
         let mut path = Vec::new();
         let mut cursor = address;
@@ -934,8 +909,7 @@ impl Bridge<'_> {
                 iov_len: length,
             };
             // SAFETY: the local iovec covers `chunk`; the remote one is checked by the kernel.
-            let read =
-                unsafe { libc::process_vm_readv(notification.pid as libc::pid_t, &local, 1, &remote, 1, 0) };
+            let read = unsafe { libc::process_vm_readv(tid as libc::pid_t, &local, 1, &remote, 1, 0) };
             let read = usize::try_from(read)
                 .ok()
                 .filter(|&n| n > 0)
@@ -943,7 +917,7 @@ impl Bridge<'_> {
             if let Some(end) = chunk[..read].iter().position(|&b| b == 0) {
                 path.extend_from_slice(&chunk[..end]);
                 // The pid may have been another process's by the time we read it.
-                return if self.valid(notification.id) {
+                return if self.valid(id) {
                     Ok(path)
                 } else {
                     Err(libc::ESRCH)

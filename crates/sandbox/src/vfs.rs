@@ -248,6 +248,17 @@ fn done<T>(response: T) -> Answer<T> {
     Ok((response, Vec::new()))
 }
 
+/// `openat(dirfd, path, flags)` as an owned fd, or the errno as an error reply.
+fn open_at(dirfd: RawFd, path: &std::ffi::CStr, flags: libc::c_int) -> Result<OwnedFd, ErrorReply> {
+    // SAFETY: openat on a caller's live dirfd (or AT_FDCWD) and a NUL-terminated path.
+    let fd = unsafe { libc::openat(dirfd, path.as_ptr(), flags) };
+    if fd < 0 {
+        return Err(last_error());
+    }
+    // SAFETY: a fresh fd nobody else owns.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+}
+
 /// The inode of the mount namespace of host thread `tid`, through the host's `/proc`.
 fn mount_namespace(proc: &OwnedFd, tid: u32) -> Option<u64> {
     let name = CString::new(format!("{tid}/ns/mnt")).ok()?;
@@ -326,19 +337,7 @@ impl Server {
 
     fn open_in_proc(&self, name: &str) -> Result<OwnedFd, ErrorReply> {
         let name = CString::new(name).map_err(|_| fail(libc::EINVAL))?;
-        // SAFETY: openat on our proc fd and a NUL-terminated name.
-        let fd = unsafe {
-            libc::openat(
-                self.proc.as_raw_fd(),
-                name.as_ptr(),
-                libc::O_PATH | libc::O_CLOEXEC,
-            )
-        };
-        if fd < 0 {
-            return Err(last_error());
-        }
-        // SAFETY: a fresh fd nobody else owns.
-        Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+        open_at(self.proc.as_raw_fd(), &name, libc::O_PATH | libc::O_CLOEXEC)
     }
 
     /// The path, with `/proc/self`, `/proc/thread-self`, `/proc/net`, `/proc/mounts`, `/dev/fd`
@@ -399,19 +398,9 @@ impl Server {
 
     fn status(&self, tid: u32) -> Result<String, ErrorReply> {
         let name = CString::new(format!("{tid}/status")).map_err(|_| fail(libc::EINVAL))?;
-        // SAFETY: openat on our proc fd and a NUL-terminated name.
-        let fd = unsafe {
-            libc::openat(
-                self.proc.as_raw_fd(),
-                name.as_ptr(),
-                libc::O_RDONLY | libc::O_CLOEXEC,
-            )
-        };
-        if fd < 0 {
-            return Err(fail(libc::ESRCH));
-        }
-        // SAFETY: a fresh fd nobody else owns.
-        let mut file = std::fs::File::from(unsafe { OwnedFd::from_raw_fd(fd) });
+        let fd = open_at(self.proc.as_raw_fd(), &name, libc::O_RDONLY | libc::O_CLOEXEC)
+            .map_err(|_| fail(libc::ESRCH))?;
+        let mut file = std::fs::File::from(fd);
         let mut text = String::new();
         file.read_to_string(&mut text).map_err(|_| fail(libc::ESRCH))?;
         Ok(text)
@@ -488,13 +477,7 @@ impl Server {
 
     pub fn statfs(&self, request: vfs::StatfsRequest, _: Vec<Handle>) -> Answer<vfs::StatfsResponse> {
         let at = self.resolve(&request.at)?;
-        // SAFETY: openat on a live dirfd and a NUL-terminated path.
-        let fd = unsafe { libc::openat(at.dirfd(), at.path.as_ptr(), libc::O_PATH | libc::O_CLOEXEC) };
-        if fd < 0 {
-            return Err(last_error());
-        }
-        // SAFETY: a fresh fd nobody else owns.
-        let file = unsafe { OwnedFd::from_raw_fd(fd) };
+        let file = open_at(at.dirfd(), &at.path, libc::O_PATH | libc::O_CLOEXEC)?;
         // SAFETY: struct statfs is plain data; all-zero is a valid value.
         let mut figures: libc::statfs = unsafe { std::mem::zeroed() };
         // SAFETY: fstatfs writes one struct statfs; O_PATH fds are accepted.
@@ -693,19 +676,11 @@ impl Server {
         let at = self.resolve(&request.at)?;
         let length = i64::try_from(request.length).map_err(|_| fail(libc::EINVAL))?;
         // truncate(2) needs write permission, as opening for writing does.
-        // SAFETY: openat on a live dirfd and a NUL-terminated path.
-        let fd = unsafe {
-            libc::openat(
-                at.dirfd(),
-                at.path.as_ptr(),
-                libc::O_WRONLY | libc::O_CLOEXEC | libc::O_NONBLOCK,
-            )
-        };
-        if fd < 0 {
-            return Err(last_error());
-        }
-        // SAFETY: a fresh fd nobody else owns.
-        let file = unsafe { OwnedFd::from_raw_fd(fd) };
+        let file = open_at(
+            at.dirfd(),
+            &at.path,
+            libc::O_WRONLY | libc::O_CLOEXEC | libc::O_NONBLOCK,
+        )?;
         // SAFETY: ftruncate on an fd we own.
         check(unsafe { libc::ftruncate(file.as_raw_fd(), length) })?;
         done(vfs::TruncateResponse {})
