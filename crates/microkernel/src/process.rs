@@ -118,17 +118,6 @@ impl Process {
         Ok(process)
     }
 
-    /// The process's pid (in this process's pid namespace), from the pidfd's `fdinfo`;
-    /// `None` once the process has been reaped.
-    pub fn pid(&self) -> Option<u32> {
-        let info = std::fs::read_to_string(format!("/proc/self/fdinfo/{}", self.fd.as_raw_fd())).ok()?;
-        info.lines()
-            .find_map(|line| line.strip_prefix("Pid:"))
-            .and_then(|pid| pid.trim().parse::<i64>().ok())
-            .and_then(|pid| u32::try_from(pid).ok())
-            .filter(|&pid| pid > 0)
-    }
-
     /// The stdin pipe of a spawned child made with `Stdio::piped()`.
     pub fn take_stdin(&mut self) -> Option<ChildStdin> {
         self.child.as_mut()?.stdin.take()
