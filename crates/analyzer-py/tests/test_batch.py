@@ -249,3 +249,49 @@ def test_ray_client_address(two_node_cluster, corpus, tmp_path):
     reports = shard_reports(out)
     assert reports, f"no reports written (exit {result.returncode}): {result.stderr}"
     assert_equal_to_cli(reports, cli_reports(corpus))
+
+
+def test_a_ray_client_join_is_retried_and_a_plain_address_is_not(monkeypatch, capsys):
+    # A Ray Client head can fail one client's start under load and accept it when asked again;
+    # the job retries a ray:// join (saying so), but not a failure that is not a connection error,
+    # nor any other address.
+    import ray
+
+    from hypercompat import batch
+
+    calls: List[str] = []
+
+    def flaky_init(address=None, **_):
+        calls.append(address)
+        if len(calls) == 1:
+            raise ConnectionAbortedError("Initialization failure from server:\n")
+
+    monkeypatch.setattr(ray, "init", flaky_init)
+    monkeypatch.setattr(batch.time, "sleep", lambda _: None)
+    assert batch._start_ray("ray://127.0.0.1:1", None) is ray
+    assert calls == ["ray://127.0.0.1:1"] * 2
+    assert "trying again (2 of 3)" in capsys.readouterr().err
+
+    def failing_init(address=None, **_):
+        calls.append(address)
+        raise ConnectionError("refused")
+
+    monkeypatch.setattr(ray, "init", failing_init)
+    calls.clear()
+    with pytest.raises(batch.UsageError, match=r"cannot start or join Ray \(ray://127.0.0.1:1\): refused"):
+        batch._start_ray("ray://127.0.0.1:1", None)
+    assert len(calls) == batch.RAY_CLIENT_ATTEMPTS
+    calls.clear()
+    with pytest.raises(batch.UsageError, match="refused"):
+        batch._start_ray("127.0.0.1:1", None)
+    assert calls == ["127.0.0.1:1"]
+
+    def broken_init(address=None, **_):
+        calls.append(address)
+        raise ValueError("bad argument")
+
+    monkeypatch.setattr(ray, "init", broken_init)
+    calls.clear()
+    with pytest.raises(batch.UsageError, match="bad argument"):
+        batch._start_ray("ray://127.0.0.1:1", None)
+    assert len(calls) == 1

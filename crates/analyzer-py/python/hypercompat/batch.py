@@ -291,6 +291,9 @@ def _short(err: BaseException) -> str:
     return text[0] if text else type(err).__name__
 
 
+RAY_CLIENT_ATTEMPTS = 3
+
+
 def _start_ray(address: Optional[str], num_cpus: Optional[int]):
     # Ray reports usage statistics to a public service unless told not to; a batch job on an
     # app store's cluster has no business sending anything out.
@@ -303,11 +306,23 @@ def _start_ray(address: Optional[str], num_cpus: Optional[int]):
     if address is None:
         kwargs.update(num_cpus=num_cpus, include_dashboard=False,
                       _node_ip_address=os.environ.get("HYPERCOMPAT_NODE_IP", "127.0.0.1"))
-    try:
-        ray.init(address=address, **kwargs)
-    except Exception as err:  # Ray raises several kinds for an unreachable cluster
-        raise UsageError(f"cannot start or join Ray ({address or 'embedded'}): {_short(err)}") from None
-    return ray
+    # Through Ray Client the head starts a server process per client, and on a loaded head that
+    # start can fail once ("Initialization failure from server" with no reason given) and succeed
+    # when asked again; an unreachable cluster fails every time. So a ray:// join is tried up to
+    # three times, each retry said on stderr; anything else is tried once.
+    attempts = RAY_CLIENT_ATTEMPTS if (address or "").startswith("ray://") else 1
+    for attempt in range(1, attempts + 1):
+        try:
+            ray.init(address=address, **kwargs)
+            return ray
+        except Exception as err:  # Ray raises several kinds for an unreachable cluster
+            failure = f"cannot start or join Ray ({address or 'embedded'}): {_short(err)}"
+            if attempt == attempts or not isinstance(err, ConnectionError):
+                raise UsageError(failure) from None
+            print(f"hypercompat.batch: {failure}; trying again ({attempt + 1} of {attempts})",
+                  file=sys.stderr, flush=True)
+            time.sleep(2 * attempt)  # a failed ray:// init has already disconnected itself
+    raise AssertionError("unreachable")
 
 
 def run(args: argparse.Namespace) -> int:
