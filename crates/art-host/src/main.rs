@@ -1,10 +1,11 @@
 //! `hyper-compat`: the compatibility service's command line.
 //!
 //! `hyper-compat run [--app-root DIR] [--apk APP.apk] [--package NAME] [--ro HOST[:GUEST]]...
-//! [--rw HOST[:GUEST]]... [--network|--no-network] [--service PROGRAM]... [--trace FILE]
-//! [--stats] -- PROGRAM ARGS...` runs a program in a fresh sandbox (crate `sandbox`,
-//! docs/sandbox.md) with its app root read-write at `/data/data/<package>`, the package, uid and
-//! network taken from the APK's manifest when one is given. svcmgr runs beside it; the program
+//! [--rw HOST[:GUEST]]... [--network|--no-network] [--policy android|linux] [--service PROGRAM]...
+//! [--trace FILE] [--stats] -- PROGRAM ARGS...` runs a program in a fresh sandbox (crate
+//! `sandbox`, docs/sandbox.md) with its app root read-write at `/data/data/<package>`, the
+//! package, uid and network taken from the APK's manifest when one is given, and under
+//! Android's app seccomp policy when an APK is given. svcmgr runs beside it; the program
 //! finds its channel to svcmgr at fd 3 (the microkernel's startup convention), through which it
 //! reaches the native services started with `--service`.
 //!
@@ -77,6 +78,12 @@ struct RunArgs {
     /// A private network with only a loopback interface, whatever the APK holds.
     #[arg(long)]
     no_network: bool,
+    /// The system-call policy besides the bridge's: `android` adds Android's app seccomp
+    /// policy, so a call Android forbids apps raises SIGSYS as on a phone; `linux` does not
+    /// (Debian's glibc programs need calls Android forbids). Default: `android` with --apk,
+    /// `linux` without.
+    #[arg(long, value_enum, value_name = "POLICY")]
+    policy: Option<PolicyArg>,
     /// A native microkernel program to start beside the sandbox, unsandboxed, with its channel
     /// to svcmgr at fd 3; it must print a line on stdout once its services are registered.
     #[arg(long, value_name = "PROGRAM")]
@@ -84,6 +91,12 @@ struct RunArgs {
     /// The program and its arguments.
     #[arg(required = true, last = true, value_name = "PROGRAM ARGS")]
     command: Vec<OsString>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum PolicyArg {
+    Android,
+    Linux,
 }
 
 /// A one-line failure before the program runs.
@@ -181,6 +194,12 @@ fn run(args: RunArgs) -> Result<ExitCode, Unusable> {
     let program = command.next().expect("clap requires the program");
     let mut config = Config::new(program, command.collect(), root);
     config.trace = args.trace.is_some() || args.stats;
+    config.policy = match args.policy {
+        Some(PolicyArg::Android) => sandbox::Policy::AndroidApp,
+        Some(PolicyArg::Linux) => sandbox::Policy::Linux,
+        None if app.is_some() => sandbox::Policy::AndroidApp,
+        None => sandbox::Policy::Linux,
+    };
     if let Ok(exe) = std::env::current_exe() {
         config.vfs = exe;
         config.vfs_args = vec![VFS_SERVER.into()];
@@ -225,6 +244,13 @@ fn run(args: RunArgs) -> Result<ExitCode, Unusable> {
         eprintln!(
             "hyper-compat: the vfs server was started {} times",
             run.vfs_starts
+        );
+    }
+    if run.exit == Exit::Signal(libc::SIGSYS) && config.policy == sandbox::Policy::AndroidApp {
+        eprintln!(
+            "hyper-compat: {} was killed by SIGSYS: it made a system call Android's app policy \
+             forbids (as on a phone); --policy linux lifts that policy",
+            config.program.to_string_lossy()
         );
     }
     Ok(match run.exit {

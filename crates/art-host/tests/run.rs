@@ -44,6 +44,9 @@ fn the_apk_names_the_app_folder_and_the_exit_status_is_the_programs() {
         FRAMEWORK_RES,
         "--app-root",
         root,
+        // Debian's sh is a glibc program, which Android's app policy would stop at startup.
+        "--policy",
+        "linux",
         "--",
         "/bin/sh",
         "-c",
@@ -181,7 +184,17 @@ fn the_network_is_private_unless_asked_for() {
     assert_eq!(received, "hello\n");
     // framework-res.apk uses 14 permissions, none of them INTERNET: private.
     if Path::new(FRAMEWORK_RES).exists() {
-        let apk = hyper_compat(&["run", "--apk", FRAMEWORK_RES, "--", "/bin/bash", "-c", &script]);
+        let apk = hyper_compat(&[
+            "run",
+            "--apk",
+            FRAMEWORK_RES,
+            "--policy",
+            "linux",
+            "--",
+            "/bin/bash",
+            "-c",
+            &script,
+        ]);
         assert_eq!(text(&apk.stdout), "refused\n", "{apk:?}");
     }
     // The corpus's play-services app holds INTERNET: the host's network.
@@ -192,6 +205,8 @@ fn the_network_is_private_unless_asked_for() {
         "run",
         "--apk",
         internet.to_str().unwrap(),
+        "--policy",
+        "linux",
         "--",
         "/bin/bash",
         "-c",
@@ -274,4 +289,98 @@ fn a_sandboxed_legacy_program_calls_a_native_service_through_svcmgr() {
         text(&broken.stderr).contains("/bin/true: exited before it was ready"),
         "{broken:?}"
     );
+}
+
+/// Builds `tests/guest/policy.c`, a guest without a C library (glibc's startup makes calls
+/// Android forbids apps); `None`, saying so, when `cc` cannot (an error when the sandbox is
+/// required).
+fn policy_guest() -> Option<std::path::PathBuf> {
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/guest/policy.c");
+    let guest = Path::new(env!("CARGO_TARGET_TMPDIR")).join("art-host-policy");
+    let built = Command::new("cc")
+        .args([
+            "-static",
+            "-nostdlib",
+            "-ffreestanding",
+            "-fno-stack-protector",
+            "-O",
+            "-o",
+        ])
+        .arg(&guest)
+        .arg(&source)
+        .status()
+        .is_ok_and(|status| status.success());
+    if !built {
+        assert!(
+            std::env::var_os("HYPERCOMPAT_REQUIRE_SANDBOX").is_none(),
+            "HYPERCOMPAT_REQUIRE_SANDBOX is set, but `cc` could not build {}",
+            source.display()
+        );
+        println!("SKIPPED: `cc` could not build {}", source.display());
+        return None;
+    }
+    Some(guest)
+}
+
+#[test]
+fn an_app_lives_under_androids_seccomp_policy() {
+    if !sandbox_works() || !Path::new(FRAMEWORK_RES).exists() {
+        return;
+    }
+    let Some(guest) = policy_guest() else {
+        return;
+    };
+    let guest = guest.to_str().unwrap();
+    let app = |policy: &[&str], args: &[&str]| {
+        let mut all = vec!["run", "--apk", FRAMEWORK_RES];
+        all.extend(policy);
+        all.push("--");
+        all.push(guest);
+        all.extend(args);
+        hyper_compat(&all)
+    };
+    // What Android lets apps do runs, the bridge's translations included.
+    let allowed = app(&[], &["allowed"]);
+    assert_eq!(
+        (allowed.status.code(), text(&allowed.stdout)),
+        (Some(0), "ok\n".into()),
+        "{allowed:?}"
+    );
+    // What it forbids raises SIGSYS: the process dies of it (128 + 31), and hyper-compat says why.
+    for call in ["setuid", "access", "swapon"] {
+        let killed = app(&[], &[call]);
+        assert_eq!(
+            killed.status.code(),
+            Some(128 + libc::SIGSYS),
+            "{call}: {killed:?}"
+        );
+        assert_eq!(text(&killed.stdout), "", "{call}");
+        assert!(
+            text(&killed.stderr).contains("Android's app policy"),
+            "{call}: {killed:?}"
+        );
+    }
+    // It is a seccomp trap, as on a phone: a handler sees SYS_SECCOMP, the call and the arch.
+    for (call, number) in [
+        ("setuid", libc::SYS_setuid),
+        ("access", libc::SYS_access),
+        ("swapon", libc::SYS_swapon),
+    ] {
+        let caught = app(&[], &["catch", call]);
+        assert_eq!(
+            text(&caught.stdout),
+            format!("SIGSYS code=1 syscall={number:03} arch=c000003e\n"),
+            "{caught:?}"
+        );
+    }
+    // Debian's glibc programs make such calls at startup; --policy linux lifts the policy.
+    let sh = hyper_compat(&["run", "--apk", FRAMEWORK_RES, "--", "/bin/true"]);
+    assert_eq!(sh.status.code(), Some(128 + libc::SIGSYS), "{sh:?}");
+    let lifted = app(&["--policy", "linux"], &["setuid"]);
+    assert_eq!(text(&lifted.stdout), "survived\n", "{lifted:?}");
+    // Without an APK the program is a Linux program; --policy android asks for the app policy.
+    let plain = hyper_compat(&["run", "--", guest, "access"]);
+    assert_eq!(text(&plain.stdout), "survived\n", "{plain:?}");
+    let asked = hyper_compat(&["run", "--policy", "android", "--", guest, "access"]);
+    assert_eq!(asked.status.code(), Some(128 + libc::SIGSYS), "{asked:?}");
 }

@@ -36,6 +36,9 @@ pub enum Action {
     Notify,
     /// The whole process is killed (`SIGSYS`).
     KillProcess,
+    /// The thread gets `SIGSYS` (`SECCOMP_RET_TRAP`), which kills the process unless it
+    /// handles the signal: what Android's app policy does.
+    Trap,
 }
 
 impl Action {
@@ -45,6 +48,7 @@ impl Action {
             Action::Allow => libc::SECCOMP_RET_ALLOW,
             Action::Notify => libc::SECCOMP_RET_USER_NOTIF,
             Action::KillProcess => libc::SECCOMP_RET_KILL_PROCESS,
+            Action::Trap => libc::SECCOMP_RET_TRAP,
         }
     }
 }
@@ -96,6 +100,54 @@ pub fn x86_64() -> Vec<libc::sock_filter> {
     }
     program.push(ret(Action::Notify));
     program
+}
+
+/// Android's app policy for x86-64 ([`syscall_bridge::android`]): the calls it lists are
+/// allowed, every other one raises `SIGSYS`, as on a phone. Installed with the bridge's filter
+/// for Android apps; the kernel runs both and the stricter action wins (`TRAP` over
+/// `USER_NOTIF` over `ALLOW`), so what Android forbids never reaches the bridge, and what it
+/// allows gets the bridge's fate.
+///
+/// Shape (as bionic's `genseccomp.py` builds it): the allowed numbers merged into ranges, and a
+/// balanced binary search over the range boundaries, a dozen instructions deep for ~200 calls.
+pub fn android_app_x86_64() -> Vec<libc::sock_filter> {
+    // Intervals of the number line, alternately trapped and allowed: `bounds[i]` starts
+    // interval `i + 1`; interval 0, from 0, is trapped (the policy allows `read`, 0, so it is
+    // empty then, which is harmless).
+    let mut bounds: Vec<u32> = Vec::new();
+    for number in syscall_bridge::android::allowed_numbers(Arch::X86_64) {
+        match bounds.last_mut() {
+            // Extends the allowed range that ends at `number`.
+            Some(end) if *end == number => *end = number + 1,
+            _ => bounds.extend([number, number + 1]),
+        }
+    }
+    let mut program = vec![
+        load(DATA_ARCH),
+        jump_eq(AUDIT_ARCH_X86_64, 1, 0),
+        ret(Action::Trap),
+        load(DATA_NR),
+    ];
+    search(&bounds, 0, bounds.len(), &mut program);
+    program
+}
+
+/// Emits the search for intervals `lo..=hi` (interval `i` is `bounds[i - 1]..bounds[i]`; even
+/// intervals are trapped, odd ones allowed), with the syscall number in the accumulator.
+fn search(bounds: &[u32], lo: usize, hi: usize, program: &mut Vec<libc::sock_filter>) {
+    if lo == hi {
+        program.push(ret(if lo % 2 == 1 { Action::Allow } else { Action::Trap }));
+        return;
+    }
+    let mid = (lo + hi).div_ceil(2);
+    // `nr >= bounds[mid - 1]`: on to the upper half through a long jump over the lower half
+    // (classic BPF's conditional jumps reach 255 instructions; `JA` reaches any).
+    program.push(jump(libc::BPF_JGE, bounds[mid - 1], 0, 1));
+    let long_jump = program.len();
+    program.push(statement(libc::BPF_JMP | libc::BPF_JA, 0));
+    search(bounds, lo, mid - 1, program);
+    program[long_jump].k = u32::try_from(program.len() - long_jump - 1).expect("a BPF program is short");
+    search(bounds, mid, hi, program);
 }
 
 /// Instructions that test argument `index`: they fall through to the next instruction when
@@ -175,7 +227,8 @@ mod tests {
         run_with(program, arch, nr, [0; 6])
     }
 
-    /// Runs the program on one `seccomp_data`, for the instructions [`x86_64`] emits.
+    /// Runs the program on one `seccomp_data`, for the instructions [`x86_64`] and
+    /// [`android_app_x86_64`] emit.
     fn run_with(program: &[libc::sock_filter], arch: u32, nr: u32, args: [u64; 6]) -> u32 {
         let mut pc = 0;
         let mut accumulator = 0;
@@ -196,6 +249,8 @@ mod tests {
                 return insn.k;
             } else if code == libc::BPF_ALU | libc::BPF_AND | libc::BPF_K {
                 accumulator &= insn.k;
+            } else if code == libc::BPF_JMP | libc::BPF_JA {
+                pc += insn.k as usize;
             } else {
                 let taken = match code & !libc::BPF_JMP & !libc::BPF_K {
                     libc::BPF_JEQ => accumulator == insn.k,
@@ -348,5 +403,58 @@ mod tests {
                 libc::SECCOMP_RET_USER_NOTIF
             );
         }
+    }
+
+    #[test]
+    fn the_android_policy_allows_exactly_its_list_and_traps_the_rest() {
+        let program = android_app_x86_64();
+        assert!(program.len() <= usize::from(libc::BPF_MAXINSNS as u16));
+        // Every jump lands inside the program, forward.
+        for (pc, insn) in program.iter().enumerate() {
+            if u32::from(insn.code) & 0x07 == libc::BPF_JMP {
+                let reach = if u32::from(insn.code) == libc::BPF_JMP | libc::BPF_JA {
+                    insn.k as usize
+                } else {
+                    usize::from(insn.jt.max(insn.jf))
+                };
+                assert!(pc + 1 + reach < program.len(), "jump at {pc} leaves the program");
+            }
+        }
+        let allowed = syscall_bridge::android::allowed_numbers(Arch::X86_64);
+        let mut seen_allowed = 0;
+        for nr in (0..2048).chain([X32_SYSCALL_BIT, X32_SYSCALL_BIT + 1, u32::MAX]) {
+            let expected = if allowed.contains(&nr) {
+                seen_allowed += 1;
+                libc::SECCOMP_RET_ALLOW
+            } else {
+                libc::SECCOMP_RET_TRAP
+            };
+            assert_eq!(run(&program, AUDIT_ARCH_X86_64, nr), expected, "syscall {nr}");
+        }
+        assert_eq!(seen_allowed, allowed.len());
+        // By name, what Android's lists say.
+        let number = |name| syscall_bridge::by_name(name).unwrap().numbers().x86_64.unwrap();
+        for name in ["read", "openat", "open", "futex", "clone3", "setresuid", "ioctl"] {
+            assert_eq!(
+                run(&program, AUDIT_ARCH_X86_64, number(name)),
+                libc::SECCOMP_RET_ALLOW,
+                "{name}"
+            );
+        }
+        for name in [
+            "setuid",
+            "mount",
+            "swapon",
+            "access",
+            "set_robust_list",
+            "kexec_load",
+        ] {
+            assert_eq!(
+                run(&program, AUDIT_ARCH_X86_64, number(name)),
+                libc::SECCOMP_RET_TRAP,
+                "{name}"
+            );
+        }
+        assert_eq!(run(&program, 0x4000_0003, 0), libc::SECCOMP_RET_TRAP, "i386");
     }
 }

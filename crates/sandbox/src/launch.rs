@@ -49,11 +49,33 @@ pub enum LaunchError {
 pub struct Launched {
     pub pid: libc::pid_t,
     pub listener: OwnedFd,
+    /// The sandbox's user and mount namespaces, opened before the program could run (and
+    /// exit): the vfs server enters them however short-lived the program is.
+    pub namespaces: Namespaces,
+}
+
+/// A sandbox's user and mount namespaces (`/proc/<pid>/ns/user`, `ns/mnt`).
+#[derive(Debug)]
+pub struct Namespaces {
+    pub user: OwnedFd,
+    pub mount: OwnedFd,
+}
+
+fn namespaces(pid: libc::pid_t) -> Result<Namespaces, LaunchError> {
+    let open = |name: &str| {
+        std::fs::File::open(format!("/proc/{pid}/ns/{name}"))
+            .map(OwnedFd::from)
+            .map_err(|e| host("opening the sandbox's namespaces", e))
+    };
+    Ok(Namespaces {
+        user: open("user")?,
+        mount: open("mnt")?,
+    })
 }
 
 /// What the child reports when a setup step fails, by index (sent as `index + 1`, then errno);
 /// the guest tree's own steps are numbered from [`TREE_STEPS`].
-const CHILD_STEPS: [&str; 14] = [
+const CHILD_STEPS: [&str; 15] = [
     "PR_SET_PDEATHSIG",
     "sethostname",
     "making mounts private",
@@ -68,6 +90,7 @@ const CHILD_STEPS: [&str; 14] = [
     "setsid",
     "bringing up the loopback interface",
     "placing a startup handle",
+    "installing Android's app seccomp policy",
 ];
 const TREE_STEPS: u32 = 1000;
 
@@ -89,9 +112,23 @@ struct ChildPlan {
     argv: Vec<*const c_char>,
     envp: Vec<*const c_char>,
     filter: libc::sock_fprog,
+    /// Android's app policy ([`Policy::AndroidApp`]), installed before the bridge's filter.
+    android_filter: Option<libc::sock_fprog>,
     sync: RawFd,
     sync_write: RawFd,
     socket: RawFd,
+}
+
+/// Which system-call policy the program lives under, besides the bridge's fates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Policy {
+    /// Only the bridge's filter: what a Linux program needs runs (Debian's glibc programs
+    /// make calls Android forbids apps, `set_robust_list` at startup among them).
+    #[default]
+    Linux,
+    /// Android's app seccomp policy as well ([`crate::filter::android_app_x86_64`]): a call
+    /// Android forbids apps raises `SIGSYS`, as on a phone.
+    AndroidApp,
 }
 
 /// How the child starts the program.
@@ -119,6 +156,7 @@ pub fn launch(
     root: &GuestRoot,
     keep_fds: &[RawFd],
     startup: &[(BorrowedFd<'_>, RawFd)],
+    policy: Policy,
 ) -> Result<Launched, LaunchError> {
     let mut keep_fds: Vec<RawFd> = keep_fds
         .iter()
@@ -172,6 +210,14 @@ pub fn launch(
             .collect::<Vec<_>>()
     };
     let mut instructions = filter::x86_64();
+    let mut android = match policy {
+        Policy::AndroidApp => filter::android_app_x86_64(),
+        Policy::Linux => Vec::new(),
+    };
+    let program = |instructions: &mut Vec<libc::sock_filter>| libc::sock_fprog {
+        len: u16::try_from(instructions.len()).expect("filter fits in a BPF program"),
+        filter: instructions.as_mut_ptr(),
+    };
 
     let (parent_socket, child_socket) = socket_pair()?;
     let (sync_read, sync_write) = pipe()?;
@@ -184,10 +230,8 @@ pub fn launch(
         app_dir: cstring(root.app_dir().as_os_str())?,
         argv: with_null(&argv_c),
         envp: with_null(&envp_c),
-        filter: libc::sock_fprog {
-            len: u16::try_from(instructions.len()).expect("filter fits in a BPF program"),
-            filter: instructions.as_mut_ptr(),
-        },
+        filter: program(&mut instructions),
+        android_filter: (!android.is_empty()).then(|| program(&mut android)),
         sync: sync_read.as_raw_fd(),
         sync_write: sync_write.as_raw_fd(),
         socket: child_socket.as_raw_fd(),
@@ -219,19 +263,24 @@ pub fn launch(
     let pid = libc::pid_t::try_from(pid).expect("pids fit pid_t");
     drop((child_socket, sync_read));
     let handover = map_ids(pid, root.uid)
-        .and_then(|()| {
+        .and_then(|()| namespaces(pid))
+        .and_then(|namespaces| {
             // SAFETY: writes one byte from a live local to an fd we own.
             let written = unsafe { libc::write(sync_write.as_raw_fd(), [1u8].as_ptr().cast(), 1) };
             if written == 1 {
-                Ok(())
+                Ok(namespaces)
             } else {
                 Err(host("releasing the child", io::Error::last_os_error()))
             }
         })
-        .and_then(|()| receive_listener(&parent_socket, &plan.steps));
+        .and_then(|namespaces| Ok((receive_listener(&parent_socket, &plan.steps)?, namespaces)));
     drop(sync_write);
     match handover {
-        Ok(listener) => Ok(Launched { pid, listener }),
+        Ok((listener, namespaces)) => Ok(Launched {
+            pid,
+            listener,
+            namespaces,
+        }),
         Err(error) => {
             reap(pid);
             Err(error)
@@ -431,14 +480,17 @@ unsafe fn child(plan: &ChildPlan) -> ! {
         if libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 {
             fail(8);
         }
-        let install = |flags: libc::c_ulong| {
-            libc::syscall(
-                libc::SYS_seccomp,
-                libc::SECCOMP_SET_MODE_FILTER,
-                flags,
-                &raw const plan.filter,
-            )
+        let install_program = |flags: libc::c_ulong, program: &libc::sock_fprog| {
+            libc::syscall(libc::SYS_seccomp, libc::SECCOMP_SET_MODE_FILTER, flags, program)
         };
+        // Android's policy first: from here on the child makes only calls it allows (and
+        // `dup3`, not `dup2`, which bionic's x86-64 policy lacks).
+        if let Some(android) = &plan.android_filter
+            && install_program(0, android) < 0
+        {
+            fail(14);
+        }
+        let install = |flags: libc::c_ulong| install_program(flags, &plan.filter);
         // WAIT_KILLABLE_RECV (Linux 6.0): once the supervisor has received a call, only a fatal
         // signal interrupts it, so the guest never sees a spurious EINTR from a handled call.
         let mut listener =
@@ -471,7 +523,8 @@ unsafe fn child(plan: &ChildPlan) -> ! {
         }
         libc::close(listener);
         for (source, target) in &plan.startup {
-            if libc::dup2(source.as_raw_fd(), *target) < 0 {
+            // Sources are above every target (see `above_startup_fds`), so never equal.
+            if libc::dup3(source.as_raw_fd(), *target, 0) < 0 {
                 fail(13);
             }
         }

@@ -44,7 +44,7 @@ use microkernel::protocol::Method;
 use microkernel::protocols::logd;
 
 pub use bridge::{Denial, ServeError, StubEvent};
-pub use launch::{LaunchError, Launched, launch};
+pub use launch::{LaunchError, Launched, Namespaces, Policy, launch};
 pub use root::{Bind, GuestRoot};
 
 use std::path::PathBuf;
@@ -88,6 +88,8 @@ pub struct Config {
     /// Startup handles (`microkernel::startup`): each is placed at its fd number in the
     /// program (fd 3 is its channel to svcmgr).
     pub startup: Vec<(std::os::fd::OwnedFd, std::os::fd::RawFd)>,
+    /// Android's app policy on top of the bridge's fates, or not ([`Policy::Linux`] by default).
+    pub policy: Policy,
 }
 
 impl Config {
@@ -102,6 +104,7 @@ impl Config {
             keep_fds: Vec::new(),
             trace: false,
             startup: Vec::new(),
+            policy: Policy::Linux,
         }
     }
 }
@@ -153,7 +156,11 @@ const VFS_RESTARTS: u32 = 100;
 /// the call it was serving with `EIO` and starts a new one on the same listener, so that later
 /// calls are served again.
 pub fn run(config: &Config) -> Result<Run, RunError> {
-    let Launched { pid, listener } = launch(
+    let Launched {
+        pid,
+        listener,
+        namespaces,
+    } = launch(
         &config.program,
         &config.args,
         &config.env,
@@ -164,12 +171,13 @@ pub fn run(config: &Config) -> Result<Run, RunError> {
             .iter()
             .map(|(fd, target)| (fd.as_fd(), *target))
             .collect::<Vec<_>>(),
+        config.policy,
     )?;
     let sync_wake_up = bridge::set_sync_wake_up(listener.as_fd());
     let ended = Ended::default();
     let served = std::thread::scope(|scope| {
         let server = scope.spawn(|| {
-            let served = supervise(config, pid, listener.as_fd(), &ended);
+            let served = supervise(config, &namespaces, listener.as_fd(), &ended);
             if served.is_err() {
                 // Nobody answers the guest any more; a guest blocked on a notification would
                 // keep `wait` below waiting forever.
@@ -237,7 +245,7 @@ impl Ended {
 /// how many servers were started.
 fn supervise(
     config: &Config,
-    guest: libc::pid_t,
+    namespaces: &Namespaces,
     listener: BorrowedFd<'_>,
     ended: &Ended,
 ) -> Result<(Events, u32), ServeError> {
@@ -249,7 +257,7 @@ fn supervise(
         let running = vfs::start(
             &config.vfs,
             &config.vfs_args,
-            guest,
+            namespaces,
             listener,
             in_flight.as_fd(),
             config.trace,

@@ -752,28 +752,23 @@ pub struct Running {
     pub channel: Channel,
 }
 
-/// Starts `program` (an `hc-vfs` binary) for the sandbox whose first process is `guest`,
-/// handing it the filter's `listener` and the `in_flight` word.
+/// Starts `program` (an `hc-vfs` binary) for the sandbox of `namespaces`, handing it the
+/// filter's `listener` and the `in_flight` word.
 pub fn start(
     program: &Path,
     program_args: &[std::ffi::OsString],
-    guest: libc::pid_t,
+    namespaces: &crate::launch::Namespaces,
     listener: BorrowedFd<'_>,
     in_flight: BorrowedFd<'_>,
     trace: bool,
 ) -> Result<Running, Error> {
     let (ours, theirs) = Channel::pair()?;
-    let open = |path: String| {
-        std::fs::File::open(&path)
-            .map(OwnedFd::from)
-            .map_err(|source| Error::Io {
-                op: "opening the sandbox's namespaces",
-                source,
-            })
-    };
-    let user = open(format!("/proc/{guest}/ns/user"))?;
-    let mount = open(format!("/proc/{guest}/ns/mnt"))?;
-    let proc = open("/proc".to_string())?;
+    let proc = std::fs::File::open("/proc")
+        .map(OwnedFd::from)
+        .map_err(|source| Error::Io {
+            op: "opening /proc",
+            source,
+        })?;
     let mut command = Command::new(program);
     command
         .args(program_args)
@@ -785,8 +780,8 @@ pub fn start(
         command,
         &[
             (theirs.as_fd(), CHANNEL_FD),
-            (user.as_fd(), USER_NS_FD),
-            (mount.as_fd(), MOUNT_NS_FD),
+            (namespaces.user.as_fd(), USER_NS_FD),
+            (namespaces.mount.as_fd(), MOUNT_NS_FD),
             (proc.as_fd(), PROC_FD),
             (listener, LISTENER_FD),
             (in_flight, IN_FLIGHT_FD),

@@ -9,6 +9,7 @@
 //! Syscall numbers are never typed by hand: [`numbers`](crate::numbers) is generated from the
 //! Linux UAPI headers by `scripts/gen-syscall-numbers`.
 
+pub mod android;
 mod docs;
 #[rustfmt::skip]
 mod numbers;
