@@ -94,6 +94,7 @@ pub fn set_sync_wake_up(listener: BorrowedFd<'_>) -> bool {
 pub fn serve(
     listener: BorrowedFd<'_>,
     vfs: &vfs::Server,
+    binder: &crate::binder::Binder,
     telemetry: &Channel,
     in_flight: Slot,
     trace: bool,
@@ -101,6 +102,7 @@ pub fn serve(
     let mut bridge = Bridge {
         listener,
         vfs,
+        binder,
         telemetry,
         in_flight,
         trace,
@@ -141,6 +143,7 @@ pub fn fail_notification(listener: BorrowedFd<'_>, id: u64, errno: i32) {
 struct Bridge<'a> {
     listener: BorrowedFd<'a>,
     vfs: &'a vfs::Server,
+    binder: &'a crate::binder::Binder,
     telemetry: &'a Channel,
     in_flight: Slot,
     /// Report every served call (`--trace`, `--stats`), not only refusals and stub hits.
@@ -215,6 +218,8 @@ enum Answer {
     Error(i32),
     /// Let the kernel run the call: only for decisions that read no guest memory.
     Continue,
+    /// Answered later by the Binder shim (a read waiting for work).
+    Parked,
 }
 
 /// Why a guest argument could not be taken.
@@ -256,7 +261,7 @@ impl Bridge<'_> {
             let result = match answer {
                 Answer::Value(value) => value,
                 Answer::Error(errno) => -i64::from(errno),
-                Answer::Continue => 0,
+                Answer::Continue | Answer::Parked => 0,
             };
             let kind = if matches!(answer, Answer::Continue) {
                 "continue"
@@ -342,9 +347,10 @@ impl Bridge<'_> {
         };
         let answer = match row.name {
             "uname" => return self.uname(&call),
-            // No emulated device exists yet (the Binder shim will claim its fds here), so every
-            // ioctl is the host driver's. The decision reads no guest memory.
-            "ioctl" => return Answer::Continue,
+            // Only Binder's type ('b') reaches the bridge: on a device fd of the Binder shim it
+            // is the shim's; on any other fd the host driver's, decided on the fd's identity
+            // (its inode through /proc), with no guest memory read.
+            "ioctl" => return self.ioctl(&call),
             // Credentials: the app can only set ids it has, and the kernel already holds it to
             // that (one uid and gid mapped, no capabilities); the ids are registers, so no
             // guest memory is read. procmgr will keep the guest's view once it exists.
@@ -542,8 +548,16 @@ impl Bridge<'_> {
             // sandbox's mount namespace resolves the path as it would for vfs.
             return Ok(Answer::Continue);
         }
+        let at = self.at(call, dirfd, path)?;
+        if at.path.starts_with(b"/dev/")
+            && let Some(opened) = self
+                .binder
+                .open(self.listener, call.id, call.tid, &at.path, flags)
+        {
+            return opened.map(Answer::Value);
+        }
         let request = protocol::OpenRequest {
-            at: self.at(call, dirfd, path)?,
+            at,
             flags: flags as u32,
             mode: mode as u32,
             resolve,
@@ -940,8 +954,41 @@ impl Bridge<'_> {
         }
     }
 
+    /// A Binder ioctl: the shim's, or the host's when the fd is not one of its devices.
+    fn ioctl(&self, call: &Call) -> Answer {
+        let [fd, cmd, arg, ..] = call.args;
+        let (answer, events) = self.binder.ioctl(self.listener, call.id, call.tid, fd, cmd, arg);
+        for event in events {
+            // Failures and unknown ioctls always; every transaction when tracing.
+            let always = matches!(event.kind, "failed_reply" | "dead_reply" | "unknown_ioctl");
+            if always || self.trace {
+                let telemetry = logd::TelemetryRequest {
+                    kind: "binder".into(),
+                    name: event.kind.into(),
+                    pid: call.tid,
+                    tid: call.tid,
+                    result: 0,
+                    latency_ns: 0,
+                    attributes: vec![
+                        ("code".into(), format!("{:#x}", event.code)),
+                        ("size".into(), event.size.to_string()),
+                    ],
+                };
+                let _ = microkernel::rpc::send::<logd::Telemetry>(self.telemetry, &telemetry, Vec::new());
+            }
+        }
+        match answer {
+            crate::binder::Answer::Now(value) if value < 0 => Answer::Error(-value as i32),
+            crate::binder::Answer::Now(value) => Answer::Value(value),
+            crate::binder::Answer::Parked => Answer::Parked,
+            crate::binder::Answer::NotBinder => Answer::Continue,
+        }
+    }
+
     fn send(&self, id: u64, answer: Answer) -> Result<(), ServeError> {
         let (val, error, flags) = match answer {
+            // The shim answers it when work arrives.
+            Answer::Parked => return Ok(()),
             Answer::Value(value) => (value, 0, 0),
             Answer::Error(errno) => (0, -errno, 0),
             Answer::Continue => (0, 0, libc::SECCOMP_USER_NOTIF_FLAG_CONTINUE as u32),

@@ -29,6 +29,7 @@
 //! `CLONE_NEW*` flag, two `prctl` options) are table data too (`Row::refused`), compiled to a
 //! load-test-return block each.
 
+pub mod binder;
 pub mod bridge;
 pub mod filter;
 pub mod launch;

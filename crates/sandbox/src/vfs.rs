@@ -157,13 +157,23 @@ pub fn server_main() -> Result<(), StartError> {
         untrusted_callers: None,
     };
     let trace = std::env::var_os(TRACE_ENV).is_some_and(|v| v == "1");
+    let binder = crate::binder::Binder::new(&server.proc).map_err(|source| StartError::Os {
+        step: "starting the Binder shim",
+        source,
+    })?;
+    let watcher_listener = listener.try_clone().map_err(|source| StartError::Os {
+        step: "duplicating the listener",
+        source,
+    })?;
+    let watcher = std::sync::Arc::clone(&binder);
+    std::thread::spawn(move || watcher.watch(watcher_listener.as_fd()));
     let listener = listener.as_fd();
     std::thread::scope(|scope| {
         let threads: Vec<_> = slots
             .into_iter()
             .map(|in_flight| {
-                let (server, channel) = (&server, &channel);
-                scope.spawn(move || crate::bridge::serve(listener, server, channel, in_flight, trace))
+                let (server, channel, binder) = (&server, &channel, &binder);
+                scope.spawn(move || crate::bridge::serve(listener, server, binder, channel, in_flight, trace))
             })
             .collect();
         // The threads serve until the supervisor ends the process; one that fails ends it.
