@@ -28,8 +28,9 @@ pub enum AllocError {
     NoAsyncSpace,
 }
 
+/// `n` rounded up to a multiple of 8 (saturating: a size near `usize::MAX` fits nowhere anyway).
 pub const fn align8(n: usize) -> usize {
-    (n + 7) & !7
+    n.saturating_add(7) & !7
 }
 
 impl Allocator {
@@ -58,7 +59,7 @@ impl Allocator {
             }
             start = offset + used;
         }
-        if start + len > self.size {
+        if start.checked_add(len).is_none_or(|end| end > self.size) {
             return Err(AllocError::NoSpace);
         }
         self.used.insert(start, (len, one_way));

@@ -501,9 +501,10 @@ impl Shim {
         std::mem::take(&mut self.events)
     }
 
-    /// How many binder processes are open.
-    pub fn proc_count(&self) -> usize {
-        self.procs.len()
+    /// How many binder processes, nodes and transactions the engine holds: all zero once every
+    /// process is released, or something leaked.
+    pub fn live_objects(&self) -> (usize, usize, usize) {
+        (self.procs.len(), self.nodes.len(), self.txs.len())
     }
 
     /// Bytes of transaction buffers `proc` holds (delivered and not freed, or in flight).
@@ -683,11 +684,15 @@ impl Shim {
             let at = bwr.write_buffer.checked_add(bwr.write_consumed).ok_or(EFAULT)?;
             let cmd = read_u32(guest, tid, at)?;
             let size = ((cmd >> 16) & 0x3fff) as u64;
-            if bwr.write_consumed + 4 + size > bwr.write_size {
+            if bwr
+                .write_consumed
+                .checked_add(4 + size)
+                .is_none_or(|end| end > bwr.write_size)
+            {
                 return Err(EINVAL);
             }
             let mut payload = vec![0u8; size as usize];
-            guest.read(tid, at + 4, &mut payload)?;
+            guest.read(tid, at.wrapping_add(4), &mut payload)?;
             bwr.write_consumed += 4 + size;
             self.command(guest, proc, tid, cmd, &payload)?;
         }
@@ -890,7 +895,7 @@ impl Shim {
             let Some(manager) = self.contexts[self.procs[&proc].device.index()].manager else {
                 return Ok(());
             };
-            if self.nodes[&manager].owner == proc {
+            if self.nodes.get(&manager).is_none_or(|n| n.owner == proc) {
                 return Err(EINVAL);
             }
             self.ref_for_node(proc, manager);
@@ -1057,29 +1062,25 @@ impl Shim {
             let Some(&in_reply_to) = thread.stack.last() else {
                 return Err(Failure::failed(EPROTO));
             };
-            let t = &self.txs[&in_reply_to];
-            if t.to_thread != Some(tid) || t.to_proc != proc {
-                return Err(Failure::failed(EPROTO));
+            match self.txs.get(&in_reply_to) {
+                Some(t) if t.to_thread == Some(tid) && t.to_proc == proc => {}
+                _ => return Err(Failure::failed(EPROTO)),
             }
-            self.thread_mut(proc, tid).stack.pop();
-            let t = self.txs.get_mut(&in_reply_to).expect("on the stack");
+            let t = self.forget_transaction(in_reply_to).expect("checked above");
             let from = t.from;
             let accept_fds = t.flags & TF_ACCEPT_FDS != 0;
-            if let Some(buffer) = (t.buffer != usize::MAX).then_some(t.buffer)
-                && let Some(b) = self.procs.get_mut(&proc).and_then(|p| p.buffers.get_mut(&buffer))
+            if let Some(b) = self
+                .procs
+                .get_mut(&proc)
+                .and_then(|p| p.buffers.get_mut(&t.buffer))
             {
                 b.tx = None;
             }
-            self.txs.remove(&in_reply_to);
             let Some((from_proc, from_thread)) = from else {
                 return Err(Failure::dead());
             };
             if !self.procs.contains_key(&from_proc) {
                 return Err(Failure::dead());
-            }
-            let sender = self.thread_mut(from_proc, from_thread);
-            if sender.stack.last() == Some(&in_reply_to) {
-                sender.stack.pop();
             }
             (from_proc, Some(from_thread), None, Some(accept_fds))
         } else {
@@ -1243,7 +1244,10 @@ impl Shim {
             self.thread_mut(to_proc, to).todo.push_back(Work::Reply(tx));
         } else if one_way {
             let node = node.expect("a transaction has its node");
-            let n = self.nodes.get_mut(&node).expect("checked");
+            let Some(n) = self.nodes.get_mut(&node) else {
+                self.fail_transaction(tx, BR_DEAD_REPLY);
+                return Ok(());
+            };
             if n.async_busy {
                 n.async_todo.push_back(tx);
             } else {
@@ -1283,7 +1287,7 @@ impl Shim {
         let mut min = 0usize;
         for (index, raw) in offsets.chunks_exact(8).enumerate() {
             let at = usize::try_from(u64_at(raw, 0)).map_err(|_| bad())?;
-            if at < min || !at.is_multiple_of(4) || at + 4 > data.len() {
+            if at < min || !at.is_multiple_of(4) || data.len() < 4 || at > data.len() - 4 {
                 return Err(bad());
             }
             let kind = u32_at(data, at);
@@ -1336,7 +1340,7 @@ impl Shim {
                     let (source, length) = (u64_at(object, 8), u64_at(object, 16));
                     let length = usize::try_from(length).map_err(|_| bad())?;
                     let room = align8(length);
-                    if sg + room > layout.sg_end {
+                    if sg.checked_add(room).is_none_or(|end| end > layout.sg_end) {
                         return Err(bad());
                     }
                     let mut copy = vec![0u8; length];
@@ -1493,7 +1497,7 @@ impl Shim {
             out[0..4].copy_from_slice(&BR_SPAWN_LOOPER.to_le_bytes());
             self.proc_mut(proc).requested_threads += 1;
         }
-        guest.write(tid, bwr.read_buffer + bwr.read_consumed, &out)?;
+        guest.write(tid, bwr.read_buffer.wrapping_add(bwr.read_consumed), &out)?;
         bwr.read_consumed += out.len() as u64;
         Ok(true)
     }
@@ -1598,7 +1602,9 @@ impl Shim {
                         Work::Transaction(tx)
                     });
                 };
-                let buffer = p.buffers.get_mut(&t.buffer).expect("a transaction's buffer");
+                let Some(buffer) = p.buffers.get_mut(&t.buffer) else {
+                    return Ok(Delivered::More);
+                };
                 buffer.user_free = true;
                 let (data_size, offsets_size) = (buffer.data_size, buffer.offsets_size);
                 let data = base + t.buffer as u64;
@@ -1648,7 +1654,7 @@ impl Shim {
 
     /// Ends transaction `tx` unanswered: its waiting sender reads `code`.
     fn fail_transaction(&mut self, tx: TxId, code: u32) {
-        let Some(t) = self.txs.remove(&tx) else {
+        let Some(t) = self.forget_transaction(tx) else {
             return;
         };
         if let Some(p) = self.procs.get_mut(&t.to_proc)
@@ -1660,10 +1666,25 @@ impl Shim {
         if let Some((proc, tid)) = t.from
             && let Some(p) = self.procs.get_mut(&proc)
         {
-            let thread = p.threads.entry(tid).or_default();
-            thread.stack.retain(|&x| x != tx);
-            thread.todo.push_back(Work::ReturnError(code));
+            p.threads
+                .entry(tid)
+                .or_default()
+                .todo
+                .push_back(Work::ReturnError(code));
         }
+    }
+
+    /// Removes transaction `tx`, and its place on its sender's and receiver's stacks, where
+    /// it may be anywhere if the guest broke the nesting.
+    fn forget_transaction(&mut self, tx: TxId) -> Option<Transaction> {
+        let t = self.txs.remove(&tx)?;
+        let ends = [t.from, t.to_thread.map(|thread| (t.to_proc, thread))];
+        for (proc, tid) in ends.into_iter().flatten() {
+            if let Some(thread) = self.procs.get_mut(&proc).and_then(|p| p.threads.get_mut(&tid)) {
+                thread.stack.retain(|&x| x != tx);
+            }
+        }
+        Some(t)
     }
 
     /// `BINDER_THREAD_EXIT`: calls the thread was answering fail with `BR_DEAD_REPLY`; replies

@@ -18,7 +18,19 @@ const BWR: u64 = MEM;
 const WRITE_AT: u64 = MEM + 0x100;
 const READ_AT: u64 = MEM + 0x8000;
 const DATA_AT: u64 = MEM + 0x10000;
-const READ_SIZE: usize = 0x1000;
+const READ_SIZE: usize = 0x800;
+
+/// Where thread `tid` keeps its `binder_write_read` and read buffer: threads of one process
+/// share its memory, and several may wait in a read at once.
+fn slot(tid: u32) -> u64 {
+    u64::from((tid + tid / 10) % 8)
+}
+fn bwr_at(tid: u32) -> u64 {
+    BWR + 0x1000 + 0x40 * slot(tid)
+}
+fn read_at(tid: u32) -> u64 {
+    READ_AT + READ_SIZE as u64 * slot(tid)
+}
 
 #[derive(Default)]
 struct Fake {
@@ -291,9 +303,9 @@ impl World {
             .u64(WRITE_AT)
             .u64(if read { READ_SIZE as u64 } else { 0 })
             .u64(0)
-            .u64(READ_AT);
-        self.fake.poke(peer.tid, BWR, &bwr.0);
-        let (call, outcome) = self.ioctl(peer, BINDER_WRITE_READ, BWR);
+            .u64(read_at(peer.tid));
+        self.fake.poke(peer.tid, bwr_at(peer.tid), &bwr.0);
+        let (call, outcome) = self.ioctl(peer, BINDER_WRITE_READ, bwr_at(peer.tid));
         match outcome {
             Outcome::Done(0) => (call, Some(self.returns(peer))),
             Outcome::Done(e) => panic!("BINDER_WRITE_READ failed: {e}"),
@@ -302,9 +314,9 @@ impl World {
     }
 
     fn returns(&mut self, peer: Peer) -> Vec<Ret> {
-        let bwr = self.fake.peek(peer.tid, BWR, 48);
+        let bwr = self.fake.peek(peer.tid, bwr_at(peer.tid), 48);
         let consumed = u64::from_le_bytes(bwr[32..40].try_into().unwrap()) as usize;
-        let bytes = self.fake.peek(peer.tid, READ_AT, consumed);
+        let bytes = self.fake.peek(peer.tid, read_at(peer.tid), consumed);
         decode(&mut self.fake, peer.tid, &bytes)
     }
 
@@ -825,6 +837,11 @@ fn malformed_calls_fail_without_leaking_buffers() {
     bad_pointer.0[4 + 48..4 + 56].copy_from_slice(&0xdead_0000u64.to_le_bytes());
     let (_, r) = w.write_read(client, bad_pointer, &[], &[], true);
     assert_eq!(r, Some(vec![Ret::Noop, Ret::FailedReply]));
+    // Sizes near u64::MAX (found by the fuzzer: they overflowed the size arithmetic).
+    let mut huge = Commands::default().transaction(BC_TRANSACTION, 0, 1, 0, 0, 0);
+    huge.0[4 + 32..4 + 40].copy_from_slice(&u64::MAX.to_le_bytes());
+    let (_, r) = w.write_read(client, huge, &[], &[], true);
+    assert_eq!(r, Some(vec![Ret::Noop, Ret::FailedReply]));
     assert_eq!(
         w.shim.buffer_bytes(manager.proc),
         0,
@@ -891,4 +908,64 @@ fn devices_are_separate_contexts() {
     assert_eq!(r, Some(vec![Ret::Noop, Ret::DeadReply]), "vndbinder has none");
     assert_eq!(Device::from_path(b"/dev/binderfs/binder"), Some(Device::Binder));
     assert_eq!(Device::from_path(b"/dev/binder2"), None);
+}
+
+#[test]
+fn broken_nesting_is_survived() {
+    // Two two-way calls written back to back (the client does not wait between them), then
+    // replies in the order the manager pleases, then a reply from a thread that owes none
+    // (found by the fuzzer: a reply left a stale call on the caller's stack).
+    let mut w = World::new();
+    let (manager, client, wait) = manager_and_client(&mut w);
+    let second = thread_of(&mut w.fake, manager, 41);
+    w.looper(second);
+    let (second_wait, r) = w.write_read(second, Commands::default(), &[], &[], true);
+    assert_eq!(r, None);
+    let two = Commands::default()
+        .transaction(BC_TRANSACTION, 0, 1, 0, 1, 0)
+        .transaction(BC_TRANSACTION, 0, 2, 0, 1, 0);
+    let (_, r) = w.write_read(client, two, b"x", &[], true);
+    assert_eq!(r, Some(vec![Ret::Noop, Ret::Complete, Ret::Complete]));
+    let a = transaction(&w.answered(manager, wait).unwrap());
+    let b = transaction(&w.answered(second, second_wait).unwrap());
+    // Whichever looper got the first call answers first, though the client's innermost call
+    // is the second.
+    let (first, other) = if a.code == 1 {
+        (manager, second)
+    } else {
+        (second, manager)
+    };
+    assert_eq!([a.code.min(b.code), a.code.max(b.code)], [1, 2]);
+    w.write_read(
+        first,
+        Commands::default().transaction(BC_REPLY, 0, 0, 0, 1, 0),
+        b"1",
+        &[],
+        false,
+    );
+    w.write_read(
+        other,
+        Commands::default().transaction(BC_REPLY, 0, 0, 0, 1, 0),
+        b"2",
+        &[],
+        false,
+    );
+    let r = w
+        .write_read(client, Commands::default(), &[], &[], true)
+        .1
+        .unwrap();
+    assert_eq!(transaction(&r).data, b"1");
+    let r = w
+        .write_read(client, Commands::default(), &[], &[], true)
+        .1
+        .unwrap();
+    assert_eq!(transaction(&r).data, b"2");
+    let (_, r) = w.write_read(
+        client,
+        Commands::default().transaction(BC_REPLY, 0, 0, 0, 0, 0),
+        &[],
+        &[],
+        true,
+    );
+    assert_eq!(r, Some(vec![Ret::Noop, Ret::FailedReply]));
 }
