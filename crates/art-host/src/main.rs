@@ -24,6 +24,8 @@ use std::os::fd::{AsFd, OwnedFd};
 use std::process::Stdio;
 
 use clap::{Parser, Subcommand};
+
+mod logd;
 use microkernel::protocols::logd::TelemetryRequest;
 use microkernel::protocols::svcmgr;
 use microkernel::{Channel, Process, rpc};
@@ -71,6 +73,10 @@ struct RunArgs {
     /// Print a table of the calls the bridge handled, by syscall and fate, at exit.
     #[arg(long)]
     stats: bool,
+    /// Write the app's Android log (what liblog sends to /dev/socket/logdw) to FILE, as
+    /// `logcat -v threadtime` lines (default: standard error).
+    #[arg(long, value_name = "FILE")]
+    log: Option<PathBuf>,
     /// Share the host's network (default: when the APK holds android.permission.INTERNET;
     /// otherwise the program gets a private network with only a loopback interface).
     #[arg(long, overrides_with = "no_network")]
@@ -135,6 +141,20 @@ fn app_of(apk: &Path) -> Result<App, Unusable> {
 const VFS_SERVER: &str = "__vfs-server";
 
 fn main() -> ExitCode {
+    let mut argv = std::env::args_os().skip(1);
+    if argv.next().is_some_and(|arg| arg == logd::LOGD_SERVER) {
+        let Some(socket) = argv.next() else {
+            eprintln!("usage: hyper-compat {} SOCKET", logd::LOGD_SERVER);
+            return ExitCode::from(2);
+        };
+        return match logd::server_main(Path::new(&socket)) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("hyper-compat {}: error: {error}", logd::LOGD_SERVER);
+                ExitCode::from(2)
+            }
+        };
+    }
     // First, while the process is still single-threaded (entering a user namespace needs it).
     if std::env::args_os().nth(1).is_some_and(|arg| arg == VFS_SERVER) {
         return match sandbox::vfs::server_main() {
@@ -190,6 +210,18 @@ fn run(args: RunArgs) -> Result<ExitCode, Unusable> {
         .map(|spec| Bind::from_spec(spec, false))
         .chain(args.rw.iter().map(|spec| Bind::from_spec(spec, true)))
         .collect();
+    // logd, a process of its own, with its socket at the guest's /dev/socket/logdw.
+    let exe = std::env::current_exe().map_err(|e| Unusable(format!("finding hyper-compat itself: {e}")))?;
+    let log = logd::output(args.log.as_ref()).map_err(|e| match &args.log {
+        Some(path) => Unusable(format!("{}: {e}", path.display())),
+        None => Unusable(format!("standard error: {e}")),
+    })?;
+    let logd = logd::Supervisor::start(&exe, log).map_err(|e| Unusable(format!("logd: {e}")))?;
+    root.binds.push(Bind {
+        host: logd.dir.path().to_path_buf(),
+        guest: PathBuf::from("/dev/socket"),
+        writable: false,
+    });
     let mut command = args.command.into_iter();
     let program = command.next().expect("clap requires the program");
     let mut config = Config::new(program, command.collect(), root);
@@ -233,6 +265,10 @@ fn run(args: RunArgs) -> Result<ExitCode, Unusable> {
     for service in services {
         let _ = service.send_signal(libc::SIGTERM);
         let _ = service.wait();
+    }
+    let logd_starts = logd.stop();
+    if logd_starts > 1 {
+        eprintln!("hyper-compat: logd was started {logd_starts} times");
     }
     if let Some(path) = &args.trace {
         write_trace(path, &run.events).map_err(|e| Unusable(format!("{}: {e}", path.display())))?;

@@ -384,3 +384,95 @@ fn an_app_lives_under_androids_seccomp_policy() {
     let asked = hyper_compat(&["run", "--policy", "android", "--", guest, "access"]);
     assert_eq!(asked.status.code(), Some(128 + libc::SIGSYS), "{asked:?}");
 }
+
+/// Builds a static C guest from `tests/guest/NAME.c`; `None`, saying so, when `cc -static`
+/// cannot (an error when the sandbox is required).
+fn c_guest(name: &str) -> Option<std::path::PathBuf> {
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/guest/{name}.c"));
+    let guest = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("art-host-{name}"));
+    let built = Command::new("cc")
+        .args(["-static", "-O", "-Wall", "-Werror", "-o"])
+        .arg(&guest)
+        .arg(&source)
+        .status()
+        .is_ok_and(|status| status.success());
+    if !built {
+        assert!(
+            std::env::var_os("HYPERCOMPAT_REQUIRE_SANDBOX").is_none(),
+            "HYPERCOMPAT_REQUIRE_SANDBOX is set, but `cc -static` could not build {}",
+            source.display()
+        );
+        println!("SKIPPED: `cc -static` could not build {}", source.display());
+        return None;
+    }
+    Some(guest)
+}
+
+/// The lines of a `--log` file without their time stamps (`MM-DD HH:MM:SS.mmm `), checked to
+/// be there.
+fn log_lines(path: &Path) -> Vec<String> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|line| {
+            let (stamp, rest) = line.split_at(19);
+            let digits: String = stamp.chars().filter(char::is_ascii_digit).collect();
+            assert_eq!(digits.len(), 13, "a logcat time stamp: {line}");
+            rest.to_owned()
+        })
+        .collect()
+}
+
+#[test]
+fn the_apps_android_log_reaches_logd_and_a_killed_logd_is_restarted() {
+    if !sandbox_works() {
+        return;
+    }
+    let Some(guest) = c_guest("log") else { return };
+    let app = tempfile::tempdir().unwrap();
+    let log = app.path().join("app.log");
+    let output = hyper_compat(&[
+        "run",
+        "--log",
+        log.to_str().unwrap(),
+        "--",
+        guest.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{output:?}");
+    // Pid and tid in the guest's terms (the program is pid 1 of its namespace), the priority
+    // letter, the buffer when not main, the tag; the message's trailing newline dropped.
+    assert_eq!(
+        log_lines(&log),
+        [
+            "    1     1 I MyApp: hello from the app",
+            "    1     1 E [system] System: an error"
+        ]
+    );
+    // logd dies on a record (fault injection); the supervisor starts another on the same
+    // socket path, which takes the program's next record.
+    let output = Command::new(env!("CARGO_BIN_EXE_hyper-compat"))
+        .args([
+            "run",
+            "--log",
+            log.to_str().unwrap(),
+            "--",
+            guest.to_str().unwrap(),
+            "restart",
+        ])
+        .env("HC_LOGD_FAULT_MESSAGE", "crash logd")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    assert!(
+        text(&output.stderr).contains("logd was started 2 times"),
+        "{output:?}"
+    );
+    assert_eq!(
+        log_lines(&log),
+        [
+            "    1     1 I MyApp: hello from the app",
+            "    1     1 E [system] System: an error",
+            "    1     1 W MyApp: after the restart"
+        ]
+    );
+}
