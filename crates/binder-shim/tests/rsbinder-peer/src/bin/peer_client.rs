@@ -62,13 +62,17 @@ impl DeathRecipient for Death {
 }
 
 struct Report {
+    passed: usize,
     failed: Vec<String>,
 }
 
 impl Report {
     fn check(&mut self, name: &str, f: impl FnOnce() -> std::result::Result<String, String>) {
         match f() {
-            Ok(detail) => println!("check {name}: ok ({detail})"),
+            Ok(detail) => {
+                println!("check {name}: ok ({detail})");
+                self.passed += 1;
+            }
             Err(why) => {
                 println!("check {name}: FAIL ({why})");
                 self.failed.push(name.to_owned());
@@ -91,7 +95,10 @@ fn err<E: std::fmt::Debug>(e: E) -> String {
 
 fn main() -> std::process::ExitCode {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
-    let mut report = Report { failed: Vec::new() };
+    let mut report = Report {
+        passed: 0,
+        failed: Vec::new(),
+    };
     let state = match ProcessState::init_default() {
         Ok(state) => state,
         Err(e) => {
@@ -100,6 +107,7 @@ fn main() -> std::process::ExitCode {
         }
     };
     println!("check init: ok ({} bytes mapped)", state.mmap_size());
+    report.passed += 1;
     // The hub's registration callback and the service's one-way events are transactions into
     // this process: they need a thread pool.
     ProcessState::start_thread_pool();
@@ -112,6 +120,7 @@ fn main() -> std::process::ExitCode {
         }
     };
     println!("check wait_for_interface: ok");
+    report.passed += 1;
 
     report.check("echo", || {
         let text = peer.echo("hello through the shim").map_err(err)?;
@@ -275,11 +284,17 @@ fn main() -> std::process::ExitCode {
         Ok("binder_died".into())
     });
 
+    if !report.failed.is_empty() {
+        println!("peer_client: failed: {:?}", report.failed);
+    }
+    println!(
+        "rsbinder peers: {} passed, {} failed",
+        report.passed,
+        report.failed.len()
+    );
     if report.failed.is_empty() {
-        println!("peer_client: all checks passed");
         std::process::ExitCode::SUCCESS
     } else {
-        println!("peer_client: failed: {:?}", report.failed);
         std::process::ExitCode::FAILURE
     }
 }
