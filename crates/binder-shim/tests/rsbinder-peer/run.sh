@@ -4,7 +4,7 @@
 # (this project: rsbinder + rsbinder-aidl) registering, finding and calling a service.
 #
 #   run.sh            the checks (about a second once built)
-#   PEER_LAZY=1 run.sh  also the lazy-service contract (about 5 s more: rsb_hub polls)
+#   PEER_LAZY=1 run.sh  also the lazy-service contract (about 15 s more: rsb_hub polls)
 #
 # rsb_hub is `cargo install`ed into $RSB_TOOLS_ROOT (default: the workspace's
 # target/rsbinder-tools) when missing: about 4 minutes on 2 cores.

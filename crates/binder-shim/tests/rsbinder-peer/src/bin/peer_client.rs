@@ -253,6 +253,12 @@ fn main() -> std::process::ExitCode {
         report.check("lazy_service_unregisters", || {
             let lazy: Strong<dyn IPeer> = hub::wait_for_interface(LAZY_SERVICE_NAME).map_err(err)?;
             let text = lazy.echo("lazy").map_err(err)?;
+            // Held across two of the hub's 5 s looks, the service must stay: it has a client.
+            std::thread::sleep(Duration::from_secs(11));
+            let again = lazy
+                .echo("still there")
+                .map_err(|e| format!("after 11 s held: {e:?}"))?;
+            let text = format!("{text} / {again}");
             // With its only client gone, the hub should tell the service (onClients(false)),
             // which unregisters itself and exits. The hub looks every 5 s; `list_services`
             // hands out no binder, so asking does not make this process a client again.
