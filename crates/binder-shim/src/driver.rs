@@ -550,6 +550,7 @@ impl Shim {
                 Outcome::Done(0)
             }
             BINDER_ENABLE_ONEWAY_SPAM_DETECTION => done(read_u32(guest, tid, arg).map(|_| ())),
+            BINDER_GET_NODE_INFO_FOR_REF => done(self.node_info_for_ref(guest, proc, tid, arg)),
             BINDER_GET_EXTENDED_ERROR => {
                 let thread = self.thread_mut(proc, tid);
                 let (id, command, param) = std::mem::replace(&mut thread.extended, (0, BR_OK, 0));
@@ -613,6 +614,39 @@ impl Shim {
         n.has_weak = true;
         self.contexts[device.index()].manager = Some(node);
         Outcome::Done(0)
+    }
+
+    /// `BINDER_GET_NODE_INFO_FOR_REF`: the counts of the node behind one of the context
+    /// manager's strong handles, as the kernel gives them — strong: its local strong
+    /// references plus the handles anywhere that hold it strongly; weak: its local weak
+    /// references. Service managers ask it to tell lazy services whether they have clients.
+    fn node_info_for_ref(
+        &mut self,
+        guest: &mut dyn Guest,
+        proc: ProcId,
+        tid: u32,
+        arg: u64,
+    ) -> Result<(), i32> {
+        let mut raw = [0u8; NODE_INFO_FOR_REF_SIZE];
+        guest.read(tid, arg, &mut raw)?;
+        // Only the handle may be set.
+        if raw[4..].iter().any(|&b| b != 0) {
+            return Err(EINVAL);
+        }
+        // Only the context manager may ask.
+        let manager = self.contexts[self.procs[&proc].device.index()].manager;
+        if manager.and_then(|m| self.nodes.get(&m)).map(|n| n.owner) != Some(proc) {
+            return Err(EPERM);
+        }
+        let handle = u32_at(&raw, 0);
+        let node = match self.procs[&proc].refs.get(&handle) {
+            Some(r) if r.strong > 0 => self.nodes.get(&r.node).ok_or(EINVAL)?,
+            _ => return Err(EINVAL),
+        };
+        let strong = node.local_strong + node.internal_strong;
+        raw[4..8].copy_from_slice(&strong.to_le_bytes());
+        raw[8..12].copy_from_slice(&node.local_weak.to_le_bytes());
+        guest.write(tid, arg, &raw)
     }
 
     fn new_node(&mut self, owner: ProcId, ptr: u64, cookie: u64, flags: u32) -> NodeId {

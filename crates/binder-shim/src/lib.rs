@@ -9,8 +9,8 @@
 //!   first-fit within the mapping's size (at most 4 MiB, one-way calls at most half).
 //! - [`Shim::ioctl`] runs `BINDER_WRITE_READ` (every `BC_` command; `BR_` returns),
 //!   `BINDER_VERSION`, `SET_MAX_THREADS`, `SET_CONTEXT_MGR(_EXT)`, `THREAD_EXIT`,
-//!   `ENABLE_ONEWAY_SPAM_DETECTION` and `GET_EXTENDED_ERROR`; any other gets `EINVAL` and an
-//!   [`Event`].
+//!   `ENABLE_ONEWAY_SPAM_DETECTION`, `GET_EXTENDED_ERROR` and `GET_NODE_INFO_FOR_REF`; any
+//!   other gets `EINVAL` and an [`Event`].
 //! - Objects are translated between processes as the kernel does: binders become handles
 //!   (and back in their owner), with strong and weak references and the owner told with
 //!   `BR_INCREFS`/`BR_ACQUIRE`/`BR_RELEASE`/`BR_DECREFS`; descriptors and descriptor arrays

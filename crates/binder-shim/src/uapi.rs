@@ -21,6 +21,8 @@ pub const FLAT_OBJECT_SIZE: usize = 24;
 pub const BUFFER_OBJECT_SIZE: usize = 40;
 /// `struct binder_fd_array_object`.
 pub const FD_ARRAY_OBJECT_SIZE: usize = 32;
+/// `struct binder_node_info_for_ref`.
+pub const NODE_INFO_FOR_REF_SIZE: usize = 24;
 
 pub const CURRENT_PROTOCOL_VERSION: i32 = 8;
 
@@ -32,6 +34,7 @@ pub const BINDER_SET_IDLE_PRIORITY: u32 = ioc(WRITE, b'b', 6, 4);
 pub const BINDER_SET_CONTEXT_MGR: u32 = ioc(WRITE, b'b', 7, 4);
 pub const BINDER_THREAD_EXIT: u32 = ioc(WRITE, b'b', 8, 4);
 pub const BINDER_VERSION: u32 = ioc(READ | WRITE, b'b', 9, 4);
+pub const BINDER_GET_NODE_INFO_FOR_REF: u32 = ioc(READ | WRITE, b'b', 12, NODE_INFO_FOR_REF_SIZE);
 pub const BINDER_SET_CONTEXT_MGR_EXT: u32 = ioc(WRITE, b'b', 13, FLAT_OBJECT_SIZE);
 pub const BINDER_ENABLE_ONEWAY_SPAM_DETECTION: u32 = ioc(WRITE, b'b', 16, 4);
 pub const BINDER_GET_EXTENDED_ERROR: u32 = ioc(READ | WRITE, b'b', 17, 12);
@@ -124,6 +127,7 @@ pub fn name(code: u32) -> &'static str {
         BINDER_SET_CONTEXT_MGR => "BINDER_SET_CONTEXT_MGR",
         BINDER_THREAD_EXIT => "BINDER_THREAD_EXIT",
         BINDER_VERSION => "BINDER_VERSION",
+        BINDER_GET_NODE_INFO_FOR_REF => "BINDER_GET_NODE_INFO_FOR_REF",
         BINDER_SET_CONTEXT_MGR_EXT => "BINDER_SET_CONTEXT_MGR_EXT",
         BINDER_ENABLE_ONEWAY_SPAM_DETECTION => "BINDER_ENABLE_ONEWAY_SPAM_DETECTION",
         BINDER_GET_EXTENDED_ERROR => "BINDER_GET_EXTENDED_ERROR",

@@ -969,3 +969,63 @@ fn broken_nesting_is_survived() {
     );
     assert_eq!(r, Some(vec![Ret::Noop, Ret::FailedReply]));
 }
+
+#[test]
+fn the_context_manager_reads_the_counts_of_a_node_it_holds() {
+    let mut w = World::new();
+    let (manager, client, wait) = manager_and_client(&mut w);
+    // The client hands the manager its binder; the manager keeps a strong handle to it.
+    let object = flat(TYPE_BINDER, 0, 0x1234, 0x5678);
+    w.write_read(
+        client,
+        Commands::default().transaction(BC_TRANSACTION, 0, 1, 0, 24, 1),
+        &object,
+        &[0],
+        true,
+    );
+    let tx = transaction(&w.answered(manager, wait).unwrap());
+    let handle = u32::from_le_bytes(tx.data[8..12].try_into().unwrap());
+    let cmds = Commands::default()
+        .cmd(BC_ACQUIRE)
+        .u32(handle)
+        .cmd(BC_FREE_BUFFER)
+        .u64(tx.buffer)
+        .transaction(BC_REPLY, 0, 0, 0, 0, 0);
+    w.write_read(manager, cmds, &[], &[], false);
+    let done = Commands::default()
+        .cmd(BC_ACQUIRE_DONE)
+        .u64(0x1234)
+        .u64(0x5678)
+        .cmd(BC_INCREFS_DONE)
+        .u64(0x1234)
+        .u64(0x5678);
+    w.write_read(client, done, &[], &[], true);
+
+    let info = |w: &mut World, peer: Peer, handle: u32, rest: [u32; 5]| {
+        let mut raw = handle.to_le_bytes().to_vec();
+        rest.iter().for_each(|v| raw.extend_from_slice(&v.to_le_bytes()));
+        w.fake.poke(peer.tid, MEM + 0x40, &raw);
+        let (_, r) = w.ioctl(peer, BINDER_GET_NODE_INFO_FOR_REF, MEM + 0x40);
+        let out = w.fake.peek(peer.tid, MEM + 0x40, 24);
+        let at = |i: usize| u32::from_le_bytes(out[i..i + 4].try_into().unwrap());
+        (r, at(4), at(8))
+    };
+    // One handle holds the node strongly: the manager's.
+    assert_eq!(info(&mut w, manager, handle, [0; 5]), (Outcome::Done(0), 1, 0));
+    // Only the handle may be set; only the manager may ask; the handle must be strong.
+    let einval = Outcome::Done(-i64::from(libc::EINVAL));
+    assert_eq!(info(&mut w, manager, handle, [1, 0, 0, 0, 0]).0, einval);
+    assert_eq!(info(&mut w, manager, handle + 1, [0; 5]).0, einval);
+    assert_eq!(
+        info(&mut w, client, 0, [0; 5]).0,
+        Outcome::Done(-i64::from(libc::EPERM))
+    );
+    // A weak handle is not enough.
+    let cmds = Commands::default()
+        .cmd(BC_INCREFS)
+        .u32(handle)
+        .cmd(BC_RELEASE)
+        .u32(handle);
+    w.write_read(manager, cmds, &[], &[], false);
+    assert_eq!(info(&mut w, manager, handle, [0; 5]).0, einval);
+}

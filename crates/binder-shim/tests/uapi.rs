@@ -15,6 +15,10 @@ fn every_number_equals_the_kernel_headers() {
         ("BINDER_SET_CONTEXT_MGR", BINDER_SET_CONTEXT_MGR.into()),
         ("BINDER_THREAD_EXIT", BINDER_THREAD_EXIT.into()),
         ("BINDER_VERSION", BINDER_VERSION.into()),
+        (
+            "BINDER_GET_NODE_INFO_FOR_REF",
+            BINDER_GET_NODE_INFO_FOR_REF.into(),
+        ),
         ("BINDER_SET_CONTEXT_MGR_EXT", BINDER_SET_CONTEXT_MGR_EXT.into()),
         (
             "BINDER_ENABLE_ONEWAY_SPAM_DETECTION",
@@ -98,6 +102,10 @@ fn every_number_equals_the_kernel_headers() {
         ("sizeof(struct flat_binder_object)", FLAT_OBJECT_SIZE as u64),
         ("sizeof(struct binder_fd_object)", FLAT_OBJECT_SIZE as u64),
         ("sizeof(struct binder_buffer_object)", BUFFER_OBJECT_SIZE as u64),
+        (
+            "sizeof(struct binder_node_info_for_ref)",
+            NODE_INFO_FOR_REF_SIZE as u64,
+        ),
         (
             "sizeof(struct binder_fd_array_object)",
             FD_ARRAY_OBJECT_SIZE as u64,

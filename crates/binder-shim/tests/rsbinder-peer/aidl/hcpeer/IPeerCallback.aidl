@@ -1,0 +1,6 @@
+package hcpeer;
+
+interface IPeerCallback {
+    String ask(in String question);
+    oneway void onEvent(int n);
+}

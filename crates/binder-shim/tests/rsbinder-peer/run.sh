@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Runs independent Binder peers from crates.io through the shim, in one sandbox: rsb_hub
+# (rsbinder-tools, unmodified) as the context manager, and peer_service and peer_client
+# (this project: rsbinder + rsbinder-aidl) registering, finding and calling a service.
+#
+#   run.sh            the checks (about a second once built)
+#   PEER_LAZY=1 run.sh  also the lazy-service contract (about 15 s more: rsb_hub polls)
+#
+# rsb_hub is `cargo install`ed into $RSB_TOOLS_ROOT (default: the workspace's
+# target/rsbinder-tools) when missing: about 4 minutes on 2 cores.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../../../.." && pwd)
+tools=${RSB_TOOLS_ROOT:-$repo/target/rsbinder-tools}
+if [ ! -x "$tools/bin/rsb_hub" ]; then
+    cargo install --locked --root "$tools" rsbinder-tools --version 0.12.0
+fi
+cargo build --release --manifest-path "$here/Cargo.toml" --target-dir "$here/target"
+cargo build --release --manifest-path "$repo/Cargo.toml" -p art-host
+app=$(mktemp -d)
+trap 'rm -rf "$app"' EXIT
+cp "$tools/bin/rsb_hub" "$here"/target/release/peer_{run,service,client} "$app/"
+cd "$app"
+exec "$repo/target/release/hyper-compat" run --app-root "$app" -- \
+    /usr/bin/env ${PEER_LAZY:+PEER_LAZY=1} ./peer_run
