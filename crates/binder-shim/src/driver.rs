@@ -113,7 +113,7 @@ const LOOPER_ENTERED: u32 = 0x02;
 const LOOPER_EXITED: u32 = 0x04;
 const LOOPER_INVALID: u32 = 0x08;
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Thread {
     looper: u32,
     todo: VecDeque<Work>,
@@ -121,8 +121,21 @@ struct Thread {
     /// (incoming), innermost last.
     stack: Vec<TxId>,
     parked: Option<Parked>,
-    /// `BINDER_GET_EXTENDED_ERROR`: id, command, param.
+    /// `BINDER_GET_EXTENDED_ERROR`: the last transaction's debug id, `BR_OK` or the error it
+    /// ended with, and that error's negative errno, as the kernel keeps them.
     extended: (u32, u32, i32),
+}
+
+impl Default for Thread {
+    fn default() -> Thread {
+        Thread {
+            looper: 0,
+            todo: VecDeque::new(),
+            stack: Vec::new(),
+            parked: None,
+            extended: (0, BR_OK, 0),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -750,6 +763,10 @@ impl Shim {
                     0
                 };
                 let reply = cmd == BC_REPLY || cmd == BC_REPLY_SG;
+                // As the kernel, every transaction gets a debug id and resets the thread's
+                // extended error; a failure records its return and errno there.
+                let debug_id = self.id() as u32;
+                self.thread_mut(proc, tid).extended = (debug_id, BR_OK, 0);
                 if let Err(failure) = self.transaction(guest, proc, tid, &tr, extra, reply) {
                     self.events.push(Event {
                         kind: if failure.code == BR_DEAD_REPLY {
@@ -761,7 +778,7 @@ impl Shim {
                         size: tr.data_size,
                     });
                     let thread = self.thread_mut(proc, tid);
-                    thread.extended = (0, cmd, -failure.errno);
+                    thread.extended = (debug_id, failure.code, -failure.errno);
                     thread.todo.push_back(Work::ReturnError(failure.code));
                 }
             }

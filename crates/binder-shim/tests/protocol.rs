@@ -847,12 +847,18 @@ fn malformed_calls_fail_without_leaking_buffers() {
         0,
         "failed calls leave no buffer behind"
     );
-    // The extended error names the command.
+    // The extended error holds the last transaction's id, its return and errno (ENOSPC for
+    // the huge one), as the kernel's; reading it resets it to BR_OK.
     let (_, r) = w.ioctl(client, BINDER_GET_EXTENDED_ERROR, MEM + 0x40);
     assert_eq!(r, Outcome::Done(0));
+    let ee = w.fake.peek(client.tid, MEM + 0x40, 12);
+    assert_ne!(ee[0..4], [0; 4], "a debug id");
+    assert_eq!(ee[4..8], BR_FAILED_REPLY.to_le_bytes());
+    assert_eq!(ee[8..12], (-libc::ENOSPC).to_le_bytes());
+    w.ioctl(client, BINDER_GET_EXTENDED_ERROR, MEM + 0x40);
     assert_eq!(
-        w.fake.peek(client.tid, MEM + 0x44, 4),
-        BC_TRANSACTION.to_le_bytes()
+        w.fake.peek(client.tid, MEM + 0x40, 12),
+        [[0; 4], BR_OK.to_le_bytes(), [0; 4]].concat()
     );
     // An unknown command stops the write with EINVAL; an unknown ioctl is EINVAL and counted.
     w.fake.poke(client.tid, WRITE_AT, &0x4004_63ffu32.to_le_bytes());

@@ -387,6 +387,20 @@ pub(crate) fn plan(root: &GuestRoot) -> Result<Vec<Step>, LaunchError> {
             link: cstring(&under(NEW, &Path::new("/dev").join(link)))?,
         });
     }
+    // The Binder devices, as Android 12 and later lay them out (binderfs, with the classic
+    // names as links): the bridge serves opens of these paths itself (`crate::binder`); the
+    // files only let a guest that checks for them first find them.
+    planner.push(Step::Mkdir(cstring(&under(NEW, Path::new("/dev/binderfs")))?));
+    for name in ["binder", "hwbinder", "vndbinder"] {
+        planner.push(Step::Touch(cstring(&under(
+            NEW,
+            &Path::new("/dev/binderfs").join(name),
+        ))?));
+        planner.push(Step::Symlink {
+            target: CString::new(format!("binderfs/{name}")).map_err(|_| LaunchError::Nul)?,
+            link: cstring(&under(NEW, &Path::new("/dev").join(name)))?,
+        });
+    }
     planner.tmpfs("/dev/shm", "mode=1777")?;
     planner.tmpfs("/tmp", "mode=1777")?;
     planner.folders(Path::new("/proc"), true)?;
@@ -411,6 +425,9 @@ pub(crate) fn plan(root: &GuestRoot) -> Result<Vec<Step>, LaunchError> {
         let guest = guest_path(&bind.guest)?;
         planner.bind(&host, &guest, host.is_dir(), bind.writable, false)?;
     }
+    // Once the binds are in (some, such as logd's /dev/socket, under /dev), nothing more is
+    // made in /dev: as on Android, the app cannot (its /dev/shm stays writable).
+    planner.push(Step::ReadOnly(cstring(&under(NEW, Path::new("/dev")))?));
     planner.push(Step::ReadOnly(cstring(Path::new(NEW))?));
     Ok(planner.steps)
 }

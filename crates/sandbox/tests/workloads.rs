@@ -341,7 +341,7 @@ echo scratch > /tmp/$MARKER && $b cat /tmp/$MARKER
     }
     assert_eq!(
         lines[1],
-        "fd full null random shm stderr stdin stdout tty urandom zero "
+        "binder binderfs fd full hwbinder null random shm stderr stdin stdout tty urandom vndbinder zero "
     );
     for missing in ["/etc/shadow", "/root", "/home", "/var", "/sys", "/work"] {
         assert!(
