@@ -251,22 +251,9 @@ fn a_sandboxed_legacy_program_calls_a_native_service_through_svcmgr() {
     }
     // The legacy side: a static C program (no runtime of ours) speaking the wire format on the
     // svcmgr channel it finds at fd 3.
-    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("../sandbox/tests/guest/guest.c");
-    let guest = Path::new(env!("CARGO_TARGET_TMPDIR")).join("art-host-guest");
-    let built = Command::new("cc")
-        .args(["-static", "-O", "-o"])
-        .arg(&guest)
-        .arg(&source)
-        .status()
-        .is_ok_and(|status| status.success());
-    if !built {
-        assert!(
-            std::env::var_os("HYPERCOMPAT_REQUIRE_SANDBOX").is_none(),
-            "HYPERCOMPAT_REQUIRE_SANDBOX is set, but `cc -static` could not build the guest"
-        );
-        println!("SKIPPED: `cc -static` could not build the guest");
+    let Some(guest) = c_guest("../../sandbox/tests/guest/guest", &[]) else {
         return;
-    }
+    };
     let service = echo_service();
     let output = hyper_compat(&[
         "run",
@@ -291,43 +278,13 @@ fn a_sandboxed_legacy_program_calls_a_native_service_through_svcmgr() {
     );
 }
 
-/// Builds `tests/guest/policy.c`, a guest without a C library (glibc's startup makes calls
-/// Android forbids apps); `None`, saying so, when `cc` cannot (an error when the sandbox is
-/// required).
-fn policy_guest() -> Option<std::path::PathBuf> {
-    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/guest/policy.c");
-    let guest = Path::new(env!("CARGO_TARGET_TMPDIR")).join("art-host-policy");
-    let built = Command::new("cc")
-        .args([
-            "-static",
-            "-nostdlib",
-            "-ffreestanding",
-            "-fno-stack-protector",
-            "-O",
-            "-o",
-        ])
-        .arg(&guest)
-        .arg(&source)
-        .status()
-        .is_ok_and(|status| status.success());
-    if !built {
-        assert!(
-            std::env::var_os("HYPERCOMPAT_REQUIRE_SANDBOX").is_none(),
-            "HYPERCOMPAT_REQUIRE_SANDBOX is set, but `cc` could not build {}",
-            source.display()
-        );
-        println!("SKIPPED: `cc` could not build {}", source.display());
-        return None;
-    }
-    Some(guest)
-}
-
 #[test]
 fn an_app_lives_under_androids_seccomp_policy() {
     if !sandbox_works() || !Path::new(FRAMEWORK_RES).exists() {
         return;
     }
-    let Some(guest) = policy_guest() else {
+    // No C library: glibc's startup makes calls Android forbids apps.
+    let Some(guest) = c_guest("policy", &["-nostdlib", "-ffreestanding", "-fno-stack-protector"]) else {
         return;
     };
     let guest = guest.to_str().unwrap();
@@ -385,13 +342,16 @@ fn an_app_lives_under_androids_seccomp_policy() {
     assert_eq!(asked.status.code(), Some(128 + libc::SIGSYS), "{asked:?}");
 }
 
-/// Builds a static C guest from `tests/guest/NAME.c`; `None`, saying so, when `cc -static`
-/// cannot (an error when the sandbox is required).
-fn c_guest(name: &str) -> Option<std::path::PathBuf> {
+/// Builds a static C guest from `tests/guest/NAME.c` (with `flags` too); `None`, saying so,
+/// when `cc -static` cannot (an error when the sandbox is required).
+fn c_guest(name: &str, flags: &[&str]) -> Option<std::path::PathBuf> {
     let source = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/guest/{name}.c"));
-    let guest = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("art-host-{name}"));
+    let stem = Path::new(name).file_name().unwrap().to_string_lossy();
+    let guest = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("art-host-{stem}"));
     let built = Command::new("cc")
-        .args(["-static", "-O", "-Wall", "-Werror", "-o"])
+        .args(["-static", "-O", "-Wall", "-Werror"])
+        .args(flags)
+        .arg("-o")
         .arg(&guest)
         .arg(&source)
         .status()
@@ -428,7 +388,7 @@ fn the_apps_android_log_reaches_logd_and_a_killed_logd_is_restarted() {
     if !sandbox_works() {
         return;
     }
-    let Some(guest) = c_guest("log") else { return };
+    let Some(guest) = c_guest("log", &[]) else { return };
     let app = tempfile::tempdir().unwrap();
     let log = app.path().join("app.log");
     let output = hyper_compat(&[

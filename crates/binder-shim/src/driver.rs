@@ -960,6 +960,13 @@ impl Shim {
     }
 
     fn inc_ref(&mut self, proc: ProcId, handle: u32, strong: bool) {
+        let node = self.count_ref(proc, handle, strong);
+        self.node_changed(node, None);
+    }
+
+    /// Counts one more strong or weak reference on `proc`'s existing `handle` (a node gains an
+    /// internal strong reference with the handle's first); the node it names.
+    fn count_ref(&mut self, proc: ProcId, handle: u32, strong: bool) -> NodeId {
         let reference = self.proc_mut(proc).refs.get_mut(&handle).expect("a ref");
         let node = reference.node;
         let first_strong = strong && reference.strong == 0;
@@ -971,7 +978,7 @@ impl Shim {
         if first_strong && let Some(n) = self.nodes.get_mut(&node) {
             n.internal_strong += 1;
         }
-        self.node_changed(node, None);
+        node
     }
 
     fn dec_ref(&mut self, proc: ProcId, handle: u32, strong: bool) {
@@ -1460,16 +1467,7 @@ impl Shim {
             self.node_changed(node, sender);
         } else {
             let handle = self.ref_for_node(to_proc, node);
-            let reference = self.proc_mut(to_proc).refs.get_mut(&handle).expect("made");
-            let first_strong = strong && reference.strong == 0;
-            if strong {
-                reference.strong += 1;
-            } else {
-                reference.weak += 1;
-            }
-            if first_strong && let Some(n) = self.nodes.get_mut(&node) {
-                n.internal_strong += 1;
-            }
+            self.count_ref(to_proc, handle, strong);
             object[0..4]
                 .copy_from_slice(&(if strong { TYPE_HANDLE } else { TYPE_WEAK_HANDLE }).to_le_bytes());
             object[8..16].copy_from_slice(&u64::from(handle).to_le_bytes());

@@ -353,6 +353,22 @@ fn flat(kind: u32, flags: u32, value: u64, cookie: u64) -> Vec<u8> {
     v
 }
 
+/// The client sends its binder (`ptr`, `cookie`) to the manager waiting in `wait`: the
+/// transaction the manager read, and the handle it got.
+fn hand_binder(w: &mut World, client: Peer, manager: Peer, wait: u64, ptr: u64, cookie: u64) -> (Tx, u32) {
+    let object = flat(TYPE_BINDER, 0, ptr, cookie);
+    w.write_read(
+        client,
+        Commands::default().transaction(BC_TRANSACTION, 0, 1, 0, 24, 1),
+        &object,
+        &[0],
+        true,
+    );
+    let tx = transaction(&w.answered(manager, wait).unwrap());
+    let handle = u32::from_le_bytes(tx.data[8..12].try_into().unwrap());
+    (tx, handle)
+}
+
 /// A context manager (pid 1) waiting in its looper, and a client (pid 2).
 fn manager_and_client(w: &mut World) -> (Peer, Peer, u64) {
     let manager = w.open(1);
@@ -580,16 +596,7 @@ fn death_notices_reach_holders_and_dead_calls_fail() {
     let mut w = World::new();
     let (manager, client, wait) = manager_and_client(&mut w);
     // The manager holds a handle on the client's binder and asks to hear of its death.
-    let object = flat(TYPE_BINDER, 0, 0x99, 0x98);
-    w.write_read(
-        client,
-        Commands::default().transaction(BC_TRANSACTION, 0, 1, 0, 24, 1),
-        &object,
-        &[0],
-        true,
-    );
-    let tx = transaction(&w.answered(manager, wait).unwrap());
-    let handle = u32::from_le_bytes(tx.data[8..12].try_into().unwrap());
+    let (tx, handle) = hand_binder(&mut w, client, manager, wait, 0x99, 0x98);
     let cmds = Commands::default()
         .cmd(BC_ACQUIRE)
         .u32(handle)
@@ -981,16 +988,7 @@ fn the_context_manager_reads_the_counts_of_a_node_it_holds() {
     let mut w = World::new();
     let (manager, client, wait) = manager_and_client(&mut w);
     // The client hands the manager its binder; the manager keeps a strong handle to it.
-    let object = flat(TYPE_BINDER, 0, 0x1234, 0x5678);
-    w.write_read(
-        client,
-        Commands::default().transaction(BC_TRANSACTION, 0, 1, 0, 24, 1),
-        &object,
-        &[0],
-        true,
-    );
-    let tx = transaction(&w.answered(manager, wait).unwrap());
-    let handle = u32::from_le_bytes(tx.data[8..12].try_into().unwrap());
+    let (tx, handle) = hand_binder(&mut w, client, manager, wait, 0x1234, 0x5678);
     let cmds = Commands::default()
         .cmd(BC_ACQUIRE)
         .u32(handle)

@@ -219,17 +219,7 @@ impl Guest for BridgeGuest<'_> {
         if buf.is_empty() {
             return Ok(());
         }
-        let local = libc::iovec {
-            iov_base: buf.as_mut_ptr().cast(),
-            iov_len: buf.len(),
-        };
-        let remote = libc::iovec {
-            iov_base: addr as *mut libc::c_void,
-            iov_len: buf.len(),
-        };
-        // SAFETY: the local iovec covers `buf`; the kernel checks the remote one.
-        let read = unsafe { libc::process_vm_readv(tid as libc::pid_t, &local, 1, &remote, 1, 0) };
-        if usize::try_from(read) != Ok(buf.len()) {
+        if !crate::bridge::vm_read(tid, addr, buf) {
             return Err(libc::EFAULT);
         }
         // The tid may have been reused by the time we read: the call must still be pending.
@@ -245,17 +235,7 @@ impl Guest for BridgeGuest<'_> {
         if data.is_empty() {
             return Ok(());
         }
-        let local = libc::iovec {
-            iov_base: data.as_ptr().cast_mut().cast(),
-            iov_len: data.len(),
-        };
-        let remote = libc::iovec {
-            iov_base: addr as *mut libc::c_void,
-            iov_len: data.len(),
-        };
-        // SAFETY: the local iovec covers `data`; the kernel checks the remote one.
-        let written = unsafe { libc::process_vm_writev(tid as libc::pid_t, &local, 1, &remote, 1, 0) };
-        if usize::try_from(written) == Ok(data.len()) {
+        if crate::bridge::vm_write(tid, addr, data) {
             Ok(())
         } else {
             Err(libc::EFAULT)

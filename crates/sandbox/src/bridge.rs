@@ -856,17 +856,7 @@ impl Bridge<'_> {
         if !self.valid(call.id) {
             return Err(libc::ESRCH);
         }
-        let local = libc::iovec {
-            iov_base: bytes.as_ptr().cast_mut().cast(),
-            iov_len: bytes.len(),
-        };
-        let remote = libc::iovec {
-            iov_base: address as *mut libc::c_void,
-            iov_len: bytes.len(),
-        };
-        // SAFETY: the local iovec covers `bytes`; the remote one is checked by the kernel.
-        let written = unsafe { libc::process_vm_writev(call.tid as libc::pid_t, &local, 1, &remote, 1, 0) };
-        if usize::try_from(written) == Ok(bytes.len()) {
+        if vm_write(call.tid, address, bytes) {
             Ok(())
         } else {
             Err(libc::EFAULT)
@@ -876,17 +866,7 @@ impl Bridge<'_> {
     /// Copies `buffer.len()` bytes from the guest at `address`, once, checking the notification
     /// afterwards.
     fn read(&self, call: &Call, address: u64, buffer: &mut [u8]) -> Result<(), Fault> {
-        let local = libc::iovec {
-            iov_base: buffer.as_mut_ptr().cast(),
-            iov_len: buffer.len(),
-        };
-        let remote = libc::iovec {
-            iov_base: address as *mut libc::c_void,
-            iov_len: buffer.len(),
-        };
-        // SAFETY: the local iovec covers `buffer`; the remote one is checked by the kernel.
-        let read = unsafe { libc::process_vm_readv(call.tid as libc::pid_t, &local, 1, &remote, 1, 0) };
-        if usize::try_from(read) != Ok(buffer.len()) {
+        if !vm_read(call.tid, address, buffer) {
             return Err(libc::EFAULT);
         }
         if self.valid(call.id) {
@@ -1016,6 +996,37 @@ impl Bridge<'_> {
         // ENOENT: the thread died or a signal interrupted the call; there is no one to answer.
         Ok(())
     }
+}
+
+/// Copies `buffer.len()` bytes from `address` in the address space of thread `tid`, whole or
+/// not at all (the caller checks the notification id afterwards).
+pub(crate) fn vm_read(tid: u32, address: u64, buffer: &mut [u8]) -> bool {
+    let local = libc::iovec {
+        iov_base: buffer.as_mut_ptr().cast(),
+        iov_len: buffer.len(),
+    };
+    let remote = libc::iovec {
+        iov_base: address as *mut libc::c_void,
+        iov_len: buffer.len(),
+    };
+    // SAFETY: the local iovec covers `buffer`; the remote one is checked by the kernel.
+    let read = unsafe { libc::process_vm_readv(tid as libc::pid_t, &local, 1, &remote, 1, 0) };
+    usize::try_from(read) == Ok(buffer.len())
+}
+
+/// Copies `bytes` to `address` in the address space of thread `tid`; whether all were written.
+pub(crate) fn vm_write(tid: u32, address: u64, bytes: &[u8]) -> bool {
+    let local = libc::iovec {
+        iov_base: bytes.as_ptr().cast_mut().cast(),
+        iov_len: bytes.len(),
+    };
+    let remote = libc::iovec {
+        iov_base: address as *mut libc::c_void,
+        iov_len: bytes.len(),
+    };
+    // SAFETY: the local iovec covers `bytes`; the remote one is checked by the kernel.
+    let written = unsafe { libc::process_vm_writev(tid as libc::pid_t, &local, 1, &remote, 1, 0) };
+    usize::try_from(written) == Ok(bytes.len())
 }
 
 /// A vfs outcome for the guest: the reply, or the errno of the error reply.
