@@ -1,4 +1,4 @@
-use syscall_bridge::{Arch, Fate};
+use syscall_bridge::{Arch, Fate, android};
 
 use crate::report::SyscallFacts;
 use crate::rules::{Findings, Location, Profile, Rule, Severity, Subject};
@@ -8,14 +8,18 @@ pub(super) static RULE: Rule = Rule {
     name: "unsupported-syscall",
     severity: Severity::Error,
     fixable: false,
-    summary: "Native code makes a system call the target's syscall bridge denies, or one that does not exist.",
+    summary: "Native code makes a system call that Android's app seccomp policy forbids, that the target's syscall bridge denies, or that does not exist.",
     what: "Looks up every direct system call whose number is known (the sites HC3007 reports) in \
            the syscall bridge's table (`docs/syscalls.md`) for the library's architecture, and \
-           reports calls whose fate is *deny* and numbers that are no syscall on that \
-           architecture. Passed and translated calls are not reported: the table's support \
+           reports calls Android's app seccomp policy forbids on that architecture (its \
+           *android app* column), calls whose fate is *deny*, and numbers that are no syscall \
+           there. Other passed and translated calls are not reported: the table's support \
            level is what the runtime is designed to give, and its status column says which \
            handlers exist yet. Calls through libc wrappers (imported symbols) are not checked.",
-    why: "On the target, the syscall bridge decides every call's fate from one table. Denied calls \
+    why: "Apps run under Android's app seccomp policy, on a phone and in the target's runtime \
+          alike: a call it forbids (`setuid`, `mount`, `swapon`, and on x86-64 the legacy calls \
+          bionic never makes, such as `access`) kills the app with `SIGSYS`. Beyond that, the \
+          syscall bridge decides every call's fate from one table. Denied calls \
           (kernel modules, mounts and namespaces, reboot, kexec, clock setting, tracing other \
           processes, bpf, perf, keyrings, io_uring, System V IPC, obsolete calls) fail with \
           `ENOSYS` or `EPERM`; a number the architecture does not define fails with `ENOSYS` on \
@@ -43,6 +47,11 @@ fn verdict(site: &SyscallFacts) -> Option<String> {
     let number = site.number?;
     let arch = arch(site.isa)?;
     match syscall_bridge::lookup(arch, number) {
+        Some(row) if !android::allows(arch, row.name) => Some(format!(
+            "direct {} syscall {number} ({}) is forbidden to apps by Android's seccomp policy: the \
+             app is killed by SIGSYS, on a phone as on the target",
+            site.isa, row.name
+        )),
         Some(row) if row.fate == Fate::Deny => Some(format!(
             "direct {} syscall {number} ({}) is denied on the target: {}",
             site.isa, row.name, row.note
@@ -101,7 +110,17 @@ mod tests {
             ("x86_64", Arch::X86_64),
             ("x86", Arch::X86),
         ] {
-            for name in ["init_module", "reboot", "ptrace", "mount"] {
+            // Android's app policy kills the app for these (SIGSYS)...
+            for name in ["init_module", "reboot", "mount", "setuid"] {
+                let why = verdict(&site(isa, Some(number_of(name, arch)))).unwrap();
+                assert!(
+                    why.contains(&format!("({name}) is forbidden to apps")),
+                    "{isa}: {why}"
+                );
+                assert!(why.contains("SIGSYS"), "{isa}: {why}");
+            }
+            // ... and the bridge denies what Android allows apps but the target does not.
+            for name in ["ptrace", "process_vm_writev", "perf_event_open"] {
                 let why = verdict(&site(isa, Some(number_of(name, arch)))).unwrap();
                 assert!(why.contains(&format!("({name}) is denied")), "{isa}: {why}");
             }
@@ -113,6 +132,14 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn the_android_policy_is_read_per_architecture() {
+        // Legacy x86-64 `access` is forbidden to apps there; 32-bit ARM apps may make it.
+        let why = verdict(&site("x86_64", Some(number_of("access", Arch::X86_64)))).unwrap();
+        assert!(why.contains("SIGSYS"), "{why}");
+        assert_eq!(verdict(&site("a32", Some(number_of("access", Arch::Arm)))), None);
     }
 
     #[test]
