@@ -126,6 +126,19 @@ struct Thread {
     extended: (u32, u32, i32),
 }
 
+impl Thread {
+    fn has_own_work(&self) -> bool {
+        self.todo
+            .iter()
+            .any(|w| !matches!(w, Work::Complete { deferred: true } | Work::Node(_, true)))
+    }
+
+    /// A looper with no call of its own in progress takes its process's work.
+    fn takes_proc_work(&self) -> bool {
+        self.stack.is_empty() && self.looper & (LOOPER_REGISTERED | LOOPER_ENTERED) != 0
+    }
+}
+
 impl Default for Thread {
     fn default() -> Thread {
         Thread {
@@ -150,9 +163,15 @@ struct Parked {
 enum Work {
     Transaction(TxId),
     Reply(TxId),
-    Complete,
+    /// `BR_TRANSACTION_COMPLETE`; a two-way call's is deferred, as the kernel's: it does not
+    /// end a read by itself, so the caller's read waits on for the reply and gets both at once.
+    Complete {
+        deferred: bool,
+    },
     ReturnError(u32),
-    Node(NodeId),
+    /// A node whose owner must be told of reference changes; deferred (as the kernel defers
+    /// it) when queued on the sending thread by its own transaction.
+    Node(NodeId, bool),
     DeadBinder(u64),
     ClearDeathDone(u64),
 }
@@ -1025,9 +1044,9 @@ impl Shim {
             let owner = n.owner;
             match thread {
                 Some((proc, tid)) if proc == owner => {
-                    self.thread_mut(proc, tid).todo.push_back(Work::Node(node))
+                    self.thread_mut(proc, tid).todo.push_back(Work::Node(node, true))
                 }
-                _ => self.proc_mut(owner).todo.push_back(Work::Node(node)),
+                _ => self.proc_mut(owner).todo.push_back(Work::Node(node, false)),
             }
         } else if !strong && !weak && !n.has_strong && !n.has_weak && !n.work_queued {
             self.forget_node(node);
@@ -1296,7 +1315,10 @@ impl Shim {
             code: tr.code,
             size: tr.data_size,
         });
-        self.thread_mut(proc, tid).todo.push_back(Work::Complete);
+        let deferred = !reply && !one_way;
+        self.thread_mut(proc, tid)
+            .todo
+            .push_back(Work::Complete { deferred });
         if reply {
             let to = to_thread.expect("a reply has its thread");
             self.thread_mut(to_proc, to).todo.push_back(Work::Reply(tx));
@@ -1492,6 +1514,9 @@ impl Shim {
         }
         let room = usize::try_from(bwr.read_size - bwr.read_consumed).map_err(|_| EINVAL)?;
         let fresh = bwr.read_consumed == 0;
+        if !self.has_work(proc, tid) {
+            return Ok(false);
+        }
         let mut out: Vec<u8> = Vec::new();
         if fresh {
             if room < 4 {
@@ -1551,6 +1576,19 @@ impl Shim {
         Ok(true)
     }
 
+    /// Whether a read by the thread would return something: work of its own that is not only
+    /// a deferred completion (the kernel's `process_todo`), or its process's work when it may
+    /// take that.
+    fn has_work(&self, proc: ProcId, tid: u32) -> bool {
+        let Some(p) = self.procs.get(&proc) else {
+            return false;
+        };
+        let Some(thread) = p.threads.get(&tid) else {
+            return false;
+        };
+        thread.has_own_work() || (thread.takes_proc_work() && !p.todo.is_empty())
+    }
+
     /// The next work item for the thread: its own, else its process's when it is a looper
     /// with nothing of its own pending. The flag says which list it came from.
     fn next_work(&mut self, proc: ProcId, tid: u32) -> Option<(Work, bool)> {
@@ -1559,8 +1597,7 @@ impl Shim {
         if let Some(work) = thread.todo.pop_front() {
             return Some((work, false));
         }
-        let for_proc = thread.stack.is_empty() && thread.looper & (LOOPER_REGISTERED | LOOPER_ENTERED) != 0;
-        if for_proc {
+        if thread.takes_proc_work() {
             return p.todo.pop_front().map(|w| (w, true));
         }
         None
@@ -1582,7 +1619,7 @@ impl Shim {
             }
         };
         match work {
-            Work::Complete => put(out, BR_TRANSACTION_COMPLETE, &[]),
+            Work::Complete { .. } => put(out, BR_TRANSACTION_COMPLETE, &[]),
             Work::ReturnError(code) => {
                 put(out, code, &[]);
                 return Ok(Delivered::Stop);
@@ -1593,7 +1630,7 @@ impl Shim {
                 self.proc_mut(proc).delivered_deaths.insert(cookie, false);
                 return Ok(Delivered::Stop);
             }
-            Work::Node(node) => {
+            Work::Node(node, _) => {
                 let Some(n) = self.nodes.get_mut(&node) else {
                     return Ok(Delivered::More);
                 };
@@ -1849,9 +1886,7 @@ impl Shim {
                     if thread.parked.is_none() {
                         continue;
                     }
-                    let for_proc =
-                        thread.stack.is_empty() && thread.looper & (LOOPER_REGISTERED | LOOPER_ENTERED) != 0;
-                    if !thread.todo.is_empty() || (for_proc && !p.todo.is_empty()) {
+                    if thread.has_own_work() || (thread.takes_proc_work() && !p.todo.is_empty()) {
                         ready = Some((proc, tid));
                         break 'search;
                     }

@@ -394,14 +394,16 @@ fn manager_and_client(w: &mut World) -> (Peer, Peer, u64) {
 fn a_two_way_call_reaches_the_context_manager_and_its_reply_comes_back() {
     let mut w = World::new();
     let (manager, client, wait) = manager_and_client(&mut w);
-    let (_, r) = w.write_read(
+    let (client_wait, r) = w.write_read(
         client,
         Commands::default().transaction(BC_TRANSACTION, 0, 7, TF_ACCEPT_FDS, 5, 0),
         b"hello",
         &[],
         true,
     );
-    assert_eq!(r, Some(vec![Ret::Noop, Ret::Complete]));
+    // As in the kernel, the caller's BR_TRANSACTION_COMPLETE is deferred: its read waits for
+    // the reply and returns both.
+    assert_eq!(r, None);
     let got = w.answered(manager, wait).expect("the manager's read is answered");
     let tx = transaction(&got);
     assert_eq!((tx.reply, tx.code, tx.data.as_slice()), (false, 7, &b"hello"[..]));
@@ -414,9 +416,7 @@ fn a_two_way_call_reaches_the_context_manager_and_its_reply_comes_back() {
         tx.buffer >= MAP && tx.buffer < MAP + MAP_SIZE,
         "in the receiver's mapping"
     );
-    // The client waits for the reply; the manager frees the buffer and replies.
-    let (client_wait, r) = w.write_read(client, Commands::default(), &[], &[], true);
-    assert_eq!(r, None);
+    // The manager frees the buffer and replies.
     let reply = Commands::default()
         .cmd(BC_FREE_BUFFER)
         .u64(tx.buffer)
@@ -424,6 +424,7 @@ fn a_two_way_call_reaches_the_context_manager_and_its_reply_comes_back() {
     let (_, r) = w.write_read(manager, reply, b"world", &[], true);
     assert_eq!(r, Some(vec![Ret::Noop, Ret::Complete]));
     let got = w.answered(client, client_wait).unwrap();
+    assert_eq!(got[..2], [Ret::Noop, Ret::Complete]);
     let reply = transaction(&got);
     assert!(reply.reply);
     assert_eq!(reply.data, b"world");
@@ -445,23 +446,14 @@ fn a_binder_becomes_a_handle_and_calls_on_it_reach_its_owner() {
     let (manager, client, wait) = manager_and_client(&mut w);
     // The client sends its binder (ptr 0x1234, cookie 0x5678) to the manager.
     let object = flat(TYPE_BINDER, FLAT_BINDER_FLAG_ACCEPTS_FDS, 0x1234, 0x5678);
-    let (_, r) = w.write_read(
+    let (client_wait, r) = w.write_read(
         client,
         Commands::default().transaction(BC_TRANSACTION, 0, 1, 0, 24, 1),
         &object,
         &[0],
         true,
     );
-    // The owner is asked to keep its object alive, then told the call went out.
-    assert_eq!(
-        r,
-        Some(vec![
-            Ret::Noop,
-            Ret::Refs(BR_INCREFS, 0x1234, 0x5678),
-            Ret::Refs(BR_ACQUIRE, 0x1234, 0x5678),
-            Ret::Complete
-        ])
-    );
+    assert_eq!(r, None, "the caller waits for the reply");
     let tx = transaction(&w.answered(manager, wait).unwrap());
     assert_eq!(tx.offsets, vec![0]);
     assert_eq!(tx.data[..4], TYPE_HANDLE.to_le_bytes());
@@ -476,22 +468,27 @@ fn a_binder_becomes_a_handle_and_calls_on_it_reach_its_owner() {
         .u64(tx.buffer)
         .transaction(BC_REPLY, 0, 0, 0, 0, 0);
     w.write_read(manager, cmds, &[], &[], false);
-    let r = w
-        .write_read(
-            client,
-            Commands::default()
-                .cmd(BC_ACQUIRE_DONE)
-                .u64(0x1234)
-                .u64(0x5678)
-                .cmd(BC_INCREFS_DONE)
-                .u64(0x1234)
-                .u64(0x5678),
-            &[],
-            &[],
-            true,
-        )
-        .1;
-    assert!(matches!(transaction(&r.unwrap()), Tx { reply: true, .. }));
+    // With the reply, the owner is asked to keep its object alive (deferred, as the kernel
+    // defers node work queued on the sending thread).
+    let r = w.answered(client, client_wait).unwrap();
+    assert_eq!(
+        r[..4],
+        [
+            Ret::Noop,
+            Ret::Refs(BR_INCREFS, 0x1234, 0x5678),
+            Ret::Refs(BR_ACQUIRE, 0x1234, 0x5678),
+            Ret::Complete
+        ]
+    );
+    assert!(matches!(transaction(&r), Tx { reply: true, .. }));
+    let acks = Commands::default()
+        .cmd(BC_ACQUIRE_DONE)
+        .u64(0x1234)
+        .u64(0x5678)
+        .cmd(BC_INCREFS_DONE)
+        .u64(0x1234)
+        .u64(0x5678);
+    w.write_read(client, acks, &[], &[], false);
     // A call on the handle arrives at the client as a call on its binder.
     w.looper(client);
     let (client_wait, r) = w.write_read(client, Commands::default(), &[], &[], true);
@@ -642,17 +639,19 @@ fn death_notices_reach_holders_and_dead_calls_fail() {
     assert_eq!(r, Some(vec![Ret::Noop, Ret::DeadReply]));
     // A client whose server dies mid-call reads BR_DEAD_REPLY.
     let client2 = w.open(3);
-    w.write_read(
+    let (wait2, r) = w.write_read(
         client2,
         Commands::default().transaction(BC_TRANSACTION, 0, 1, 0, 0, 0),
         &[],
         &[],
         true,
     );
-    let (wait2, r) = w.write_read(client2, Commands::default(), &[], &[], true);
     assert_eq!(r, None);
     w.shim.release(&mut w.fake, manager.proc);
-    assert_eq!(w.answered(client2, wait2), Some(vec![Ret::Noop, Ret::DeadReply]));
+    assert_eq!(
+        w.answered(client2, wait2),
+        Some(vec![Ret::Noop, Ret::Complete, Ret::DeadReply])
+    );
     // And with no context manager, a call to handle 0 is dead at once.
     let r = w
         .write_read(
@@ -682,7 +681,7 @@ fn nested_calls_return_to_the_waiting_thread() {
         Commands::default().transaction(BC_TRANSACTION, 0, 1, 0, 24, 1),
         &object,
         &[0],
-        true,
+        false,
     );
     let (client_wait, r) = w.write_read(client, Commands::default(), &[], &[], true);
     assert_eq!(r, None);
@@ -693,9 +692,9 @@ fn nested_calls_return_to_the_waiting_thread() {
         Commands::default().transaction(BC_TRANSACTION, handle, 2, 0, 0, 0),
         &[],
         &[],
-        true,
+        false,
     );
-    assert_eq!(r, Some(vec![Ret::Noop, Ret::Complete]));
+    assert_eq!(r, Some(vec![]));
     let nested = transaction(
         &w.answered(client, client_wait)
             .expect("thread 2 gets the nested call"),
@@ -785,8 +784,8 @@ fn descriptors_and_scatter_gather_buffers_are_translated() {
         .u64(16);
     // BC_TRANSACTION_SG's command word differs from BC_TRANSACTION's.
     sg.0[0..4].copy_from_slice(&BC_TRANSACTION_SG.to_le_bytes());
-    let (_, r) = w.write_read(client, sg, &data, &[0, 24, 64], true);
-    assert_eq!(r, Some(vec![Ret::Noop, Ret::Complete]));
+    let (_, r) = w.write_read(client, sg, &data, &[0, 24, 64], false);
+    assert_eq!(r, Some(vec![]));
     let tx = transaction(&w.answered(manager, wait).unwrap());
     assert_eq!(
         tx.security_context.as_deref(),
@@ -937,8 +936,8 @@ fn broken_nesting_is_survived() {
     let two = Commands::default()
         .transaction(BC_TRANSACTION, 0, 1, 0, 1, 0)
         .transaction(BC_TRANSACTION, 0, 2, 0, 1, 0);
-    let (_, r) = w.write_read(client, two, b"x", &[], true);
-    assert_eq!(r, Some(vec![Ret::Noop, Ret::Complete, Ret::Complete]));
+    let (_, r) = w.write_read(client, two, b"x", &[], false);
+    assert_eq!(r, Some(vec![]));
     let a = transaction(&w.answered(manager, wait).unwrap());
     let b = transaction(&w.answered(second, second_wait).unwrap());
     // Whichever looper got the first call answers first, though the client's innermost call

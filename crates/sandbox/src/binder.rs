@@ -94,10 +94,13 @@ impl Binder {
                         listener,
                         proc: &self.proc,
                         current: None,
+                        answers: Vec::new(),
                     };
                     for proc in procs {
                         state.shim.release(&mut guest, proc);
                     }
+                    drop(state);
+                    send_answers(listener, guest.answers);
                 }
             }
         }
@@ -195,9 +198,12 @@ impl Binder {
             listener,
             proc: &self.proc,
             current: Some(call),
+            answers: Vec::new(),
         };
         let outcome = state.shim.ioctl(&mut guest, proc, tid, call, cmd as u32, arg);
         let events = state.shim.take_events();
+        drop(state);
+        send_answers(listener, guest.answers);
         let answer = match outcome {
             Outcome::Done(value) => Answer::Now(value),
             Outcome::Parked => Answer::Parked,
@@ -212,6 +218,36 @@ struct BridgeGuest<'a> {
     proc: &'a OwnedFd,
     /// The call being served: its id is checked after each read of guest memory.
     current: Option<u64>,
+    /// Answers to parked calls, sent once the engine's lock is released ([`send_answers`]):
+    /// a woken guest thread runs at once (sync wake-up) and its next call should not find
+    /// the lock taken.
+    answers: Vec<(u64, i64)>,
+}
+
+/// Sends the answers a [`BridgeGuest`] collected.
+fn send_answers(listener: BorrowedFd<'_>, answers: Vec<(u64, i64)>) {
+    for (call, result) in answers {
+        let (val, error) = if result < 0 {
+            (0, result as i32)
+        } else {
+            (result, 0)
+        };
+        let mut response = libc::seccomp_notif_resp {
+            id: call,
+            val,
+            error,
+            flags: 0,
+        };
+        // SAFETY: SEND reads the response it points at; a call whose thread is gone fails
+        // with ENOENT, which leaves nothing to do.
+        unsafe {
+            libc::ioctl(
+                listener.as_raw_fd(),
+                libc::SECCOMP_IOCTL_NOTIF_SEND,
+                &raw mut response,
+            )
+        };
+    }
 }
 
 impl Guest for BridgeGuest<'_> {
@@ -260,26 +296,7 @@ impl Guest for BridgeGuest<'_> {
     }
 
     fn answer(&mut self, call: u64, result: i64) {
-        let (val, error) = if result < 0 {
-            (0, result as i32)
-        } else {
-            (result, 0)
-        };
-        let mut response = libc::seccomp_notif_resp {
-            id: call,
-            val,
-            error,
-            flags: 0,
-        };
-        // SAFETY: SEND reads the response it points at; a call whose thread is gone fails
-        // with ENOENT, which leaves nothing to do.
-        unsafe {
-            libc::ioctl(
-                self.listener.as_raw_fd(),
-                libc::SECCOMP_IOCTL_NOTIF_SEND,
-                &raw mut response,
-            )
-        };
+        self.answers.push((call, result));
     }
 
     fn pending(&mut self, call: u64) -> bool {
