@@ -746,9 +746,28 @@ impl Shim {
         tid: u32,
         bwr: &mut WriteRead,
     ) -> Result<(), i32> {
+        // The commands are copied once, a window at a time (one read for a typical write
+        // buffer); should a window not be readable as a whole, each command is read alone, so
+        // that the commands before an unreadable one still run, as with the kernel's.
+        const WINDOW: u64 = 64 * 1024;
+        let mut window: Vec<u8> = Vec::new();
+        let mut window_at = bwr.write_consumed;
         while bwr.write_consumed < bwr.write_size {
             let at = bwr.write_buffer.checked_add(bwr.write_consumed).ok_or(EFAULT)?;
-            let cmd = read_u32(guest, tid, at)?;
+            let offset = (bwr.write_consumed - window_at) as usize;
+            if offset + 4 > window.len() {
+                window_at = bwr.write_consumed;
+                let len = (bwr.write_size - bwr.write_consumed).min(WINDOW) as usize;
+                window = vec![0; len];
+                if guest.read(tid, at, &mut window).is_err() {
+                    window.clear();
+                }
+            }
+            let offset = (bwr.write_consumed - window_at) as usize;
+            let cmd = match window.get(offset..offset + 4) {
+                Some(raw) => u32::from_le_bytes(raw.try_into().expect("4 bytes")),
+                None => read_u32(guest, tid, at)?,
+            };
             let size = ((cmd >> 16) & 0x3fff) as u64;
             if bwr
                 .write_consumed
@@ -757,8 +776,14 @@ impl Shim {
             {
                 return Err(EINVAL);
             }
-            let mut payload = vec![0u8; size as usize];
-            guest.read(tid, at.wrapping_add(4), &mut payload)?;
+            let payload = match window.get(offset + 4..offset + 4 + size as usize) {
+                Some(raw) => raw.to_vec(),
+                None => {
+                    let mut payload = vec![0u8; size as usize];
+                    guest.read(tid, at.wrapping_add(4), &mut payload)?;
+                    payload
+                }
+            };
             bwr.write_consumed += 4 + size;
             self.command(guest, proc, tid, cmd, &payload)?;
         }
