@@ -251,7 +251,7 @@ fn a_sandboxed_legacy_program_calls_a_native_service_through_svcmgr() {
     }
     // The legacy side: a static C program (no runtime of ours) speaking the wire format on the
     // svcmgr channel it finds at fd 3.
-    let Some(guest) = c_guest("../../sandbox/tests/guest/guest", &[]) else {
+    let Some(guest) = c_guest("../../../sandbox/tests/guest/guest", &[]) else {
         return;
     };
     let service = echo_service();
