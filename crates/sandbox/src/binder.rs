@@ -167,7 +167,7 @@ impl Binder {
         } else {
             0
         };
-        install(listener, call, fd.as_fd(), cloexec).map(i64::from)
+        crate::bridge::add_fd(listener, call, fd.as_fd(), cloexec).map(i64::from)
     }
 
     /// `ioctl(fd, cmd, arg)` by thread `tid` (call `call`).
@@ -227,26 +227,7 @@ struct BridgeGuest<'a> {
 /// Sends the answers a [`BridgeGuest`] collected.
 fn send_answers(listener: BorrowedFd<'_>, answers: Vec<(u64, i64)>) {
     for (call, result) in answers {
-        let (val, error) = if result < 0 {
-            (0, result as i32)
-        } else {
-            (result, 0)
-        };
-        let mut response = libc::seccomp_notif_resp {
-            id: call,
-            val,
-            error,
-            flags: 0,
-        };
-        // SAFETY: SEND reads the response it points at; a call whose thread is gone fails
-        // with ENOENT, which leaves nothing to do.
-        unsafe {
-            libc::ioctl(
-                listener.as_raw_fd(),
-                libc::SECCOMP_IOCTL_NOTIF_SEND,
-                &raw mut response,
-            )
-        };
+        crate::bridge::answer_notification(listener, call, result);
     }
 }
 
@@ -292,7 +273,7 @@ impl Guest for BridgeGuest<'_> {
 
     fn install_fd(&mut self, call: u64, file: BorrowedFd<'_>) -> Result<i32, i32> {
         // The kernel's binder installs received descriptors close-on-exec.
-        install(self.listener, call, file, libc::O_CLOEXEC as u32)
+        crate::bridge::add_fd(self.listener, call, file, libc::O_CLOEXEC as u32)
     }
 
     fn answer(&mut self, call: u64, result: i64) {
@@ -338,30 +319,6 @@ impl Guest for BridgeGuest<'_> {
                 (node == inode && u64::from_str_radix(offset, 16).ok()? == 0).then_some((start, end - start))
             })
             .min()
-    }
-}
-
-/// Installs `file` in the process of pending call `call` (`SECCOMP_IOCTL_NOTIF_ADDFD`).
-fn install(listener: BorrowedFd<'_>, call: u64, file: BorrowedFd<'_>, flags: u32) -> Result<i32, i32> {
-    let addfd = libc::seccomp_notif_addfd {
-        id: call,
-        flags: 0,
-        srcfd: file.as_raw_fd() as u32,
-        newfd: 0,
-        newfd_flags: flags,
-    };
-    // SAFETY: ADDFD reads the struct it points at; `file` is open for the call.
-    let installed = unsafe {
-        libc::ioctl(
-            listener.as_raw_fd(),
-            libc::SECCOMP_IOCTL_NOTIF_ADDFD,
-            &raw const addfd,
-        )
-    };
-    if installed >= 0 {
-        Ok(installed)
-    } else {
-        Err(io::Error::last_os_error().raw_os_error().unwrap_or(libc::EIO))
     }
 }
 

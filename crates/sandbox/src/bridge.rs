@@ -124,10 +124,21 @@ pub const SLOT_SIZE: usize = size_of::<libc::seccomp_notif>();
 /// Fails notification `id` with `errno` (the supervisor's answer for a call whose server
 /// died); a notification already answered or whose thread is gone is left alone.
 pub fn fail_notification(listener: BorrowedFd<'_>, id: u64, errno: i32) {
+    answer_notification(listener, id, -i64::from(errno));
+}
+
+/// Answers notification `id` with `result` (a value, or a negative errno); a notification
+/// already answered or whose thread is gone is left alone.
+pub(crate) fn answer_notification(listener: BorrowedFd<'_>, id: u64, result: i64) {
+    let (val, error) = if result < 0 {
+        (0, result as i32)
+    } else {
+        (result, 0)
+    };
     let mut response = libc::seccomp_notif_resp {
         id,
-        val: 0,
-        error: -errno,
+        val,
+        error,
         flags: 0,
     };
     // SAFETY: SEND reads the seccomp_notif_resp it points at; failure (ENOENT) is fine.
@@ -137,6 +148,37 @@ pub fn fail_notification(listener: BorrowedFd<'_>, id: u64, errno: i32) {
             libc::SECCOMP_IOCTL_NOTIF_SEND,
             &raw mut response,
         );
+    }
+}
+
+/// Installs `file` in the process of pending notification `id` (`SECCOMP_IOCTL_NOTIF_ADDFD`,
+/// without `ADDFD_FLAG_SEND`); its number there, or the errno.
+pub(crate) fn add_fd(
+    listener: BorrowedFd<'_>,
+    id: u64,
+    file: BorrowedFd<'_>,
+    flags: u32,
+) -> Result<i32, i32> {
+    let addfd = libc::seccomp_notif_addfd {
+        id,
+        flags: 0,
+        srcfd: file.as_raw_fd() as u32,
+        newfd: 0,
+        newfd_flags: flags,
+    };
+    // SAFETY: ADDFD reads the seccomp_notif_addfd it points at; `file` is open for the call.
+    let installed = unsafe {
+        libc::ioctl(
+            listener.as_raw_fd(),
+            libc::SECCOMP_IOCTL_NOTIF_ADDFD,
+            &raw const addfd,
+        )
+    };
+    if installed >= 0 {
+        Ok(installed)
+    } else {
+        // EMFILE and the like are the guest's to see; ENOENT means it is gone.
+        Err(io::Error::last_os_error().raw_os_error().unwrap_or(libc::EIO))
     }
 }
 
@@ -575,27 +617,7 @@ impl Bridge<'_> {
         // which it then uses and closes. (Found by killing vfs under load: see the tests.)
         // Installed first and answered after, a call whose server dies in between stays
         // unanswered, and the supervisor fails it with EIO.
-        let addfd = libc::seccomp_notif_addfd {
-            id: call.id,
-            flags: 0,
-            srcfd: file.as_fd().as_raw_fd() as u32,
-            newfd: 0,
-            newfd_flags: cloexec,
-        };
-        // SAFETY: ADDFD reads the seccomp_notif_addfd it points at; srcfd is open until
-        // `file` drops after the call.
-        let installed = unsafe {
-            libc::ioctl(
-                self.listener.as_raw_fd(),
-                libc::SECCOMP_IOCTL_NOTIF_ADDFD,
-                &raw const addfd,
-            )
-        };
-        if installed >= 0 {
-            return Ok(Answer::Value(i64::from(installed)));
-        }
-        // EMFILE and the like are the guest's to see; ENOENT means it is gone.
-        Err(io::Error::last_os_error().raw_os_error().unwrap_or(libc::EIO))
+        add_fd(self.listener, call.id, file.as_fd(), cloexec).map(|fd| Answer::Value(i64::from(fd)))
     }
 
     fn stat(
