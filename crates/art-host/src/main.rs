@@ -2,12 +2,16 @@
 //!
 //! `hyper-compat run [--app-root DIR] [--apk APP.apk] [--package NAME] [--ro HOST[:GUEST]]...
 //! [--rw HOST[:GUEST]]... [--network|--no-network] [--policy android|linux] [--service PROGRAM]...
-//! [--trace FILE] [--stats] -- PROGRAM ARGS...` runs a program in a fresh sandbox (crate
+//! [--binder-world SOCKET] [--trace FILE] [--stats] -- PROGRAM ARGS...` runs a program in a fresh sandbox (crate
 //! `sandbox`, docs/sandbox.md) with its app root read-write at `/data/data/<package>`, the
 //! package, uid and network taken from the APK's manifest when one is given, and under
 //! Android's app seccomp policy when an APK is given. svcmgr runs beside it; the program
 //! finds its channel to svcmgr at fd 3 (the microkernel's startup convention), through which it
 //! reaches the native services started with `--service`.
+//!
+//! `hyper-compat binder-world --socket SOCKET` serves one Binder world for several sandboxes:
+//! each `run --binder-world SOCKET` joins it, so that a context manager in one sandbox serves
+//! the services and clients of the others (docs/binder.md).
 //!
 //! Exit status: the program's (128 + the signal that killed it); 2 for a usage error or an
 //! unusable input (one line naming the file and the reason), before anything runs; 125 when
@@ -45,7 +49,19 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run a program in a fresh sandbox with an app's root and identity.
-    Run(RunArgs),
+    Run(Box<RunArgs>),
+    /// Serve a Binder world that sandboxes join with `run --binder-world SOCKET`: their
+    /// processes then reach each other's Binder services, as the apps of one phone do.
+    /// Prints `ready SOCKET` on standard output once it listens; runs until killed.
+    BinderWorld(WorldArgs),
+}
+
+#[derive(Parser)]
+struct WorldArgs {
+    /// Where to listen: a Unix socket path that does not exist, or one a world that ended
+    /// left behind (only this user's processes may connect).
+    #[arg(long, value_name = "SOCKET")]
+    socket: PathBuf,
 }
 
 #[derive(Parser)]
@@ -94,6 +110,10 @@ struct RunArgs {
     /// to svcmgr at fd 3; it must print a line on stdout once its services are registered.
     #[arg(long, value_name = "PROGRAM")]
     service: Vec<PathBuf>,
+    /// Share Binder with the sandboxes of the Binder world at SOCKET (`hyper-compat
+    /// binder-world`) instead of having a Binder of the sandbox's own.
+    #[arg(long, value_name = "SOCKET")]
+    binder_world: Option<PathBuf>,
     /// The program and its arguments.
     #[arg(required = true, last = true, value_name = "PROGRAM ARGS")]
     command: Vec<OsString>,
@@ -166,8 +186,11 @@ fn main() -> ExitCode {
         };
     }
     let cli = Cli::parse();
-    let Command::Run(args) = cli.command;
-    match run(args) {
+    let result = match cli.command {
+        Command::Run(args) => run(*args),
+        Command::BinderWorld(args) => binder_world(&args.socket),
+    };
+    match result {
         Ok(code) => code,
         Err(Unusable(message)) => {
             eprintln!("hyper-compat: error: {message}");
@@ -232,6 +255,18 @@ fn run(args: RunArgs) -> Result<ExitCode, Unusable> {
         None if app.is_some() => sandbox::Policy::AndroidApp,
         None => sandbox::Policy::Linux,
     };
+    if let Some(world) = &args.binder_world {
+        // Found out now, in one line, rather than as a sandbox that cannot start.
+        Channel::connect(world).map_err(|e| {
+            Unusable(format!(
+                "{}: no Binder world answers there ({e}); start one with `hyper-compat binder-world --socket {}`",
+                world.display(),
+                world.display()
+            ))
+        })?;
+        config.binder_world =
+            Some(std::path::absolute(world).map_err(|e| Unusable(format!("{}: {e}", world.display())))?);
+    }
     if let Ok(exe) = std::env::current_exe() {
         config.vfs = exe;
         config.vfs_args = vec![VFS_SERVER.into()];
@@ -293,6 +328,31 @@ fn run(args: RunArgs) -> Result<ExitCode, Unusable> {
         Exit::Code(code) => ExitCode::from(code as u8),
         Exit::Signal(signal) => ExitCode::from(128u8.wrapping_add(signal as u8)),
     })
+}
+
+/// `hyper-compat binder-world --socket SOCKET`: serves until killed.
+fn binder_world(socket: &Path) -> Result<ExitCode, Unusable> {
+    let unusable = |reason: String| Unusable(format!("{}: {reason}", socket.display()));
+    if let Ok(meta) = std::fs::symlink_metadata(socket) {
+        use std::os::unix::fs::FileTypeExt;
+        if !meta.file_type().is_socket() {
+            return Err(unusable("exists and is not a socket".into()));
+        }
+        // A socket nobody listens on is what a world that ended leaves behind.
+        match Channel::connect(socket) {
+            Ok(_) => return Err(unusable("a Binder world already serves it".into())),
+            Err(_) => std::fs::remove_file(socket)
+                .map_err(|e| unusable(format!("removing the stale socket: {e}")))?,
+        }
+    }
+    let ready = || {
+        println!("ready {}", socket.display());
+        let _ = std::io::stdout().flush();
+    };
+    match sandbox::binder::World::serve(socket, ready) {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(error) => Err(Unusable(error.to_string())),
+    }
 }
 
 /// svcmgr on a thread of this process; the channel returned is the runtime's own.

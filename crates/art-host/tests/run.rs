@@ -436,3 +436,116 @@ fn the_apps_android_log_reaches_logd_and_a_killed_logd_is_restarted() {
         ]
     );
 }
+
+/// `hyper-compat binder-world` on `socket`, once it has said it is ready; killed on drop.
+struct World(std::process::Child);
+
+impl World {
+    fn start(socket: &Path) -> World {
+        use std::io::BufRead;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_hyper-compat"))
+            .args(["binder-world", "--socket"])
+            .arg(socket)
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("start binder-world");
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        assert_eq!(line, format!("ready {}\n", socket.display()));
+        World(child)
+    }
+}
+
+impl Drop for World {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn a_binder_world_serves_the_raw_protocol_and_outlives_its_sandboxes() {
+    if !sandbox_works() {
+        return;
+    }
+    let Some(guest) = c_guest("../../../sandbox/tests/guest/binder", &[]) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let socket = dir.path().join("world.sock");
+    let _world = World::start(&socket);
+    let guest = guest.to_str().unwrap();
+    let socket = socket.to_str().unwrap();
+    // Two sandboxes one after the other in one world: the second can become the context
+    // manager only because the world let the first one's go when its process ended, and its
+    // service's death (SIGKILL) reaches its client through the world.
+    for (args, service_end) in [(vec!["10000"], "ok"), (vec!["100", "kill"], "killed")] {
+        let mut command = vec!["run", "--binder-world", socket, "--", guest];
+        command.extend(&args);
+        let output = hyper_compat(&command);
+        assert!(output.status.success(), "{args:?}: {output:?}");
+        let count = args[0];
+        assert_eq!(
+            text(&output.stdout).lines().collect::<Vec<_>>(),
+            [
+                "manager: the service registered".to_string(),
+                "client: got a handle".into(),
+                "client: echo HELLO pid=ok uid=ok".into(),
+                "client: the service read the fd: from the client".into(),
+                format!("client: one-way calls received: {count} in order"),
+                "client: the service died".into(),
+                "client: a call to the dead service: BR_DEAD_REPLY".into(),
+                format!("manager: done (client ok, service {service_end})"),
+            ],
+            "{output:?}"
+        );
+    }
+}
+
+#[test]
+fn a_missing_or_occupied_binder_world_is_one_line_and_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nobody.sock");
+    let output = hyper_compat(&[
+        "run",
+        "--binder-world",
+        missing.to_str().unwrap(),
+        "--",
+        "/bin/true",
+    ]);
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    let stderr = text(&output.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("nobody.sock: no Binder world answers there"),
+        "{stderr}"
+    );
+
+    let file = dir.path().join("plain-file");
+    std::fs::write(&file, b"not a socket").unwrap();
+    let output = hyper_compat(&["binder-world", "--socket", file.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    assert_eq!(text(&output.stderr).lines().count(), 1, "{output:?}");
+    assert!(
+        text(&output.stderr).contains("exists and is not a socket"),
+        "{output:?}"
+    );
+    assert_eq!(
+        std::fs::read(&file).unwrap(),
+        b"not a socket",
+        "the file is left alone"
+    );
+
+    // A second world on a served socket is refused; the first keeps serving.
+    let socket = dir.path().join("world.sock");
+    let _world = World::start(&socket);
+    let output = hyper_compat(&["binder-world", "--socket", socket.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    assert!(
+        text(&output.stderr).contains("a Binder world already serves it"),
+        "{output:?}"
+    );
+    assert!(microkernel::Channel::connect(&socket).is_ok());
+}

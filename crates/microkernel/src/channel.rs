@@ -50,6 +50,21 @@ impl Channel {
         Channel { fd }
     }
 
+    /// A channel to the [`ChannelListener`] bound at `path`. Fails with the connect's error
+    /// (`ENOENT`: nobody listens there; `ECONNREFUSED`: the listener is gone).
+    pub fn connect(path: &std::path::Path) -> Result<Channel, Error> {
+        let fd = rustix::net::socket_with(
+            AddressFamily::UNIX,
+            SocketType::SEQPACKET,
+            SocketFlags::CLOEXEC,
+            None,
+        )
+        .map_err(|e| Error::io("socket", e))?;
+        let address = rustix::net::SocketAddrUnix::new(path).map_err(|e| Error::io("socket path", e))?;
+        rustix::net::connect(&fd, &address).map_err(|e| Error::io("connect", e))?;
+        Ok(Channel { fd })
+    }
+
     /// Sends a message. The handles are duplicated into the peer: the caller keeps its own
     /// descriptors, and drops them to give the capability away.
     pub fn write(&self, message: &Message) -> Result<(), Error> {
@@ -149,6 +164,50 @@ impl Channel {
     }
 }
 
+/// A rendezvous for channels between unrelated processes: a `SOCK_SEQPACKET` socket bound at
+/// a path, each accepted connection a [`Channel`]. Only processes of the listener's own user
+/// are accepted: a channel is a capability, and the socket's path is no access check.
+#[derive(Debug)]
+pub struct ChannelListener {
+    fd: OwnedFd,
+}
+
+impl ChannelListener {
+    /// Listens at `path`, which must not exist; the socket is made readable and writable by
+    /// its owner only.
+    pub fn bind(path: &std::path::Path) -> Result<ChannelListener, Error> {
+        let fd = rustix::net::socket_with(
+            AddressFamily::UNIX,
+            SocketType::SEQPACKET,
+            SocketFlags::CLOEXEC,
+            None,
+        )
+        .map_err(|e| Error::io("socket", e))?;
+        let address = rustix::net::SocketAddrUnix::new(path).map_err(|e| Error::io("socket path", e))?;
+        rustix::net::bind(&fd, &address).map_err(|e| Error::io("bind", e))?;
+        rustix::fs::chmod(path, rustix::fs::Mode::from_raw_mode(0o600)).map_err(|e| Error::io("chmod", e))?;
+        rustix::net::listen(&fd, 64).map_err(|e| Error::io("listen", e))?;
+        Ok(ChannelListener { fd })
+    }
+
+    /// The next connection from a process of our own user, waiting for one; connections
+    /// from other users are closed unanswered.
+    pub fn accept(&self) -> Result<Channel, Error> {
+        let ours = rustix::process::geteuid();
+        loop {
+            let fd = match rustix::net::accept_with(&self.fd, SocketFlags::CLOEXEC) {
+                Ok(fd) => fd,
+                Err(Errno::INTR | Errno::CONNABORTED) => continue,
+                Err(e) => return Err(Error::io("accept", e)),
+            };
+            match rustix::net::sockopt::socket_peercred(&fd) {
+                Ok(peer) if peer.uid == ours => return Ok(Channel { fd }),
+                _ => continue,
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::io::{Read, Seek, Write};
@@ -186,6 +245,29 @@ mod tests {
             .write(&message(b"over the passed channel", vec![]))
             .unwrap();
         assert_eq!(inner_a.read().unwrap().body, b"over the passed channel");
+    }
+
+    #[test]
+    fn a_listener_at_a_path_gives_channels_to_whoever_connects() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("world.sock");
+        assert!(Channel::connect(&path).is_err(), "nobody listens yet");
+        let listener = ChannelListener::bind(&path).unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+        assert!(ChannelListener::bind(&path).is_err(), "the path is taken");
+        let client = Channel::connect(&path).unwrap();
+        let server = listener.accept().unwrap();
+        let (inner_a, inner_b) = Channel::pair().unwrap();
+        client.write(&message(b"hello", vec![inner_b.into()])).unwrap();
+        let received = server.read().unwrap();
+        assert_eq!(received.body, b"hello");
+        let inner_b = Channel::try_from(received.handles.into_iter().next().unwrap()).unwrap();
+        inner_b.write(&message(b"back", vec![])).unwrap();
+        assert_eq!(inner_a.read().unwrap().body, b"back");
+        drop(server);
+        assert!(matches!(client.read(), Err(Error::PeerClosed)));
     }
 
     #[test]

@@ -45,7 +45,7 @@ mod vmo;
 mod waitset;
 pub mod wire;
 
-pub use channel::{Channel, Message};
+pub use channel::{Channel, ChannelListener, Message};
 pub use docs::markdown;
 pub use error::Error;
 pub use event::Event;

@@ -3,23 +3,121 @@
 //! of the engine ([`binder_shim::Guest`]) is the seccomp listener (answers, `ADDFD`, id
 //! checks), `process_vm_readv`/`writev` and `/proc` (thread groups, mappings, `pidfd_getfd`).
 //!
-//! One engine serves the whole sandbox, shared by the bridge threads under a lock; a read with
-//! no work parks its call, and the call that makes work for it answers it. A watcher thread
-//! releases the binder processes of guest processes that exit, so that holders of their nodes
-//! get their death notices and their callers `BR_DEAD_REPLY`.
+//! The engine lives in one of two places:
+//!
+//! - **In the sandbox** (the default): one engine serves the sandbox's processes, shared by the
+//!   bridge threads of `hc-vfs` under a lock.
+//! - **In a Binder world** ([`World`], `hyper-compat binder-world --socket PATH`), a process of
+//!   its own that several sandboxes join (`hyper-compat run --binder-world PATH`): each
+//!   sandbox's bridge attaches with its seccomp listener and forwards the binder `open`s and
+//!   `ioctl`s it receives (`binder` protocol, `microkernel::protocols::binder`) without
+//!   waiting; the world answers every notification itself. Processes of different sandboxes
+//!   then reach each other's nodes, and a context manager in one sandbox serves them all.
+//!
+//! Either way a read with no work parks its call, and the call that makes work for it answers
+//! it; a watcher thread releases the binder processes of guest processes that exit, so that
+//! holders of their nodes get their death notices and their callers `BR_DEAD_REPLY`.
 
 use std::collections::HashMap;
 use std::ffi::CString;
 use std::io::{self, Read};
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
+use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use binder_shim::{Device, Guest, Outcome, ProcId, Shim};
+use microkernel::protocols::{binder as protocol, logd};
+use microkernel::{Channel, ChannelListener, Handle, rpc};
 
-/// The engine and what the bridge needs around it.
+/// What the bridge does with a binder call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    /// Answer now with this value (or negative errno).
+    Now(i64),
+    /// Somebody else answers: the engine, when a parked read gets work, or the Binder world.
+    Parked,
+    /// Not a binder device: the host's driver.
+    NotBinder,
+}
+
+/// Where the answer to an engine call goes: the listener that notified it and the
+/// notification's id there.
+trait Route: Send + Sync {
+    fn resolve(&self, call: u64) -> Option<(Arc<OwnedFd>, u64)>;
+    /// The call is answered, or its thread is gone: its id is not used again.
+    fn forget(&self, call: u64);
+}
+
+/// One sandbox: engine call ids are the listener's notification ids.
 #[derive(Debug)]
-pub struct Binder {
-    shim: Mutex<State>,
+struct Single(Arc<OwnedFd>);
+
+impl Route for Single {
+    fn resolve(&self, call: u64) -> Option<(Arc<OwnedFd>, u64)> {
+        Some((Arc::clone(&self.0), call))
+    }
+
+    fn forget(&self, _call: u64) {}
+}
+
+/// Several sandboxes: each forwarded notification gets a token, the engine's call id, which
+/// names its listener and its id there (notification ids are only unique per listener).
+#[derive(Debug, Default)]
+struct Tokens {
+    inner: Mutex<TokenMap>,
+}
+
+#[derive(Debug, Default)]
+struct TokenMap {
+    next: u64,
+    calls: HashMap<u64, (Arc<OwnedFd>, u64)>,
+}
+
+impl Tokens {
+    fn register(&self, listener: &Arc<OwnedFd>, id: u64) -> u64 {
+        let mut map = self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        map.next += 1;
+        let token = map.next;
+        map.calls.insert(token, (Arc::clone(listener), id));
+        token
+    }
+
+    /// Drops the tokens of `listener` whose threads are gone (a sandbox left the world).
+    fn prune(&self, listener: &Arc<OwnedFd>) {
+        let mut map = self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        map.calls
+            .retain(|_, (fd, id)| !Arc::ptr_eq(fd, listener) || id_valid(fd.as_fd(), *id));
+    }
+}
+
+impl Route for Tokens {
+    fn resolve(&self, call: u64) -> Option<(Arc<OwnedFd>, u64)> {
+        let map = self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        map.calls.get(&call).map(|(fd, id)| (Arc::clone(fd), *id))
+    }
+
+    fn forget(&self, call: u64) {
+        let mut map = self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        map.calls.remove(&call);
+    }
+}
+
+fn id_valid(listener: BorrowedFd<'_>, id: u64) -> bool {
+    // SAFETY: ID_VALID reads the u64 it points at.
+    unsafe {
+        libc::ioctl(
+            listener.as_raw_fd(),
+            libc::SECCOMP_IOCTL_NOTIF_ID_VALID,
+            &raw const id,
+        ) == 0
+    }
+}
+
+/// The engine and what surrounds it wherever it runs: its lock, the host's `/proc`, and the
+/// watcher's epoll set.
+#[derive(Debug)]
+struct Engine {
+    state: Mutex<State>,
     /// The host's `/proc`.
     proc: OwnedFd,
     /// Where the watcher waits for binder processes' owners to exit.
@@ -29,43 +127,41 @@ pub struct Binder {
 #[derive(Debug, Default)]
 struct State {
     shim: Shim,
-    /// The device (`st_dev`) of the memfds: an fd is a binder device only if both its device
-    /// and inode match one the shim made.
-    memfd_dev: Option<u64>,
     /// Pidfds of the processes that opened devices, by thread group, with their procs.
     watched: HashMap<u32, (OwnedFd, Vec<ProcId>)>,
 }
 
-/// What the bridge does with a binder ioctl.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Answer {
-    /// Answer now with this value (or negative errno).
-    Now(i64),
-    /// The engine answers later.
-    Parked,
-    /// Not a binder device: the host's driver.
-    NotBinder,
-}
-
-impl Binder {
-    pub fn new(proc: &OwnedFd) -> io::Result<Arc<Binder>> {
+impl Engine {
+    fn new(proc: &OwnedFd) -> io::Result<Engine> {
         // SAFETY: epoll_create1 with a valid flag; the fd is checked.
         let epoll = unsafe { libc::epoll_create1(libc::EPOLL_CLOEXEC) };
         if epoll < 0 {
             return Err(io::Error::last_os_error());
         }
-        let binder = Arc::new(Binder {
-            shim: Mutex::new(State::default()),
+        Ok(Engine {
+            state: Mutex::new(State::default()),
             proc: proc.try_clone()?,
             // SAFETY: `epoll` was just created and is owned by nobody else.
             epoll: unsafe { OwnedFd::from_raw_fd(epoll) },
-        });
-        Ok(binder)
+        })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn guest<'a>(&'a self, route: &'a dyn Route, current: Option<u64>) -> BridgeGuest<'a> {
+        BridgeGuest {
+            route,
+            proc: &self.proc,
+            current,
+            answers: Vec::new(),
+        }
     }
 
     /// Releases the binder processes of guest processes as they exit; runs until this
     /// process ends.
-    pub fn watch(self: &Arc<Binder>, listener: BorrowedFd<'_>) -> ! {
+    fn watch(&self, route: &dyn Route) -> ! {
         let mut events = [libc::epoll_event { events: 0, u64: 0 }; 16];
         loop {
             // SAFETY: epoll_wait fills at most `events.len()` entries of the array.
@@ -90,56 +186,33 @@ impl Binder {
                             std::ptr::null_mut(),
                         )
                     };
-                    let mut guest = BridgeGuest {
-                        listener,
-                        proc: &self.proc,
-                        current: None,
-                        answers: Vec::new(),
-                    };
+                    let mut guest = self.guest(route, None);
                     for proc in procs {
                         state.shim.release(&mut guest, proc);
                     }
                     drop(state);
-                    send_answers(listener, guest.answers);
+                    send_answers(route, guest.answers);
                 }
             }
         }
     }
 
-    fn lock(&self) -> MutexGuard<'_, State> {
-        self.shim.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    /// `open` of `path` by thread `tid` (call `call`): the device fd installed in the guest, or
-    /// `None` when the path names no binder device.
-    pub fn open(
+    /// A new binder process on `device` for thread `tid` of process `status.tgid` (call
+    /// `call`): its device fd installed in the guest, the fd's number there.
+    fn open(
         &self,
-        listener: BorrowedFd<'_>,
+        route: &dyn Route,
         call: u64,
         tid: u32,
-        path: &[u8],
-        flags: u64,
-    ) -> Option<Result<i64, i32>> {
-        let device = Device::from_path(path)?;
-        Some(self.open_device(listener, call, tid, device, flags))
-    }
-
-    fn open_device(
-        &self,
-        listener: BorrowedFd<'_>,
-        call: u64,
-        tid: u32,
+        status: &Status,
         device: Device,
-        flags: u64,
+        cloexec: bool,
     ) -> Result<i64, i32> {
-        let status = read_status(&self.proc, tid).map_err(|_| libc::ESRCH)?;
         let mut state = self.lock();
         let (proc, fd) = state
             .shim
             .open(device, tid, status.guest_pid, status.uid)
             .map_err(|e| e.raw_os_error().unwrap_or(libc::EIO))?;
-        let stat = rustix::fs::fstat(&fd).map_err(|e| e.raw_os_error())?;
-        state.memfd_dev = Some(stat.st_dev);
         // Watch the process, so that its exit releases what it holds.
         if !state.watched.contains_key(&status.tgid)
             && let Ok(pidfd) = pidfd_open(status.tgid)
@@ -162,18 +235,134 @@ impl Binder {
         if let Some((_, procs)) = state.watched.get_mut(&status.tgid) {
             procs.push(proc);
         }
-        let cloexec = if flags as i32 & libc::O_CLOEXEC != 0 {
-            libc::O_CLOEXEC as u32
-        } else {
-            0
-        };
-        crate::bridge::add_fd(listener, call, fd.as_fd(), cloexec).map(i64::from)
+        drop(state);
+        let flags = if cloexec { libc::O_CLOEXEC as u32 } else { 0 };
+        let (listener, id) = route.resolve(call).ok_or(libc::ESRCH)?;
+        crate::bridge::add_fd(listener.as_fd(), id, fd.as_fd(), flags).map(i64::from)
     }
 
-    /// `ioctl(fd, cmd, arg)` by thread `tid` (call `call`).
+    /// `ioctl(_, cmd, arg)` by thread `tid` (call `call`) on the device with inode `inode`;
+    /// `None` when no device has that inode.
+    fn ioctl(
+        &self,
+        route: &dyn Route,
+        call: u64,
+        tid: u32,
+        inode: u64,
+        cmd: u32,
+        arg: u64,
+    ) -> Option<(Outcome, Vec<binder_shim::Event>)> {
+        let mut state = self.lock();
+        let proc = state.shim.proc_by_inode(inode)?;
+        let mut guest = self.guest(route, Some(call));
+        let outcome = state.shim.ioctl(&mut guest, proc, tid, call, cmd, arg);
+        let events = state.shim.take_events();
+        drop(state);
+        send_answers(route, guest.answers);
+        Some((outcome, events))
+    }
+}
+
+/// The Binder shim as the bridge of one sandbox sees it: an engine of its own, or a link to
+/// the Binder world that the sandbox joined.
+#[derive(Debug)]
+pub struct Binder {
+    where_: Where,
+    /// The host's `/proc`, from inside the sandbox's user namespace (so `status` gives the
+    /// guest's uids).
+    proc: OwnedFd,
+    /// The device (`st_dev`) of memfds: an fd is a binder device only if both its device and
+    /// inode match one the engine made.
+    memfd_dev: u64,
+}
+
+#[derive(Debug)]
+enum Where {
+    Here { engine: Box<Engine>, route: Single },
+    World { channel: Channel },
+}
+
+impl Binder {
+    /// An engine of the sandbox's own, answering through `listener`.
+    pub fn new(proc: &OwnedFd, listener: BorrowedFd<'_>) -> io::Result<Arc<Binder>> {
+        Ok(Arc::new(Binder {
+            where_: Where::Here {
+                engine: Box::new(Engine::new(proc)?),
+                route: Single(Arc::new(listener.try_clone_to_owned()?)),
+            },
+            proc: proc.try_clone()?,
+            memfd_dev: memfd_dev()?,
+        }))
+    }
+
+    /// The Binder world on `channel` (connected to `hyper-compat binder-world`), attached with
+    /// `listener`; the world's telemetry events are written to `telemetry`.
+    pub fn joined(
+        proc: &OwnedFd,
+        listener: BorrowedFd<'_>,
+        channel: Channel,
+        trace: bool,
+    ) -> io::Result<Arc<Binder>> {
+        let listener = Handle::from(listener.try_clone_to_owned()?);
+        rpc::send::<protocol::Attach>(&channel, &protocol::AttachRequest { trace }, vec![listener])
+            .map_err(|e| io::Error::other(e.to_string()))?;
+        Ok(Arc::new(Binder {
+            where_: Where::World { channel },
+            proc: proc.try_clone()?,
+            memfd_dev: memfd_dev()?,
+        }))
+    }
+
+    /// Runs what this sandbox's side of the shim needs besides the bridge threads: the
+    /// engine's watcher, or the relay of the world's telemetry to `telemetry`. Returns only
+    /// when the world is gone.
+    pub fn background(&self, telemetry: &Channel) {
+        match &self.where_ {
+            Where::Here { engine, route } => engine.watch(route),
+            Where::World { channel } => {
+                while let Ok(message) = channel.read() {
+                    if message.header.ordinal == <logd::Telemetry as microkernel::protocol::Method>::ORDINAL
+                        && let Ok(event) =
+                            microkernel::wire::decode_body::<logd::TelemetryRequest>(&message.body)
+                    {
+                        let _ = rpc::send::<logd::Telemetry>(telemetry, &event, Vec::new());
+                    }
+                }
+            }
+        }
+    }
+
+    /// `open` of `path` by thread `tid` (call `call`): `None` when the path names no binder
+    /// device.
+    pub fn open(&self, call: u64, tid: u32, path: &[u8], flags: u64) -> Option<Answer> {
+        let device = Device::from_path(path)?;
+        let cloexec = flags as i32 & libc::O_CLOEXEC != 0;
+        let Ok(status) = read_status(&self.proc, tid) else {
+            return Some(Answer::Now(-i64::from(libc::ESRCH)));
+        };
+        Some(match &self.where_ {
+            Where::Here { engine, route } => match engine.open(route, call, tid, &status, device, cloexec) {
+                Ok(fd) => Answer::Now(fd),
+                Err(errno) => Answer::Now(-i64::from(errno)),
+            },
+            Where::World { channel } => {
+                let request = protocol::OpenRequest {
+                    call,
+                    tid,
+                    guest_pid: status.guest_pid,
+                    uid: status.uid,
+                    device: device_index(device),
+                    cloexec,
+                };
+                forward::<protocol::Open>(channel, &request)
+            }
+        })
+    }
+
+    /// `ioctl(fd, cmd, arg)` by thread `tid` (call `call`), with the events the engine
+    /// reported (none when the world runs it: it sends its own).
     pub fn ioctl(
         &self,
-        listener: BorrowedFd<'_>,
         call: u64,
         tid: u32,
         fd: u64,
@@ -187,34 +376,233 @@ impl Binder {
         let Ok(stat) = rustix::fs::statat(&self.proc, path.as_c_str(), rustix::fs::AtFlags::empty()) else {
             return (Answer::NotBinder, Vec::new());
         };
-        let mut state = self.lock();
-        if state.memfd_dev != Some(stat.st_dev) {
+        if stat.st_dev != self.memfd_dev {
             return (Answer::NotBinder, Vec::new());
         }
-        let Some(proc) = state.shim.proc_by_inode(stat.st_ino) else {
-            return (Answer::NotBinder, Vec::new());
-        };
-        let mut guest = BridgeGuest {
-            listener,
-            proc: &self.proc,
-            current: Some(call),
-            answers: Vec::new(),
-        };
-        let outcome = state.shim.ioctl(&mut guest, proc, tid, call, cmd as u32, arg);
-        let events = state.shim.take_events();
-        drop(state);
-        send_answers(listener, guest.answers);
-        let answer = match outcome {
-            Outcome::Done(value) => Answer::Now(value),
-            Outcome::Parked => Answer::Parked,
-        };
-        (answer, events)
+        match &self.where_ {
+            Where::Here { engine, route } => {
+                match engine.ioctl(route, call, tid, stat.st_ino, cmd as u32, arg) {
+                    None => (Answer::NotBinder, Vec::new()),
+                    Some((Outcome::Done(value), events)) => (Answer::Now(value), events),
+                    Some((Outcome::Parked, events)) => (Answer::Parked, events),
+                }
+            }
+            Where::World { channel } => {
+                let request = protocol::IoctlRequest {
+                    call,
+                    tid,
+                    inode: stat.st_ino,
+                    cmd: cmd as u32,
+                    arg,
+                };
+                (forward::<protocol::Ioctl>(channel, &request), Vec::new())
+            }
+        }
     }
 }
 
-/// The engine's view of the guest, through the listener and `/proc`.
+/// Sends a call to the world, which answers it; `EIO` when the world is gone.
+fn forward<M: microkernel::protocol::Method>(channel: &Channel, request: &M::Request) -> Answer {
+    loop {
+        match rpc::send::<M>(channel, request, Vec::new()) {
+            Ok(()) => return Answer::Parked,
+            // The world is behind: wait until its queue has room (a guest thread has at most
+            // one call in flight, so the queue drains).
+            Err(microkernel::Error::QueueFull) => {
+                let mut poll = [rustix::event::PollFd::new(channel, rustix::event::PollFlags::OUT)];
+                let _ = rustix::event::poll(&mut poll, None);
+            }
+            Err(_) => return Answer::Now(-i64::from(libc::EIO)),
+        }
+    }
+}
+
+fn device_index(device: Device) -> u8 {
+    match device {
+        Device::Binder => 0,
+        Device::HwBinder => 1,
+        Device::VndBinder => 2,
+    }
+}
+
+fn device_of_index(index: u8) -> Option<Device> {
+    match index {
+        0 => Some(Device::Binder),
+        1 => Some(Device::HwBinder),
+        2 => Some(Device::VndBinder),
+        _ => None,
+    }
+}
+
+/// The `st_dev` of memfds (all live on the kernel's internal shmem mount).
+fn memfd_dev() -> io::Result<u64> {
+    let probe = rustix::fs::memfd_create("hc-binder-probe", rustix::fs::MemfdFlags::CLOEXEC)?;
+    Ok(rustix::fs::fstat(&probe)?.st_dev)
+}
+
+/// Whether a binder event is reported: failures and unknown ioctls always, every transaction
+/// when tracing.
+pub fn reported(event: &binder_shim::Event, trace: bool) -> bool {
+    trace || matches!(event.kind, "failed_reply" | "dead_reply" | "unknown_ioctl")
+}
+
+/// A binder event as telemetry, for the call of thread `tid`.
+pub fn telemetry(event: &binder_shim::Event, tid: u32) -> logd::TelemetryRequest {
+    logd::TelemetryRequest {
+        kind: "binder".into(),
+        name: event.kind.into(),
+        pid: tid,
+        tid,
+        result: 0,
+        latency_ns: 0,
+        attributes: vec![
+            ("code".into(), format!("{:#x}", event.code)),
+            ("size".into(), event.size.to_string()),
+        ],
+    }
+}
+
+/// A Binder world shared by sandboxes (`hyper-compat binder-world`): one engine, the
+/// listeners of every attached sandbox, and a token per forwarded call.
+#[derive(Debug)]
+pub struct World {
+    engine: Engine,
+    tokens: Tokens,
+}
+
+/// Why a Binder world could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum WorldError {
+    #[error("{path}: {source}")]
+    Bind {
+        path: std::path::PathBuf,
+        #[source]
+        source: microkernel::Error,
+    },
+    #[error("opening /proc: {0}")]
+    Proc(#[source] io::Error),
+}
+
+impl World {
+    /// Listens at `path` and serves every sandbox that connects, calling `ready` once the
+    /// socket is bound; returns only on error.
+    pub fn serve(path: &Path, ready: impl FnOnce()) -> Result<(), WorldError> {
+        let proc = std::fs::File::open("/proc")
+            .map(OwnedFd::from)
+            .map_err(WorldError::Proc)?;
+        let world = Arc::new(World {
+            engine: Engine::new(&proc).map_err(WorldError::Proc)?,
+            tokens: Tokens::default(),
+        });
+        let listener = ChannelListener::bind(path).map_err(|source| WorldError::Bind {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let watcher = Arc::clone(&world);
+        std::thread::spawn(move || watcher.engine.watch(&watcher.tokens));
+        ready();
+        loop {
+            let channel = listener.accept().map_err(|source| WorldError::Bind {
+                path: path.to_path_buf(),
+                source,
+            })?;
+            let world = Arc::clone(&world);
+            std::thread::spawn(move || world.sandbox(&channel));
+        }
+    }
+
+    /// Serves one attached sandbox until its bridge goes away.
+    fn sandbox(&self, channel: &Channel) {
+        let Ok(attach) = channel.read() else { return };
+        let Ok(request) = microkernel::wire::decode_body::<protocol::AttachRequest>(&attach.body) else {
+            return;
+        };
+        let (true, Some(listener)) = (
+            attach.header.ordinal == <protocol::Attach as microkernel::protocol::Method>::ORDINAL,
+            attach.handles.into_iter().next(),
+        ) else {
+            return;
+        };
+        let listener = Arc::new(listener.into_fd());
+        let trace = request.trace;
+        let proc = &self.engine.proc;
+        while let Ok(message) = channel.read() {
+            let ordinal = message.header.ordinal;
+            if ordinal == <protocol::Open as microkernel::protocol::Method>::ORDINAL {
+                let Ok(open) = microkernel::wire::decode_body::<protocol::OpenRequest>(&message.body) else {
+                    continue;
+                };
+                let token = self.tokens.register(&listener, open.call);
+                let result = match (device_of_index(open.device), read_status(proc, open.tid)) {
+                    (Some(device), Ok(host)) => {
+                        let status = Status {
+                            tgid: host.tgid,
+                            guest_pid: open.guest_pid,
+                            uid: open.uid,
+                        };
+                        self.engine
+                            .open(&self.tokens, token, open.tid, &status, device, open.cloexec)
+                            .unwrap_or_else(|errno| -i64::from(errno))
+                    }
+                    (None, _) => -i64::from(libc::ENODEV),
+                    (_, Err(_)) => -i64::from(libc::ESRCH),
+                };
+                send_answers(&self.tokens, vec![(token, result)]);
+            } else if ordinal == <protocol::Ioctl as microkernel::protocol::Method>::ORDINAL {
+                let Ok(ioctl) = microkernel::wire::decode_body::<protocol::IoctlRequest>(&message.body)
+                else {
+                    continue;
+                };
+                let token = self.tokens.register(&listener, ioctl.call);
+                match self
+                    .engine
+                    .ioctl(&self.tokens, token, ioctl.tid, ioctl.inode, ioctl.cmd, ioctl.arg)
+                {
+                    None => {
+                        // A memfd of the guest's own: the host's kernel answers it.
+                        self.tokens.forget(token);
+                        continue_notification(listener.as_fd(), ioctl.call);
+                    }
+                    Some((outcome, events)) => {
+                        if let Outcome::Done(value) = outcome {
+                            send_answers(&self.tokens, vec![(token, value)]);
+                        }
+                        for event in events.iter().filter(|event| reported(event, trace)) {
+                            let _ = rpc::send::<logd::Telemetry>(
+                                channel,
+                                &telemetry(event, ioctl.tid),
+                                Vec::new(),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        self.tokens.prune(&listener);
+    }
+}
+
+/// Lets the host's kernel run notification `id` (`SECCOMP_USER_NOTIF_FLAG_CONTINUE`).
+fn continue_notification(listener: BorrowedFd<'_>, id: u64) {
+    let mut response = libc::seccomp_notif_resp {
+        id,
+        val: 0,
+        error: 0,
+        flags: libc::SECCOMP_USER_NOTIF_FLAG_CONTINUE as u32,
+    };
+    // SAFETY: SEND reads the seccomp_notif_resp it points at; failure (ENOENT) is fine.
+    unsafe {
+        libc::ioctl(
+            listener.as_raw_fd(),
+            libc::SECCOMP_IOCTL_NOTIF_SEND,
+            &raw mut response,
+        );
+    }
+}
+
+/// The engine's view of the guest, through the listeners and `/proc`.
 struct BridgeGuest<'a> {
-    listener: BorrowedFd<'a>,
+    route: &'a dyn Route,
     proc: &'a OwnedFd,
     /// The call being served: its id is checked after each read of guest memory.
     current: Option<u64>,
@@ -225,9 +613,12 @@ struct BridgeGuest<'a> {
 }
 
 /// Sends the answers a [`BridgeGuest`] collected.
-fn send_answers(listener: BorrowedFd<'_>, answers: Vec<(u64, i64)>) {
+fn send_answers(route: &dyn Route, answers: Vec<(u64, i64)>) {
     for (call, result) in answers {
-        crate::bridge::answer_notification(listener, call, result);
+        if let Some((listener, id)) = route.resolve(call) {
+            crate::bridge::answer_notification(listener.as_fd(), id, result);
+        }
+        route.forget(call);
     }
 }
 
@@ -272,8 +663,9 @@ impl Guest for BridgeGuest<'_> {
     }
 
     fn install_fd(&mut self, call: u64, file: BorrowedFd<'_>) -> Result<i32, i32> {
+        let (listener, id) = self.route.resolve(call).ok_or(libc::ESRCH)?;
         // The kernel's binder installs received descriptors close-on-exec.
-        crate::bridge::add_fd(self.listener, call, file, libc::O_CLOEXEC as u32)
+        crate::bridge::add_fd(listener.as_fd(), id, file, libc::O_CLOEXEC as u32)
     }
 
     fn answer(&mut self, call: u64, result: i64) {
@@ -281,14 +673,15 @@ impl Guest for BridgeGuest<'_> {
     }
 
     fn pending(&mut self, call: u64) -> bool {
-        // SAFETY: ID_VALID reads the u64 it points at.
-        unsafe {
-            libc::ioctl(
-                self.listener.as_raw_fd(),
-                libc::SECCOMP_IOCTL_NOTIF_ID_VALID,
-                &raw const call,
-            ) == 0
+        let valid = self
+            .route
+            .resolve(call)
+            .is_some_and(|(listener, id)| id_valid(listener.as_fd(), id));
+        if !valid {
+            // The engine drops a call whose thread is gone; its token goes with it.
+            self.route.forget(call);
         }
+        valid
     }
 
     fn mapping(&mut self, tid: u32, inode: u64) -> Option<(u64, u64)> {

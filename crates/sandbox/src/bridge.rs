@@ -182,6 +182,16 @@ pub(crate) fn add_fd(
     }
 }
 
+/// The bridge's answer for the Binder shim's.
+fn from_binder(answer: crate::binder::Answer) -> Answer {
+    match answer {
+        crate::binder::Answer::Now(value) if value < 0 => Answer::Error(-value as i32),
+        crate::binder::Answer::Now(value) => Answer::Value(value),
+        crate::binder::Answer::Parked => Answer::Parked,
+        crate::binder::Answer::NotBinder => Answer::Continue,
+    }
+}
+
 struct Bridge<'a> {
     listener: BorrowedFd<'a>,
     vfs: &'a vfs::Server,
@@ -592,11 +602,9 @@ impl Bridge<'_> {
         }
         let at = self.at(call, dirfd, path)?;
         if at.path.starts_with(b"/dev/")
-            && let Some(opened) = self
-                .binder
-                .open(self.listener, call.id, call.tid, &at.path, flags)
+            && let Some(opened) = self.binder.open(call.id, call.tid, &at.path, flags)
         {
-            return opened.map(Answer::Value);
+            return Ok(from_binder(opened));
         }
         let request = protocol::OpenRequest {
             at,
@@ -959,32 +967,15 @@ impl Bridge<'_> {
     /// A Binder ioctl: the shim's, or the host's when the fd is not one of its devices.
     fn ioctl(&self, call: &Call) -> Answer {
         let [fd, cmd, arg, ..] = call.args;
-        let (answer, events) = self.binder.ioctl(self.listener, call.id, call.tid, fd, cmd, arg);
-        for event in events {
-            // Failures and unknown ioctls always; every transaction when tracing.
-            let always = matches!(event.kind, "failed_reply" | "dead_reply" | "unknown_ioctl");
-            if always || self.trace {
-                let telemetry = logd::TelemetryRequest {
-                    kind: "binder".into(),
-                    name: event.kind.into(),
-                    pid: call.tid,
-                    tid: call.tid,
-                    result: 0,
-                    latency_ns: 0,
-                    attributes: vec![
-                        ("code".into(), format!("{:#x}", event.code)),
-                        ("size".into(), event.size.to_string()),
-                    ],
-                };
-                let _ = microkernel::rpc::send::<logd::Telemetry>(self.telemetry, &telemetry, Vec::new());
-            }
+        let (answer, events) = self.binder.ioctl(call.id, call.tid, fd, cmd, arg);
+        for event in events
+            .iter()
+            .filter(|event| crate::binder::reported(event, self.trace))
+        {
+            let telemetry = crate::binder::telemetry(event, call.tid);
+            let _ = microkernel::rpc::send::<logd::Telemetry>(self.telemetry, &telemetry, Vec::new());
         }
-        match answer {
-            crate::binder::Answer::Now(value) if value < 0 => Answer::Error(-value as i32),
-            crate::binder::Answer::Now(value) => Answer::Value(value),
-            crate::binder::Answer::Parked => Answer::Parked,
-            crate::binder::Answer::NotBinder => Answer::Continue,
-        }
+        from_binder(answer)
     }
 
     fn send(&self, id: u64, answer: Answer) -> Result<(), ServeError> {

@@ -91,6 +91,9 @@ pub struct Config {
     pub startup: Vec<(std::os::fd::OwnedFd, std::os::fd::RawFd)>,
     /// Android's app policy on top of the bridge's fates, or not ([`Policy::Linux`] by default).
     pub policy: Policy,
+    /// The socket of a Binder world (`hyper-compat binder-world`) whose processes the
+    /// program's share Binder with; `None` (the default) gives the sandbox a Binder of its own.
+    pub binder_world: Option<std::path::PathBuf>,
 }
 
 impl Config {
@@ -106,6 +109,7 @@ impl Config {
             trace: false,
             startup: Vec::new(),
             policy: Policy::Linux,
+            binder_world: None,
         }
     }
 }
@@ -262,6 +266,7 @@ fn supervise(
             listener,
             in_flight.as_fd(),
             config.trace,
+            config.binder_world.as_deref(),
         )
         .map_err(ServeError::Vfs)?;
         starts += 1;

@@ -61,6 +61,9 @@ pub const IN_FLIGHT_FD: RawFd = 8;
 /// Set to `1` in `hc-vfs`'s environment, it reports every served call, not only refusals and
 /// stub hits.
 pub const TRACE_ENV: &str = "HC_VFS_TRACE";
+/// The socket of the Binder world the sandbox joins (`hyper-compat binder-world`), when set
+/// in `hc-vfs`'s environment; unset, the sandbox has a Binder engine of its own.
+pub const BINDER_WORLD_ENV: &str = "HC_BINDER_WORLD";
 /// How many threads of `hc-vfs` serve the listener: calls of different guest threads are
 /// served at once.
 pub const BRIDGE_THREADS: usize = 2;
@@ -78,6 +81,12 @@ pub enum StartError {
     },
     #[error(transparent)]
     Serve(#[from] crate::ServeError),
+    #[error("joining the Binder world at {path}: {source}")]
+    World {
+        path: PathBuf,
+        #[source]
+        source: Error,
+    },
 }
 
 fn os(step: &'static str) -> StartError {
@@ -99,6 +108,14 @@ pub fn server_main() -> Result<(), StartError> {
     let proc = take_startup_handle(PROC_FD)?.into_fd();
     let listener = take_startup_handle(LISTENER_FD)?.into_fd();
     let in_flight = std::fs::File::from(take_startup_handle(IN_FLIGHT_FD)?.into_fd());
+    // The world's socket is a host path: connect before entering the sandbox's mounts.
+    let world = match std::env::var_os(BINDER_WORLD_ENV) {
+        Some(path) if !path.is_empty() => {
+            let path = PathBuf::from(path);
+            Some(Channel::connect(&path).map_err(|source| StartError::World { path, source })?)
+        }
+        _ => None,
+    };
     // SAFETY: prctl, setns, chdir, umask and getuid take plain values and fds we own.
     unsafe {
         // The supervisor's death ends the server.
@@ -157,16 +174,17 @@ pub fn server_main() -> Result<(), StartError> {
         untrusted_callers: None,
     };
     let trace = std::env::var_os(TRACE_ENV).is_some_and(|v| v == "1");
-    let binder = crate::binder::Binder::new(&server.proc).map_err(|source| StartError::Os {
+    let binder = match world {
+        None => crate::binder::Binder::new(&server.proc, listener.as_fd()),
+        Some(world) => crate::binder::Binder::joined(&server.proc, listener.as_fd(), world, trace),
+    }
+    .map_err(|source| StartError::Os {
         step: "starting the Binder shim",
         source,
     })?;
-    let watcher_listener = listener.try_clone().map_err(|source| StartError::Os {
-        step: "duplicating the listener",
-        source,
-    })?;
-    let watcher = std::sync::Arc::clone(&binder);
-    std::thread::spawn(move || watcher.watch(watcher_listener.as_fd()));
+    let background = std::sync::Arc::clone(&binder);
+    let telemetry = std::sync::Arc::clone(&channel);
+    std::thread::spawn(move || background.background(&telemetry));
     let listener = listener.as_fd();
     std::thread::scope(|scope| {
         let threads: Vec<_> = slots
@@ -763,7 +781,7 @@ pub struct Running {
 }
 
 /// Starts `program` (an `hc-vfs` binary) for the sandbox of `namespaces`, handing it the
-/// filter's `listener` and the `in_flight` word.
+/// filter's `listener` and the `in_flight` word, and the Binder world to join if any.
 pub fn start(
     program: &Path,
     program_args: &[std::ffi::OsString],
@@ -771,6 +789,7 @@ pub fn start(
     listener: BorrowedFd<'_>,
     in_flight: BorrowedFd<'_>,
     trace: bool,
+    binder_world: Option<&Path>,
 ) -> Result<Running, Error> {
     let (ours, theirs) = Channel::pair()?;
     let proc = std::fs::File::open("/proc")
@@ -785,6 +804,10 @@ pub fn start(
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .env(TRACE_ENV, if trace { "1" } else { "0" });
+    match binder_world {
+        Some(path) => command.env(BINDER_WORLD_ENV, path),
+        None => command.env_remove(BINDER_WORLD_ENV),
+    };
     let theirs = Handle::from(theirs).into_fd();
     let process = Process::spawn(
         command,

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Runs independent Binder peers from crates.io through the shim, in one sandbox: rsb_hub
-# (rsbinder-tools, unmodified) as the context manager, and peer_service and peer_client
-# (this project: rsbinder + rsbinder-aidl) registering, finding and calling a service.
+# Runs independent Binder peers from crates.io through the shim: rsb_hub (rsbinder-tools,
+# unmodified) as the context manager, and peer_service and peer_client (this project:
+# rsbinder + rsbinder-aidl) registering, finding and calling a service. Twice: all three in
+# one sandbox, then each in a sandbox of its own, the three joined to one Binder world
+# (`hyper-compat binder-world`).
 #
-#   run.sh            the checks (about a second once built)
-#   PEER_LAZY=1 run.sh  also the lazy-service contract (about 15 s more: rsb_hub polls)
+#   run.sh            the checks (a few seconds once built)
+#   PEER_LAZY=1 run.sh  also the lazy-service contract (about 15 s more per run: rsb_hub polls)
 #
 # rsb_hub is `cargo install`ed into $RSB_TOOLS_ROOT (default: the workspace's
 # target/rsbinder-tools) when missing: about 4 minutes on 2 cores.
@@ -21,5 +23,8 @@ app=$(mktemp -d)
 trap 'rm -rf "$app"' EXIT
 cp "$tools/bin/rsb_hub" "$here"/target/release/peer_{run,service,client} "$app/"
 cd "$app"
-exec "$repo/target/release/hyper-compat" run --app-root "$app" -- \
+echo "== one sandbox: rsb_hub, the service and the client share its Binder"
+"$repo/target/release/hyper-compat" run --app-root "$app" -- \
     /usr/bin/env ${PEER_LAZY:+PEER_LAZY=1} ./peer_run
+echo "== three sandboxes joined to one Binder world"
+./peer_run --sandboxes "$repo/target/release/hyper-compat" "$app"

@@ -1,8 +1,10 @@
 //! The protocols of the system servers, one module each. [`crate::svcmgr`] serves `svcmgr`;
-//! `hc-vfs` (crate `sandbox`) serves `vfs`; the `procmgr` and `logd` servers are later work.
+//! `hc-vfs` (crate `sandbox`) serves `vfs`; `hyper-compat binder-world` serves `binder`; the
+//! `procmgr` and `logd` servers are later work.
 
 use crate::protocol::Protocol;
 
+pub mod binder;
 pub mod echo;
 pub mod logd;
 pub mod procmgr;
@@ -17,6 +19,7 @@ pub const ALL: &[&Protocol] = &[
     &svcmgr::PROTOCOL,
     &service::PROTOCOL,
     &logd::PROTOCOL,
+    &binder::PROTOCOL,
     &echo::PROTOCOL,
 ];
 

@@ -1,12 +1,17 @@
-//! Runs the three peers in one process tree (so in one sandbox, one shim): `rsb_hub`, then —
-//! once it reports `READY=1` on `NOTIFY_SOCKET`, i.e. holds handle 0 — the service and the
-//! client. Exits with the client's status; the service and the hub are stopped after it.
+//! Runs the three peers: `rsb_hub`, then — once it reports `READY=1` on `NOTIFY_SOCKET`, i.e.
+//! holds handle 0 — the service and the client. Exits with the client's status; the service
+//! and the hub are stopped after it. With `PEER_LAZY=1` it also starts `SERVICE --lazy`.
 //!
-//! `peer_run HUB SERVICE CLIENT` (paths; default `./rsb_hub ./peer_service ./peer_client`).
-//! With `PEER_LAZY=1` it also starts `SERVICE --lazy`.
+//! - `peer_run [HUB SERVICE CLIENT]` (paths; default `./rsb_hub ./peer_service ./peer_client`),
+//!   run inside one sandbox: the three share its Binder.
+//! - `peer_run --sandboxes HYPER_COMPAT DIR`, run on the host: starts a Binder world
+//!   (`hyper-compat binder-world`) and each peer in a sandbox of its own that joins it, with
+//!   app roots under `DIR`, where `rsb_hub`, `peer_service` and `peer_client` must be.
 
+use std::io::{BufRead, BufReader};
 use std::os::unix::net::UnixDatagram;
-use std::process::{Child, Command, ExitCode};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
 const READY_TIMEOUT: Duration = Duration::from_secs(30);
@@ -33,20 +38,126 @@ fn stop(name: &str, mut child: Child) {
     }
 }
 
-fn main() -> ExitCode {
-    let mut args = std::env::args().skip(1);
-    let hub = args.next().unwrap_or_else(|| "./rsb_hub".into());
-    let service = args.next().unwrap_or_else(|| "./peer_service".into());
-    let client = args.next().unwrap_or_else(|| "./peer_client".into());
+/// How a peer is started: directly (all in this sandbox), or each in a sandbox of its own
+/// joined to a Binder world.
+enum Launcher {
+    Direct,
+    Sandboxes {
+        hyper_compat: PathBuf,
+        dir: PathBuf,
+        world: PathBuf,
+    },
+}
 
-    let socket_path = std::env::current_dir().expect("cwd").join("hub-notify.sock");
+impl Launcher {
+    /// A command for peer `name` (`rsb_hub`, `peer_service`, `peer_client`), and the path under
+    /// which it reaches its own folder's `file` (for `NOTIFY_SOCKET`), with the host path.
+    fn command(&self, name: &str, role: &str) -> Command {
+        match self {
+            Launcher::Direct => Command::new(format!("./{name}")),
+            Launcher::Sandboxes {
+                hyper_compat,
+                dir,
+                world,
+            } => {
+                let root = dir.join(role);
+                std::fs::create_dir_all(&root).expect("app root");
+                std::fs::copy(dir.join(name), root.join(name)).expect("copy the peer into its app root");
+                let mut command = Command::new(hyper_compat);
+                command
+                    .arg("run")
+                    .arg("--app-root")
+                    .arg(&root)
+                    .arg("--package")
+                    .arg(package(role))
+                    .arg("--binder-world")
+                    .arg(world)
+                    .arg("--")
+                    .arg(format!("./{name}"));
+                command
+            }
+        }
+    }
+
+    /// Where the hub's notify socket is, on the host and as the hub names it.
+    fn notify_socket(&self) -> (PathBuf, PathBuf) {
+        match self {
+            Launcher::Direct => {
+                let path = std::env::current_dir().expect("cwd").join("hub-notify.sock");
+                (path.clone(), path)
+            }
+            Launcher::Sandboxes { dir, .. } => {
+                let root = dir.join("hub");
+                std::fs::create_dir_all(&root).expect("app root");
+                (
+                    root.join("hub-notify.sock"),
+                    Path::new("/data/data").join(package("hub")).join("hub-notify.sock"),
+                )
+            }
+        }
+    }
+}
+
+fn package(role: &str) -> String {
+    format!("com.hypercompat.peer.{}", role.replace('-', "_"))
+}
+
+/// Starts `hyper-compat binder-world` on `socket` and waits for its ready line.
+fn start_world(hyper_compat: &Path, socket: &Path) -> Child {
+    let mut world = Command::new(hyper_compat)
+        .arg("binder-world")
+        .arg("--socket")
+        .arg(socket)
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("spawn hyper-compat binder-world");
+    let mut line = String::new();
+    BufReader::new(world.stdout.take().expect("piped"))
+        .read_line(&mut line)
+        .expect("read the world's ready line");
+    assert!(line.starts_with("ready "), "binder-world said {line:?}");
+    eprintln!("peer_run: binder world {}", line.trim_end());
+    world
+}
+
+fn main() -> ExitCode {
+    let mut args = std::env::args().skip(1).peekable();
+    let mut world = None;
+    let launcher = if args.peek().is_some_and(|a| a == "--sandboxes") {
+        args.next();
+        let hyper_compat = PathBuf::from(args.next().expect("--sandboxes HYPER_COMPAT DIR"));
+        let dir = PathBuf::from(args.next().expect("--sandboxes HYPER_COMPAT DIR"));
+        let socket = dir.join("binder-world.sock");
+        world = Some(start_world(&hyper_compat, &socket));
+        Launcher::Sandboxes {
+            hyper_compat,
+            dir,
+            world: socket,
+        }
+    } else {
+        Launcher::Direct
+    };
+    let (hub, service, client) = match &launcher {
+        Launcher::Direct => (
+            args.next().unwrap_or_else(|| "./rsb_hub".into()),
+            args.next().unwrap_or_else(|| "./peer_service".into()),
+            args.next().unwrap_or_else(|| "./peer_client".into()),
+        ),
+        Launcher::Sandboxes { .. } => ("rsb_hub".into(), "peer_service".into(), "peer_client".into()),
+    };
+    let command = |path: &str, role: &str| match &launcher {
+        Launcher::Direct => Command::new(path),
+        Launcher::Sandboxes { .. } => launcher.command(path, role),
+    };
+
+    let (socket_path, socket_name) = launcher.notify_socket();
     let _ = std::fs::remove_file(&socket_path);
     let socket = UnixDatagram::bind(&socket_path).expect("bind NOTIFY_SOCKET");
     socket.set_read_timeout(Some(READY_TIMEOUT)).expect("timeout");
 
-    let mut hub = Command::new(&hub)
+    let mut hub = command(&hub, "hub")
         .arg("--insecure-allow-all")
-        .env("NOTIFY_SOCKET", &socket_path)
+        .env("NOTIFY_SOCKET", &socket_name)
         .spawn()
         .expect("spawn rsb_hub");
     let mut buf = [0u8; 512];
@@ -75,13 +186,13 @@ fn main() -> ExitCode {
     }
 
     let lazy = std::env::var_os("PEER_LAZY").is_some().then(|| {
-        Command::new(&service)
+        command(&service, "lazy-service")
             .arg("--lazy")
             .spawn()
             .expect("spawn lazy service")
     });
-    let service = Command::new(&service).spawn().expect("spawn service");
-    let mut client = Command::new(&client).spawn().expect("spawn client");
+    let service = command(&service, "service").spawn().expect("spawn service");
+    let mut client = command(&client, "client").spawn().expect("spawn client");
     let deadline = Instant::now() + CLIENT_TIMEOUT;
     let status = loop {
         match client.try_wait().expect("wait client") {
@@ -111,6 +222,9 @@ fn main() -> ExitCode {
         stop("lazy service", lazy);
     }
     stop("rsb_hub", hub);
+    if let Some(world) = world {
+        stop("binder world", world);
+    }
     let _ = std::fs::remove_file(&socket_path);
     if code == 0 {
         println!("peer_run: ok");
