@@ -30,6 +30,7 @@ use std::process::Stdio;
 use clap::{Parser, Subcommand};
 
 mod logd;
+mod servicemanager;
 use microkernel::protocols::logd::TelemetryRequest;
 use microkernel::protocols::svcmgr;
 use microkernel::{Channel, Process, rpc};
@@ -62,6 +63,17 @@ struct WorldArgs {
     /// left behind (only this user's processes may connect).
     #[arg(long, value_name = "SOCKET")]
     socket: PathBuf,
+    /// Start Android's service manager in a sandbox of its own joined to the world: the
+    /// context manager (handle 0) of every sandbox there, serving `IServiceManager`, with the
+    /// native services of `--service` reachable as Binder services and the Binder services
+    /// reachable from them (docs/binder.md). Without it, a program in one of the sandboxes
+    /// must become the context manager (Android's servicemanager, `rsb_hub`, …).
+    #[arg(long)]
+    service_manager: bool,
+    /// A native microkernel program to start beside the service manager (see `run
+    /// --service`); needs --service-manager.
+    #[arg(long, value_name = "PROGRAM", requires = "service_manager")]
+    service: Vec<PathBuf>,
 }
 
 #[derive(Parser)]
@@ -175,6 +187,18 @@ fn main() -> ExitCode {
             }
         };
     }
+    if std::env::args_os()
+        .nth(1)
+        .is_some_and(|arg| arg == servicemanager::SERVICE_MANAGER)
+    {
+        return match servicemanager::main() {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("hyper-compat {}: error: {error}", servicemanager::SERVICE_MANAGER);
+                ExitCode::from(2)
+            }
+        };
+    }
     // First, while the process is still single-threaded (entering a user namespace needs it).
     if std::env::args_os().nth(1).is_some_and(|arg| arg == VFS_SERVER) {
         return match sandbox::vfs::server_main() {
@@ -188,7 +212,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run(args) => run(*args),
-        Command::BinderWorld(args) => binder_world(&args.socket),
+        Command::BinderWorld(args) => binder_world(&args),
     };
     match result {
         Ok(code) => code,
@@ -331,7 +355,8 @@ fn run(args: RunArgs) -> Result<ExitCode, Unusable> {
 }
 
 /// `hyper-compat binder-world --socket SOCKET`: serves until killed.
-fn binder_world(socket: &Path) -> Result<ExitCode, Unusable> {
+fn binder_world(args: &WorldArgs) -> Result<ExitCode, Unusable> {
+    let socket = args.socket.as_path();
     let unusable = |reason: String| Unusable(format!("{}: {reason}", socket.display()));
     if let Ok(meta) = std::fs::symlink_metadata(socket) {
         use std::os::unix::fs::FileTypeExt;
@@ -345,14 +370,87 @@ fn binder_world(socket: &Path) -> Result<ExitCode, Unusable> {
                 .map_err(|e| unusable(format!("removing the stale socket: {e}")))?,
         }
     }
-    let ready = || {
+    for program in &args.service {
+        if !program.is_file() {
+            return Err(Unusable(format!("{}: no such program", program.display())));
+        }
+    }
+    let announce = move |socket: &Path| {
         println!("ready {}", socket.display());
         let _ = std::io::stdout().flush();
     };
-    match sandbox::binder::World::serve(socket, ready) {
+    let mut manager_error = None;
+    let ready = || {
+        if !args.service_manager {
+            announce(socket);
+            return;
+        }
+        // Started from this thread, which lives as long as the world: the child's parent-death
+        // signal follows the thread that made it.
+        match start_service_manager(socket, &args.service) {
+            Ok(mut child) => {
+                let stdout = child.stdout.take().expect("stdout is piped");
+                let socket = socket.to_path_buf();
+                std::thread::spawn(move || {
+                    let mut lines = BufReader::new(stdout).lines();
+                    // Its ready line comes once it holds handle 0, through the world, whose
+                    // accept loop runs once this closure returns.
+                    match lines.next() {
+                        Some(Ok(line)) if line == servicemanager::READY => announce(&socket),
+                        other => eprintln!(
+                            "hyper-compat binder-world: the service manager did not start: {other:?}"
+                        ),
+                    }
+                    for line in lines.map_while(Result::ok) {
+                        eprintln!("servicemanager: {line}");
+                    }
+                    let status = child.wait();
+                    eprintln!("hyper-compat binder-world: the service manager exited: {status:?}");
+                });
+            }
+            Err(error) => manager_error = Some(error),
+        }
+    };
+    let served = sandbox::binder::World::serve(socket, ready);
+    if let Some(error) = manager_error {
+        return Err(Unusable(format!("starting the service manager: {error}")));
+    }
+    match served {
         Ok(()) => Ok(ExitCode::SUCCESS),
         Err(error) => Err(Unusable(error.to_string())),
     }
+}
+
+/// `hyper-compat run` of the service manager, in a sandbox of its own joined to `socket`.
+fn start_service_manager(socket: &Path, services: &[PathBuf]) -> std::io::Result<std::process::Child> {
+    use std::os::unix::process::CommandExt;
+    let exe = std::env::current_exe()?;
+    let mut command = std::process::Command::new(&exe);
+    command
+        .arg("run")
+        .arg("--binder-world")
+        .arg(socket)
+        .args(["--package", "android.servicemanager", "--policy", "linux", "--ro"])
+        .arg(&exe);
+    for service in services {
+        command.arg("--service").arg(service);
+    }
+    command
+        .arg("--")
+        .arg(&exe)
+        .arg(servicemanager::SERVICE_MANAGER)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped());
+    // SAFETY: prctl takes plain values and is async-signal-safe, as pre_exec requires.
+    unsafe {
+        command.pre_exec(|| {
+            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    command.spawn()
 }
 
 /// svcmgr on a thread of this process; the channel returned is the runtime's own.

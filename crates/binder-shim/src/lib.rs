@@ -25,6 +25,8 @@
 
 mod alloc;
 mod driver;
+pub mod parcel;
+pub mod servicemanager;
 pub mod uapi;
 
 pub use alloc::{AllocError, Allocator, Block};

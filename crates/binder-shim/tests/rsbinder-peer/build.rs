@@ -3,6 +3,7 @@ fn main() {
     rsbinder_aidl::Builder::new()
         .source("aidl/hcpeer/IPeerCallback.aidl")
         .source("aidl/hcpeer/IPeer.aidl")
+        .source("aidl/hypercompat/IEcho.aidl")
         .output("peer.rs")
         .generate()
         .expect("AIDL generation");

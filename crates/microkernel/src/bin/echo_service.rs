@@ -7,7 +7,7 @@ use std::fs::File;
 use std::io::Read;
 use std::process::ExitCode;
 
-use microkernel::protocols::{echo, service, svcmgr};
+use microkernel::protocols::{echo, parcel, service, svcmgr};
 use microkernel::rpc::{self, Dispatcher};
 use microkernel::wire::ErrorReply;
 use microkernel::{Channel, Errno, Error, Handle, HandleKind, Vmo, startup};
@@ -79,10 +79,66 @@ fn serve(channel: Channel) {
                 .read_to_end(&mut bytes)
                 .map_err(|e| ErrorReply::failed(Errno::IO, e.to_string()))?;
             Ok((echo::ReadFileResponse { bytes }, vec![]))
+        })
+        .on::<parcel::Transact>(|_, request, _| {
+            let data = binder_echo(request.code, &request.data)?;
+            Ok((parcel::TransactResponse { data }, vec![]))
         });
     if let Err(error) = dispatcher.serve(&mut (), &channel) {
         eprintln!("echo_service: connection: {error}");
     }
+}
+
+/// The service's Binder face (`parcel.Transact`), AIDL interface `hypercompat.IEcho` with one
+/// method, `String echo(String text)` (code 1): the reply is a success status and the text;
+/// it answers Binder's ping and interface queries too, as every Binder object does.
+/// In Android's parcel format: the request is the interface token (strict-mode word,
+/// work-source word, `'SYST'`, the descriptor as a `String16`) and the argument; the reply is
+/// the status word and the value, so the echo is the request's argument behind a zero.
+fn binder_echo(code: u32, data: &[u8]) -> Result<Vec<u8>, ErrorReply> {
+    const DESCRIPTOR: &str = "hypercompat.IEcho";
+    let bad = || ErrorReply::failed(Errno::BADMSG, "not a hypercompat.IEcho call");
+    match &code.to_be_bytes() {
+        // PING_TRANSACTION: an empty reply.
+        b"_PNG" => return Ok(Vec::new()),
+        // INTERFACE_TRANSACTION: the descriptor, a String16 (length, UTF-16, NUL, padding).
+        b"_NTF" => {
+            let units: Vec<u16> = DESCRIPTOR.encode_utf16().chain([0]).collect();
+            let mut reply = (units.len() as i32 - 1).to_le_bytes().to_vec();
+            reply.extend(units.iter().flat_map(|unit| unit.to_le_bytes()));
+            reply.resize(reply.len().next_multiple_of(4), 0);
+            return Ok(reply);
+        }
+        _ => {}
+    }
+    if code != 1 {
+        return Err(ErrorReply::failed(
+            Errno::BADMSG,
+            format!("unknown transaction {code}"),
+        ));
+    }
+    let word = |at: usize| -> Result<i32, ErrorReply> {
+        let bytes = data.get(at..at + 4).ok_or_else(bad)?;
+        Ok(i32::from_le_bytes(bytes.try_into().expect("4 bytes")))
+    };
+    if word(8)?.to_le_bytes() != *b"TSYS" {
+        return Err(bad());
+    }
+    let units = usize::try_from(word(12)?).map_err(|_| bad())?;
+    let descriptor_end = 16 + (units + 1) * 2;
+    let name: Vec<u16> = data
+        .get(16..16 + units * 2)
+        .ok_or_else(bad)?
+        .chunks_exact(2)
+        .map(|pair| u16::from_le_bytes([pair[0], pair[1]]))
+        .collect();
+    if String::from_utf16_lossy(&name) != DESCRIPTOR {
+        return Err(bad());
+    }
+    let argument = data.get(descriptor_end.next_multiple_of(4)..).ok_or_else(bad)?;
+    let mut reply = 0i32.to_le_bytes().to_vec();
+    reply.extend_from_slice(argument);
+    Ok(reply)
 }
 
 /// The one handle of a method that takes one (the dispatcher has counted them).

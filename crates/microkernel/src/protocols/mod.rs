@@ -7,6 +7,7 @@ use crate::protocol::Protocol;
 pub mod binder;
 pub mod echo;
 pub mod logd;
+pub mod parcel;
 pub mod procmgr;
 pub mod service;
 pub mod svcmgr;
@@ -20,6 +21,7 @@ pub const ALL: &[&Protocol] = &[
     &service::PROTOCOL,
     &logd::PROTOCOL,
     &binder::PROTOCOL,
+    &parcel::PROTOCOL,
     &echo::PROTOCOL,
 ];
 

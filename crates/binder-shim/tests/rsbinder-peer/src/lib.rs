@@ -4,6 +4,7 @@ include!(concat!(env!("OUT_DIR"), "/peer.rs"));
 
 pub use crate::hcpeer::IPeer::*;
 pub use crate::hcpeer::IPeerCallback::*;
+pub use crate::hypercompat::IEcho::*;
 
 /// The name the service registers under with the hub.
 pub const SERVICE_NAME: &str = "hcpeer.IPeer/default";

@@ -249,6 +249,19 @@ fn main() -> std::process::ExitCode {
     }
     drop(binder);
 
+    if std::env::var_os("PEER_NATIVE_ECHO").is_some() {
+        // A native microkernel service (echo_service, on svcmgr), found through the service
+        // manager and called with rsbinder's AIDL proxy.
+        report.check("native_service", || {
+            let echo: Strong<dyn IEcho> = hub::check_interface("echo").map_err(err)?;
+            let text = echo.echo("to a native service").map_err(err)?;
+            let names = hub::list_services(hub::DUMP_FLAG_PRIORITY_ALL);
+            (text == "to a native service" && names.iter().any(|n| n == "echo"))
+                .then(|| format!("{text:?}; listed in {names:?}"))
+                .ok_or(format!("{text:?}; {names:?}"))
+        });
+    }
+
     if std::env::var_os("PEER_LAZY").is_some() {
         report.check("lazy_service_unregisters", || {
             let lazy: Strong<dyn IPeer> = hub::wait_for_interface(LAZY_SERVICE_NAME).map_err(err)?;

@@ -7,6 +7,10 @@
 //! - `peer_run --sandboxes HYPER_COMPAT DIR`, run on the host: starts a Binder world
 //!   (`hyper-compat binder-world`) and each peer in a sandbox of its own that joins it, with
 //!   app roots under `DIR`, where `rsb_hub`, `peer_service` and `peer_client` must be.
+//! - `peer_run --service-manager HYPER_COMPAT DIR ECHO_SERVICE`: the same without `rsb_hub`:
+//!   the world runs HyperCompat's own service manager, with the native `ECHO_SERVICE` beside
+//!   it, and the client also calls that native service (`PEER_NATIVE_ECHO=1`). The lazy
+//!   service is left out: this service manager does not manage lazy services.
 
 use std::io::{BufRead, BufReader};
 use std::os::unix::net::UnixDatagram;
@@ -73,7 +77,7 @@ impl Launcher {
                     .arg("--binder-world")
                     .arg(world)
                     .arg("--")
-                    .arg(format!("./{name}"));
+                    .arg(root.join(name));
                 command
             }
         }
@@ -103,11 +107,14 @@ fn package(role: &str) -> String {
 }
 
 /// Starts `hyper-compat binder-world` on `socket` and waits for its ready line.
-fn start_world(hyper_compat: &Path, socket: &Path) -> Child {
-    let mut world = Command::new(hyper_compat)
-        .arg("binder-world")
-        .arg("--socket")
-        .arg(socket)
+/// With `echo_service`, the world runs its own service manager with that native service.
+fn start_world(hyper_compat: &Path, socket: &Path, echo_service: Option<&Path>) -> Child {
+    let mut command = Command::new(hyper_compat);
+    command.arg("binder-world").arg("--socket").arg(socket);
+    if let Some(echo_service) = echo_service {
+        command.arg("--service-manager").arg("--service").arg(echo_service);
+    }
+    let mut world = command
         .stdout(Stdio::piped())
         .spawn()
         .expect("spawn hyper-compat binder-world");
@@ -123,12 +130,14 @@ fn start_world(hyper_compat: &Path, socket: &Path) -> Child {
 fn main() -> ExitCode {
     let mut args = std::env::args().skip(1).peekable();
     let mut world = None;
-    let launcher = if args.peek().is_some_and(|a| a == "--sandboxes") {
-        args.next();
-        let hyper_compat = PathBuf::from(args.next().expect("--sandboxes HYPER_COMPAT DIR"));
-        let dir = PathBuf::from(args.next().expect("--sandboxes HYPER_COMPAT DIR"));
+    let mut own_manager = false;
+    let launcher = if args.peek().is_some_and(|a| a == "--sandboxes" || a == "--service-manager") {
+        own_manager = args.next().is_some_and(|a| a == "--service-manager");
+        let hyper_compat = PathBuf::from(args.next().expect("HYPER_COMPAT DIR"));
+        let dir = PathBuf::from(args.next().expect("HYPER_COMPAT DIR"));
         let socket = dir.join("binder-world.sock");
-        world = Some(start_world(&hyper_compat, &socket));
+        let manager = own_manager.then(|| PathBuf::from(args.next().expect("ECHO_SERVICE")));
+        world = Some(start_world(&hyper_compat, &socket, manager.as_deref()));
         Launcher::Sandboxes {
             hyper_compat,
             dir,
@@ -149,6 +158,14 @@ fn main() -> ExitCode {
         Launcher::Direct => Command::new(path),
         Launcher::Sandboxes { .. } => launcher.command(path, role),
     };
+
+    if own_manager {
+        let service = command(&service, "service").spawn().expect("spawn service");
+        let client = command(&client, "client").env("PEER_NATIVE_ECHO", "1").spawn().expect("spawn client");
+        let code = finish(client, service, None);
+        stop("binder world", world.expect("started above"));
+        return ExitCode::from(code);
+    }
 
     let (socket_path, socket_name) = launcher.notify_socket();
     let _ = std::fs::remove_file(&socket_path);
@@ -192,7 +209,18 @@ fn main() -> ExitCode {
             .expect("spawn lazy service")
     });
     let service = command(&service, "service").spawn().expect("spawn service");
-    let mut client = command(&client, "client").spawn().expect("spawn client");
+    let client = command(&client, "client").spawn().expect("spawn client");
+    let code = finish(client, service, lazy);
+    stop("rsb_hub", hub);
+    if let Some(world) = world {
+        stop("binder world", world);
+    }
+    let _ = std::fs::remove_file(&socket_path);
+    ExitCode::from(code)
+}
+
+/// Waits for the client (with a deadline), then stops the services; the exit code.
+fn finish(mut client: Child, service: Child, lazy: Option<Child>) -> u8 {
     let deadline = Instant::now() + CLIENT_TIMEOUT;
     let status = loop {
         match client.try_wait().expect("wait client") {
@@ -221,13 +249,8 @@ fn main() -> ExitCode {
     if let Some(lazy) = lazy {
         stop("lazy service", lazy);
     }
-    stop("rsb_hub", hub);
-    if let Some(world) = world {
-        stop("binder world", world);
-    }
-    let _ = std::fs::remove_file(&socket_path);
     if code == 0 {
         println!("peer_run: ok");
     }
-    ExitCode::from(code)
+    code
 }
