@@ -11,6 +11,7 @@ use rustix::io::Errno;
 
 use crate::Error;
 use crate::channel::{Channel, Message};
+use crate::protocol::Method;
 use crate::protocols::{service, svcmgr};
 use crate::rpc::{self, Dispatcher};
 use crate::waitset::WaitSet;
@@ -31,6 +32,8 @@ struct Registry {
     slots: BTreeMap<u64, Slot>,
     names: BTreeMap<String, u64>,
     next_key: u64,
+    /// `WaitFor` calls for names nobody has registered yet: the client's key and the request.
+    waiters: Vec<(u64, crate::wire::Header, String)>,
 }
 
 impl Registry {
@@ -51,7 +54,10 @@ impl Registry {
     fn remove(&mut self, key: u64) {
         if let Some(slot) = self.slots.remove(&key) {
             let channel = match &slot {
-                Slot::Client(channel) => channel,
+                Slot::Client(channel) => {
+                    self.waiters.retain(|(waiter, _, _)| *waiter != key);
+                    channel
+                }
                 Slot::Service { name, connector } => {
                     self.names.remove(name);
                     connector
@@ -63,7 +69,7 @@ impl Registry {
 }
 
 fn check_name(name: &str) -> Result<(), ErrorReply> {
-    if name.is_empty() || name.len() > 255 || name.contains(['/', '\0']) {
+    if name.is_empty() || name.len() > 255 || name.contains('\0') {
         return Err(ErrorReply::failed(
             Errno::INVAL,
             format!("bad service name {name:?}"),
@@ -92,26 +98,13 @@ fn dispatcher() -> Dispatcher<Registry> {
             Ok((svcmgr::RegisterResponse {}, vec![]))
         })
         .on::<svcmgr::Lookup>(|registry, request, _| {
-            let not_found = || ErrorReply::failed(Errno::NOENT, format!("no service {}", request.name));
-            let key = *registry.names.get(&request.name).ok_or_else(not_found)?;
-            let Some(Slot::Service { connector, .. }) = registry.slots.get(&key) else {
-                return Err(not_found());
-            };
-            let (client, server) = Channel::pair()?;
-            let connect = service::ConnectRequest {
-                name: request.name.clone(),
-            };
-            match rpc::send::<service::Connect>(connector, &connect, vec![server.into()]) {
-                Ok(()) => Ok((svcmgr::LookupResponse {}, vec![client.into()])),
-                Err(Error::PeerClosed) => {
-                    registry.remove(key);
-                    Err(not_found())
-                }
-                Err(e) => Err(ErrorReply::failed(
-                    Errno::from_raw_os_error(e.errno()),
-                    e.to_string(),
-                )),
-            }
+            let client = connect(registry, &request.name)?;
+            Ok((svcmgr::LookupResponse {}, vec![client.into()]))
+        })
+        // Only names already registered come here: `serve` holds the others back.
+        .on::<svcmgr::WaitFor>(|registry, request, _| {
+            let client = connect(registry, &request.name)?;
+            Ok((svcmgr::WaitForResponse {}, vec![client.into()]))
         })
         .on::<svcmgr::List>(|registry, _, _| {
             let names = registry.names.keys().cloned().collect();
@@ -124,6 +117,75 @@ fn dispatcher() -> Dispatcher<Registry> {
         })
 }
 
+/// A new channel to service `name`, whose other end goes to the service (`service.Connect`).
+fn connect(registry: &mut Registry, name: &str) -> Result<Channel, ErrorReply> {
+    let not_found = || ErrorReply::failed(Errno::NOENT, format!("no service {name}"));
+    let key = *registry.names.get(name).ok_or_else(not_found)?;
+    let Some(Slot::Service { connector, .. }) = registry.slots.get(&key) else {
+        return Err(not_found());
+    };
+    let (client, server) = Channel::pair()?;
+    let connect = service::ConnectRequest {
+        name: name.to_owned(),
+    };
+    match rpc::send::<service::Connect>(connector, &connect, vec![server.into()]) {
+        Ok(()) => Ok(client),
+        Err(Error::PeerClosed) => {
+            registry.remove(key);
+            Err(not_found())
+        }
+        Err(e) => Err(ErrorReply::failed(
+            Errno::from_raw_os_error(e.errno()),
+            e.to_string(),
+        )),
+    }
+}
+
+/// Holds back a `WaitFor` of a name nobody has registered; `false` when the message is
+/// anything else, for the dispatcher.
+fn held_back(registry: &mut Registry, key: u64, message: &Message) -> bool {
+    let header = message.header;
+    if header.ordinal != <svcmgr::WaitFor as Method>::ORDINAL
+        || header.version != <svcmgr::WaitFor as Method>::VERSION
+        || header.is_reply()
+        || header.is_one_way()
+    {
+        return false;
+    }
+    match crate::wire::decode_body::<svcmgr::WaitForRequest>(&message.body) {
+        Ok(request) if check_name(&request.name).is_ok() && !registry.names.contains_key(&request.name) => {
+            registry.waiters.push((key, header, request.name));
+            true
+        }
+        _ => false,
+    }
+}
+
+/// Answers the `WaitFor` calls held back for names that are now registered.
+fn wake_waiters(registry: &mut Registry) {
+    let (ready, waiting): (Vec<_>, Vec<_>) = std::mem::take(&mut registry.waiters)
+        .into_iter()
+        .partition(|(_, _, name)| registry.names.contains_key(name));
+    registry.waiters = waiting;
+    for (key, header, name) in ready {
+        let reply = match connect(registry, &name) {
+            Ok(client) => crate::wire::encode_body(&svcmgr::WaitForResponse {}).map(|body| Message {
+                header: header.reply(false),
+                body,
+                handles: vec![client.into()],
+            }),
+            Err(error) => crate::wire::encode_body(&error).map(|body| Message {
+                header: header.reply(true),
+                body,
+                handles: Vec::new(),
+            }),
+        };
+        if let Ok(reply) = reply {
+            reply_to(registry, key, &reply);
+        }
+    }
+}
+
 /// Serves svcmgr on `channel` and on every channel handed out by `Clone`, until all of them
 /// are closed. Run it on a thread, or as the whole of a server process.
 pub fn serve(channel: Channel) -> Result<(), Error> {
@@ -132,6 +194,7 @@ pub fn serve(channel: Channel) -> Result<(), Error> {
         slots: BTreeMap::new(),
         names: BTreeMap::new(),
         next_key: 0,
+        waiters: Vec::new(),
     };
     registry.insert(Slot::Client(channel)).map_err(Error::Remote)?;
     let mut dispatcher = dispatcher();
@@ -158,8 +221,15 @@ pub fn serve(channel: Channel) -> Result<(), Error> {
                     continue;
                 }
             };
+            if held_back(&mut registry, key, &message) {
+                continue;
+            }
+            let registers = message.header.ordinal == <svcmgr::Register as Method>::ORDINAL;
             if let Some(reply) = dispatcher.dispatch(&mut registry, message) {
                 reply_to(&mut registry, key, &reply);
+            }
+            if registers {
+                wake_waiters(&mut registry);
             }
         }
     }
@@ -187,6 +257,62 @@ mod tests {
     fn start() -> (Channel, std::thread::JoinHandle<Result<(), Error>>) {
         let (client, server) = Channel::pair().unwrap();
         (client, std::thread::spawn(move || serve(server)))
+    }
+
+    #[test]
+    fn wait_for_answers_once_the_name_is_registered() {
+        let (mut client, server) = start();
+        let (_, mut handles) = call::<svcmgr::Clone>(&mut client, &svcmgr::CloneRequest {}, vec![]).unwrap();
+        let waiter = Channel::try_from(handles.remove(0)).unwrap();
+        // Written before the List below, so svcmgr has read it before it answers that List,
+        // and before the Register that follows it.
+        waiter
+            .write(&Message {
+                header: Header::request(svcmgr::WaitFor::ORDINAL, 1, 7),
+                body: crate::wire::encode_body(&svcmgr::WaitForRequest { name: "late".into() }).unwrap(),
+                handles: vec![],
+            })
+            .unwrap();
+        let (list, _) = call::<svcmgr::List>(&mut client, &svcmgr::ListRequest {}, vec![]).unwrap();
+        assert!(list.names.is_empty());
+        assert!(
+            waiter.try_read().unwrap().is_none(),
+            "held until the name is registered"
+        );
+        let (connector, service_end) = Channel::pair().unwrap();
+        call::<svcmgr::Register>(
+            &mut client,
+            &svcmgr::RegisterRequest { name: "late".into() },
+            vec![service_end.into()],
+        )
+        .unwrap();
+        let reply = waiter.read().unwrap();
+        assert_eq!(
+            reply.header,
+            Header::request(svcmgr::WaitFor::ORDINAL, 1, 7).reply(false)
+        );
+        let to_service = Channel::try_from(reply.handles.into_iter().next().unwrap()).unwrap();
+        let connect = connector.read().unwrap();
+        let request: service::ConnectRequest = decode_body(&connect.body).unwrap();
+        assert_eq!(request.name, "late");
+        let at_service = Channel::try_from(connect.handles.into_iter().next().unwrap()).unwrap();
+        to_service
+            .write(&Message {
+                header: Header::request(1, 1, 0),
+                body: b"waited".to_vec(),
+                handles: vec![],
+            })
+            .unwrap();
+        assert_eq!(at_service.read().unwrap().body, b"waited");
+        // A registered name is answered at once.
+        call::<svcmgr::WaitFor>(
+            &mut client,
+            &svcmgr::WaitForRequest { name: "late".into() },
+            vec![],
+        )
+        .unwrap();
+        drop((client, connector, waiter));
+        server.join().unwrap().unwrap();
     }
 
     #[test]

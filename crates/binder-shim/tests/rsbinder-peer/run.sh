@@ -5,7 +5,8 @@
 # in one sandbox; each in a sandbox of its own, the three joined to one Binder world
 # (`hyper-compat binder-world`); and the service and client in two sandboxes of a world whose
 # context manager is HyperCompat's own service manager, the client also calling the native
-# microkernel service echo_service through it.
+# microkernel service echo_service through it, and the native parcel_client calling the
+# rsbinder service.
 #
 #   run.sh            the checks (a few seconds once built)
 #   PEER_LAZY=1 run.sh  also the lazy-service contract (about 15 s more per run: rsb_hub polls)
@@ -20,7 +21,7 @@ if [ ! -x "$tools/bin/rsb_hub" ]; then
     cargo install --locked --root "$tools" rsbinder-tools --version 0.12.0
 fi
 cargo build --release --manifest-path "$here/Cargo.toml" --target-dir "$here/target"
-cargo build --release --manifest-path "$repo/Cargo.toml" -p art-host -p microkernel --bin hyper-compat --bin echo_service
+cargo build --release --manifest-path "$repo/Cargo.toml" -p art-host -p microkernel --bin hyper-compat --bin echo_service --bin parcel_client
 app=$(mktemp -d)
 trap 'rm -rf "$app"' EXIT
 cp "$tools/bin/rsb_hub" "$here"/target/release/peer_{run,service,client} "$app/"
@@ -31,4 +32,5 @@ echo "== one sandbox: rsb_hub, the service and the client share its Binder"
 echo "== three sandboxes joined to one Binder world"
 ./peer_run --sandboxes "$repo/target/release/hyper-compat" "$app"
 echo "== two sandboxes in a world served by HyperCompat's service manager, with a native service"
-./peer_run --service-manager "$repo/target/release/hyper-compat" "$app" "$repo/target/release/echo_service"
+./peer_run --service-manager "$repo/target/release/hyper-compat" "$app" \
+    "$repo/target/release/echo_service" "$repo/target/release/parcel_client"

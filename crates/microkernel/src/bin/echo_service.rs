@@ -97,16 +97,13 @@ fn serve(channel: Channel) {
 /// the status word and the value, so the echo is the request's argument behind a zero.
 fn binder_echo(code: u32, data: &[u8]) -> Result<Vec<u8>, ErrorReply> {
     const DESCRIPTOR: &str = "hypercompat.IEcho";
-    let bad = || ErrorReply::failed(Errno::BADMSG, "not a hypercompat.IEcho call");
     match &code.to_be_bytes() {
         // PING_TRANSACTION: an empty reply.
         b"_PNG" => return Ok(Vec::new()),
-        // INTERFACE_TRANSACTION: the descriptor, a String16 (length, UTF-16, NUL, padding).
+        // INTERFACE_TRANSACTION: the descriptor.
         b"_NTF" => {
-            let units: Vec<u16> = DESCRIPTOR.encode_utf16().chain([0]).collect();
-            let mut reply = (units.len() as i32 - 1).to_le_bytes().to_vec();
-            reply.extend(units.iter().flat_map(|unit| unit.to_le_bytes()));
-            reply.resize(reply.len().next_multiple_of(4), 0);
+            let mut reply = Vec::new();
+            parcel::write_string16(&mut reply, DESCRIPTOR);
             return Ok(reply);
         }
         _ => {}
@@ -117,27 +114,13 @@ fn binder_echo(code: u32, data: &[u8]) -> Result<Vec<u8>, ErrorReply> {
             format!("unknown transaction {code}"),
         ));
     }
-    let word = |at: usize| -> Result<i32, ErrorReply> {
-        let bytes = data.get(at..at + 4).ok_or_else(bad)?;
-        Ok(i32::from_le_bytes(bytes.try_into().expect("4 bytes")))
-    };
-    if word(8)?.to_le_bytes() != *b"TSYS" {
+    let bad = || ErrorReply::failed(Errno::BADMSG, "not a hypercompat.IEcho call");
+    let (descriptor, at) = parcel::read_interface_token(data).ok_or_else(bad)?;
+    if descriptor != DESCRIPTOR {
         return Err(bad());
     }
-    let units = usize::try_from(word(12)?).map_err(|_| bad())?;
-    let descriptor_end = 16 + (units + 1) * 2;
-    let name: Vec<u16> = data
-        .get(16..16 + units * 2)
-        .ok_or_else(bad)?
-        .chunks_exact(2)
-        .map(|pair| u16::from_le_bytes([pair[0], pair[1]]))
-        .collect();
-    if String::from_utf16_lossy(&name) != DESCRIPTOR {
-        return Err(bad());
-    }
-    let argument = data.get(descriptor_end.next_multiple_of(4)..).ok_or_else(bad)?;
     let mut reply = 0i32.to_le_bytes().to_vec();
-    reply.extend_from_slice(argument);
+    reply.extend_from_slice(&data[at..]);
     Ok(reply)
 }
 

@@ -11,7 +11,8 @@ crate::protocol! {
 
     /// Registers a service under `name` with the connector channel it serves.
     /// Fails with `EEXIST` if the name is taken, `EINVAL` if it is empty, longer than 255
-    /// bytes or contains `/` or a NUL.
+    /// bytes or contains a NUL. A `/` is allowed: Android's service names carry one
+    /// (`android.hardware.foo.IFoo/default`), and Binder services are published here.
     method Register(version 1, call) {
         request RegisterRequest {
             /// The service's name (`echo`, `android.os.IServiceManager`, …).
@@ -28,6 +29,16 @@ crate::protocol! {
             name: String,
         } handles [];
         response LookupResponse {} handles [Channel];
+    }
+
+    /// As `Lookup`, but when no live service has the name yet, the reply waits until one
+    /// registers it (Android's `waitForService`).
+    method WaitFor(version 1, call) {
+        request WaitForRequest {
+            /// The service's name.
+            name: String,
+        } handles [];
+        response WaitForResponse {} handles [Channel];
     }
 
     /// The names of the registered services, sorted.

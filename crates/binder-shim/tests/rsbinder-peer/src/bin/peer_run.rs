@@ -7,15 +7,20 @@
 //! - `peer_run --sandboxes HYPER_COMPAT DIR`, run on the host: starts a Binder world
 //!   (`hyper-compat binder-world`) and each peer in a sandbox of its own that joins it, with
 //!   app roots under `DIR`, where `rsb_hub`, `peer_service` and `peer_client` must be.
-//! - `peer_run --service-manager HYPER_COMPAT DIR ECHO_SERVICE`: the same without `rsb_hub`:
-//!   the world runs HyperCompat's own service manager, with the native `ECHO_SERVICE` beside
-//!   it, and the client also calls that native service (`PEER_NATIVE_ECHO=1`). The lazy
-//!   service is left out: this service manager does not manage lazy services.
+//! - `peer_run --service-manager HYPER_COMPAT DIR ECHO_SERVICE PARCEL_CLIENT`: the same
+//!   without `rsb_hub`: the world runs HyperCompat's own service manager, with two native
+//!   microkernel programs beside it: `ECHO_SERVICE`, which the client also calls
+//!   (`PEER_NATIVE_ECHO=1`), and `PARCEL_CLIENT`, which calls the service's `echo` once it is
+//!   registered (the client starts after that answer is seen). The lazy service is left out:
+//!   this service manager does not manage lazy services.
 
 use std::io::{BufRead, BufReader};
 use std::os::unix::net::UnixDatagram;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitCode, Stdio};
+use std::sync::mpsc;
+
+use rsbinder_peer::SERVICE_NAME;
 use std::time::{Duration, Instant};
 
 const READY_TIMEOUT: Duration = Duration::from_secs(30);
@@ -107,37 +112,78 @@ fn package(role: &str) -> String {
 }
 
 /// Starts `hyper-compat binder-world` on `socket` and waits for its ready line.
-/// With `echo_service`, the world runs its own service manager with that native service.
-fn start_world(hyper_compat: &Path, socket: &Path, echo_service: Option<&Path>) -> Child {
+/// Starts `hyper-compat binder-world` on `socket` and waits for its ready line; with native
+/// programs (echo service, parcel client), the world runs its own service manager with them.
+/// The world's standard error is relayed, each line also sent on the receiver returned.
+fn start_world(
+    hyper_compat: &Path,
+    socket: &Path,
+    natives: Option<&(PathBuf, PathBuf)>,
+) -> (Child, mpsc::Receiver<String>) {
     let mut command = Command::new(hyper_compat);
     command.arg("binder-world").arg("--socket").arg(socket);
-    if let Some(echo_service) = echo_service {
-        command.arg("--service-manager").arg("--service").arg(echo_service);
+    if let Some((echo_service, parcel_client)) = natives {
+        command
+            .arg("--service-manager")
+            .arg("--service")
+            .arg(echo_service)
+            .arg("--service")
+            .arg(parcel_client);
     }
     let mut world = command
         .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
         .spawn()
         .expect("spawn hyper-compat binder-world");
+    let (send, lines) = mpsc::channel();
+    let stderr = world.stderr.take().expect("piped");
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            eprintln!("{line}");
+            let _ = send.send(line);
+        }
+    });
     let mut line = String::new();
     BufReader::new(world.stdout.take().expect("piped"))
         .read_line(&mut line)
         .expect("read the world's ready line");
     assert!(line.starts_with("ready "), "binder-world said {line:?}");
     eprintln!("peer_run: binder world {}", line.trim_end());
-    world
+    (world, lines)
+}
+
+/// Waits for `wanted` among the world's lines, at most `limit`.
+fn wait_for_line(lines: &mpsc::Receiver<String>, wanted: &str, limit: Duration) -> bool {
+    let deadline = Instant::now() + limit;
+    while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+        match lines.recv_timeout(left) {
+            Ok(line) if line == wanted => return true,
+            Ok(_) => {}
+            Err(_) => return false,
+        }
+    }
+    false
 }
 
 fn main() -> ExitCode {
     let mut args = std::env::args().skip(1).peekable();
     let mut world = None;
+    let mut world_lines = None;
     let mut own_manager = false;
     let launcher = if args.peek().is_some_and(|a| a == "--sandboxes" || a == "--service-manager") {
         own_manager = args.next().is_some_and(|a| a == "--service-manager");
         let hyper_compat = PathBuf::from(args.next().expect("HYPER_COMPAT DIR"));
         let dir = PathBuf::from(args.next().expect("HYPER_COMPAT DIR"));
         let socket = dir.join("binder-world.sock");
-        let manager = own_manager.then(|| PathBuf::from(args.next().expect("ECHO_SERVICE")));
-        world = Some(start_world(&hyper_compat, &socket, manager.as_deref()));
+        let natives = own_manager.then(|| {
+            (
+                PathBuf::from(args.next().expect("ECHO_SERVICE")),
+                PathBuf::from(args.next().expect("PARCEL_CLIENT")),
+            )
+        });
+        let (child, lines) = start_world(&hyper_compat, &socket, natives.as_ref());
+        world = Some(child);
+        world_lines = Some(lines);
         Launcher::Sandboxes {
             hyper_compat,
             dir,
@@ -161,6 +207,16 @@ fn main() -> ExitCode {
 
     if own_manager {
         let service = command(&service, "service").spawn().expect("spawn service");
+        // The native program's call, once the service is registered, before anything else.
+        let wanted = format!("parcel_client: {SERVICE_NAME} answered \"from a native program\"");
+        let lines = world_lines.as_ref().expect("started above");
+        if !wait_for_line(lines, &wanted, CLIENT_TIMEOUT) {
+            eprintln!("peer_run: the native program's call was not answered: no line {wanted:?}");
+            stop("service", service);
+            stop("binder world", world.expect("started above"));
+            return ExitCode::from(4);
+        }
+        eprintln!("peer_run: a native program called the Binder service: {wanted:?}");
         let client = command(&client, "client").env("PEER_NATIVE_ECHO", "1").spawn().expect("spawn client");
         let code = finish(client, service, None);
         stop("binder world", world.expect("started above"));
