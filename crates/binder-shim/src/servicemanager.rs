@@ -275,6 +275,17 @@ impl Out {
         self.keep.push(kept);
     }
 
+    /// `BC_INCREFS_DONE` or `BC_ACQUIRE_DONE` for a `BR_INCREFS` or `BR_ACQUIRE` (its node's
+    /// pointer and cookie in `payload`): this process keeps its objects alive anyway.
+    fn acknowledge(&mut self, code: u32, payload: &[u8]) {
+        let done = if code == uapi::BR_INCREFS {
+            uapi::BC_INCREFS_DONE
+        } else {
+            uapi::BC_ACQUIRE_DONE
+        };
+        self.word(done).commands.extend_from_slice(&payload[..16]);
+    }
+
     fn take(&mut self) -> (Vec<u8>, Vec<Writer>) {
         (std::mem::take(&mut self.commands), std::mem::take(&mut self.keep))
     }
@@ -363,14 +374,7 @@ impl<N: Native> ServiceManager<N> {
                 | uapi::BR_FAILED_REPLY
                 | uapi::BR_DEAD_REPLY
                 | uapi::BR_REPLY => {}
-                uapi::BR_INCREFS | uapi::BR_ACQUIRE => {
-                    let done = if code == uapi::BR_INCREFS {
-                        uapi::BC_INCREFS_DONE
-                    } else {
-                        uapi::BC_ACQUIRE_DONE
-                    };
-                    out.word(done).commands.extend_from_slice(&payload[..16]);
-                }
+                uapi::BR_INCREFS | uapi::BR_ACQUIRE => out.acknowledge(code, payload),
                 uapi::BR_DEAD_BINDER => {
                     let cookie = u64::from_le_bytes(payload[..8].try_into().expect("8 bytes"));
                     self.dead(cookie as u32, out);
@@ -448,7 +452,6 @@ impl<N: Native> ServiceManager<N> {
     }
 
     fn transaction(&mut self, driver: &Driver, transaction: &Transaction, out: &mut Out) {
-        let one_way = transaction.flags & uapi::TF_ONE_WAY != 0;
         let data = driver
             .buffer(transaction.data, transaction.data_size)
             .unwrap_or_default();
@@ -458,6 +461,39 @@ impl<N: Native> ServiceManager<N> {
             .chunks_exact(8)
             .map(|chunk| u64::from_le_bytes(chunk.try_into().expect("8 bytes")))
             .collect();
+        self.parcel(transaction, data, &offsets, out);
+    }
+
+    /// Serves one transaction whose buffer holds `data` with objects at `offsets`, and the
+    /// commands it calls for: references taken or let go, callbacks told, the buffer freed,
+    /// the reply. For the fuzz target; the service manager itself reads transactions from the
+    /// driver.
+    #[doc(hidden)]
+    pub fn serve_parcel(
+        &mut self,
+        target: u64,
+        code: u32,
+        one_way: bool,
+        data: &[u8],
+        offsets: &[u64],
+    ) -> Vec<u8> {
+        let transaction = Transaction {
+            target,
+            code,
+            flags: if one_way { uapi::TF_ONE_WAY } else { 0 },
+            sender_pid: 1,
+            data: 0x1000,
+            data_size: data.len() as u64,
+            offsets: 0,
+            offsets_size: (offsets.len() * 8) as u64,
+        };
+        let mut out = Out::default();
+        self.parcel(&transaction, data, offsets, &mut out);
+        out.commands
+    }
+
+    fn parcel(&mut self, transaction: &Transaction, data: &[u8], offsets: &[u64], out: &mut Out) {
+        let one_way = transaction.flags & uapi::TF_ONE_WAY != 0;
         let reply = if let Some(name) = self.native_nodes.get(&transaction.target).cloned() {
             if !offsets.is_empty() {
                 // Binders and descriptors have no meaning on a microkernel channel.
@@ -472,7 +508,7 @@ impl<N: Native> ServiceManager<N> {
                 }
             }
         } else {
-            let mut reader = Reader::new(data, &offsets);
+            let mut reader = Reader::new(data, offsets);
             self.call(transaction, &mut reader, out)
         };
         // The commands `call` queued (references taken) go before the buffer is freed.
@@ -750,14 +786,7 @@ pub fn call(driver: &Driver, handle: u32, code: u32, data: &[u8], one_way: bool)
                 uapi::BR_TRANSACTION_COMPLETE if one_way => return Ok(Vec::new()),
                 uapi::BR_DEAD_REPLY => return Err(DEAD_OBJECT),
                 uapi::BR_FAILED_REPLY => return Err(FAILED_TRANSACTION),
-                uapi::BR_INCREFS | uapi::BR_ACQUIRE => {
-                    let done = if code == uapi::BR_INCREFS {
-                        uapi::BC_INCREFS_DONE
-                    } else {
-                        uapi::BC_ACQUIRE_DONE
-                    };
-                    out.word(done).commands.extend_from_slice(&payload[..16]);
-                }
+                uapi::BR_INCREFS | uapi::BR_ACQUIRE => out.acknowledge(code, payload),
                 uapi::BR_REPLY => {
                     let reply = Transaction::parse(payload);
                     let bytes = driver.buffer(reply.data, reply.data_size).map(<[u8]>::to_vec);

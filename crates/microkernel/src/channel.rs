@@ -53,14 +53,7 @@ impl Channel {
     /// A channel to the [`ChannelListener`] bound at `path`. Fails with the connect's error
     /// (`ENOENT`: nobody listens there; `ECONNREFUSED`: the listener is gone).
     pub fn connect(path: &std::path::Path) -> Result<Channel, Error> {
-        let fd = rustix::net::socket_with(
-            AddressFamily::UNIX,
-            SocketType::SEQPACKET,
-            SocketFlags::CLOEXEC,
-            None,
-        )
-        .map_err(|e| Error::io("socket", e))?;
-        let address = rustix::net::SocketAddrUnix::new(path).map_err(|e| Error::io("socket path", e))?;
+        let (fd, address) = seqpacket_socket(path)?;
         rustix::net::connect(&fd, &address).map_err(|e| Error::io("connect", e))?;
         Ok(Channel { fd })
     }
@@ -164,6 +157,19 @@ impl Channel {
     }
 }
 
+/// A new `SOCK_SEQPACKET` socket and the address of `path`.
+fn seqpacket_socket(path: &std::path::Path) -> Result<(OwnedFd, rustix::net::SocketAddrUnix), Error> {
+    let fd = rustix::net::socket_with(
+        AddressFamily::UNIX,
+        SocketType::SEQPACKET,
+        SocketFlags::CLOEXEC,
+        None,
+    )
+    .map_err(|e| Error::io("socket", e))?;
+    let address = rustix::net::SocketAddrUnix::new(path).map_err(|e| Error::io("socket path", e))?;
+    Ok((fd, address))
+}
+
 /// A rendezvous for channels between unrelated processes: a `SOCK_SEQPACKET` socket bound at
 /// a path, each accepted connection a [`Channel`]. Only processes of the listener's own user
 /// are accepted: a channel is a capability, and the socket's path is no access check.
@@ -176,14 +182,7 @@ impl ChannelListener {
     /// Listens at `path`, which must not exist; the socket is made readable and writable by
     /// its owner only.
     pub fn bind(path: &std::path::Path) -> Result<ChannelListener, Error> {
-        let fd = rustix::net::socket_with(
-            AddressFamily::UNIX,
-            SocketType::SEQPACKET,
-            SocketFlags::CLOEXEC,
-            None,
-        )
-        .map_err(|e| Error::io("socket", e))?;
-        let address = rustix::net::SocketAddrUnix::new(path).map_err(|e| Error::io("socket path", e))?;
+        let (fd, address) = seqpacket_socket(path)?;
         rustix::net::bind(&fd, &address).map_err(|e| Error::io("bind", e))?;
         rustix::fs::chmod(path, rustix::fs::Mode::from_raw_mode(0o600)).map_err(|e| Error::io("chmod", e))?;
         rustix::net::listen(&fd, 64).map_err(|e| Error::io("listen", e))?;
