@@ -145,7 +145,8 @@ impl Driver {
         Ok(())
     }
 
-    /// One `BINDER_WRITE_READ`: consumes all of `write` and fills `read`; the bytes read.
+    /// `BINDER_WRITE_READ` until all of `write` is consumed, filling `read` once; the bytes
+    /// read.
     pub fn write_read(&self, write: &[u8], read: &mut [u8]) -> io::Result<usize> {
         let mut bwr = [
             write.len() as u64,
@@ -155,20 +156,26 @@ impl Driver {
             0,
             read.as_mut_ptr() as u64,
         ];
+        let mut read_bytes = 0;
         loop {
             match self.ioctl(uapi::BINDER_WRITE_READ, &mut bwr) {
                 Err(e) if e.raw_os_error() == Some(libc::EINTR) => continue,
                 Err(e) => return Err(e),
-                Ok(()) if bwr[1] < bwr[0] => {
-                    // Some commands left: go on from there, keeping what was read.
+                Ok(()) => {
+                    read_bytes += bwr[4];
+                    if bwr[1] >= bwr[0] {
+                        return Ok(read_bytes as usize);
+                    }
+                    // Commands left: send them; once something was read, read no more
+                    // (the buffer's bytes are kept from the start).
                     bwr[2] += bwr[1];
                     bwr[0] -= bwr[1];
                     bwr[1] = 0;
-                    if bwr[4] > 0 {
-                        return Ok(bwr[4] as usize);
+                    if read_bytes > 0 {
+                        bwr[3] = 0;
+                        bwr[4] = 0;
                     }
                 }
-                Ok(()) => return Ok(bwr[4] as usize),
             }
         }
     }
