@@ -17,4 +17,6 @@ interface IPeer {
     int[] identity();
     /** One-way: the service process exits. */
     oneway void quit();
+    /** Works for `millis` ms on the thread the call came to; that thread's id. */
+    int busyTid(int millis);
 }

@@ -187,6 +187,27 @@ fn main() -> std::process::ExitCode {
         let text = peer.readFd(&read).map_err(err)?;
         (text == "through a pipe").then(|| text.clone()).ok_or(text)
     });
+    report.check("thread_pool", || {
+        // 8 client threads, 5 calls each, against the service's rsbinder thread pool: every
+        // call is answered, by more than one of the pool's threads (the driver asks the
+        // service for more loopers with BR_SPAWN_LOOPER while its threads are busy).
+        let answers: Vec<std::result::Result<Vec<i32>, String>> = std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..8)
+                .map(|_| scope.spawn(|| (0..5).map(|_| peer.busyTid(20).map_err(err)).collect::<std::result::Result<Vec<_>, _>>()))
+                .collect();
+            workers.into_iter().map(|w| w.join().expect("a client thread panicked")).collect()
+        });
+        let mut tids = Vec::new();
+        for answer in answers {
+            tids.extend(answer?);
+        }
+        let mut distinct = tids.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        (tids.len() == 40 && distinct.len() > 1)
+            .then(|| format!("40 calls from 8 threads served by {} service threads", distinct.len()))
+            .ok_or(format!("{} calls, service threads {distinct:?}", tids.len()))
+    });
     let mut service_pid = 0;
     report.check("calling_identity", || {
         let id = peer.identity().map_err(err)?;

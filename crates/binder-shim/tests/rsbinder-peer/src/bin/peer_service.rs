@@ -66,6 +66,12 @@ impl IPeer for Peer {
         eprintln!("peer_service: quit");
         std::process::exit(0);
     }
+
+    fn busyTid(&self, millis: i32) -> BinderResult<i32> {
+        std::thread::sleep(std::time::Duration::from_millis(millis.clamp(0, 1000) as u64));
+        // SAFETY: gettid has no arguments and cannot fail.
+        Ok(unsafe { libc::gettid() })
+    }
 }
 
 fn main() -> std::result::Result<(), Box<dyn std::error::Error>> {
