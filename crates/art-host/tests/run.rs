@@ -478,6 +478,22 @@ fn a_binder_world_serves_the_raw_protocol_and_outlives_its_sandboxes() {
     let _world = World::start(&socket);
     let guest = guest.to_str().unwrap();
     let socket = socket.to_str().unwrap();
+    let expected = |count: &str, fault: Option<&str>, service_end: &str| {
+        let mut lines = vec![
+            "manager: the service registered".to_string(),
+            "client: got a handle".into(),
+        ];
+        lines.extend(fault.map(|line| format!("client: the call that killed hc-vfs: {line}")));
+        lines.extend([
+            "client: echo HELLO pid=ok uid=ok".into(),
+            "client: the service read the fd: from the client".into(),
+            format!("client: one-way calls received: {count} in order"),
+            "client: the service died".into(),
+            "client: a call to the dead service: BR_DEAD_REPLY".into(),
+            format!("manager: done (client ok, service {service_end})"),
+        ]);
+        lines
+    };
     // Two sandboxes one after the other in one world: the second can become the context
     // manager only because the world let the first one's go when its process ended, and its
     // service's death (SIGKILL) reaches its client through the world.
@@ -486,22 +502,32 @@ fn a_binder_world_serves_the_raw_protocol_and_outlives_its_sandboxes() {
         command.extend(&args);
         let output = hyper_compat(&command);
         assert!(output.status.success(), "{args:?}: {output:?}");
-        let count = args[0];
         assert_eq!(
             text(&output.stdout).lines().collect::<Vec<_>>(),
-            [
-                "manager: the service registered".to_string(),
-                "client: got a handle".into(),
-                "client: echo HELLO pid=ok uid=ok".into(),
-                "client: the service read the fd: from the client".into(),
-                format!("client: one-way calls received: {count} in order"),
-                "client: the service died".into(),
-                "client: a call to the dead service: BR_DEAD_REPLY".into(),
-                format!("manager: done (client ok, service {service_end})"),
-            ],
+            expected(args[0], None, service_end),
             "{output:?}"
         );
     }
+    // The sandbox's hc-vfs is killed while the manager and the service wait in parked reads:
+    // its call fails with EIO, the supervisor starts another, which attaches to the world
+    // again, and the parked reads are answered all the same.
+    let fault = "/tmp/binder-fault";
+    let output = Command::new(env!("CARGO_BIN_EXE_hyper-compat"))
+        .args(["run", "--binder-world", socket, "--", guest, "100"])
+        .env("HC_VFS_FAULT_PATH", fault)
+        .env("BINDER_FAULT_PATH", fault)
+        .output()
+        .expect("run hyper-compat");
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(
+        text(&output.stdout).lines().collect::<Vec<_>>(),
+        expected("100", Some("Input/output error"), "ok"),
+        "{output:?}"
+    );
+    assert!(
+        text(&output.stderr).contains("the vfs server was started 2 times"),
+        "{output:?}"
+    );
 }
 
 #[test]

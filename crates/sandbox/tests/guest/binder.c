@@ -336,6 +336,14 @@ static void client(void) {
     send_command(&c, BC_ACQUIRE, &handle, sizeof handle);
     free_buffer(&c, reply.data.ptr.buffer);
     printf("client: got a handle\n");
+    /* With BINDER_FAULT_PATH set, opening that path kills the sandbox's hc-vfs while serving
+     * it (its fault injection, HC_VFS_FAULT_PATH), while the manager and the service wait in
+     * parked reads: in a Binder world the restarted hc-vfs goes on, and so do they. */
+    const char *fault = getenv("BINDER_FAULT_PATH");
+    if (fault) {
+        int fd = open(fault, O_RDONLY | O_CREAT, 0600);
+        printf("client: the call that killed hc-vfs: %s\n", fd < 0 ? strerror(errno) : "no error");
+    }
 
     char text[64];
     int n = snprintf(text, sizeof text, "%d hello", getpid());
