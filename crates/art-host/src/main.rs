@@ -5,7 +5,8 @@
 //! [--binder-world SOCKET] [--trace FILE] [--stats] -- PROGRAM ARGS...` runs a program in a fresh sandbox (crate
 //! `sandbox`, docs/sandbox.md) with its app root read-write at `/data/data/<package>`, the
 //! package, uid and network taken from the APK's manifest when one is given, and under
-//! Android's app seccomp policy when an APK is given. svcmgr runs beside it; the program
+//! Android's app seccomp policy when an APK is given. svcmgr runs beside it, a supervised
+//! process of its own that is started again should it die; the program
 //! finds its channel to svcmgr at fd 3 (the microkernel's startup convention), through which it
 //! reaches the native services started with `--service`.
 //!
@@ -31,6 +32,7 @@ use clap::{Parser, Subcommand};
 
 mod logd;
 mod servicemanager;
+mod svcmgrd;
 use microkernel::protocols::logd::TelemetryRequest;
 use microkernel::protocols::svcmgr;
 use microkernel::{Channel, Process, rpc};
@@ -172,42 +174,36 @@ fn app_of(apk: &Path) -> Result<App, Unusable> {
 /// installed `hyper-compat` needs no `hc-vfs` beside it.
 const VFS_SERVER: &str = "__vfs-server";
 
+/// How a server mode of this binary ended: its error on one line, exit 2.
+fn served(server: &str, result: Result<(), impl std::fmt::Display>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("hyper-compat {server}: error: {error}");
+            ExitCode::from(2)
+        }
+    }
+}
+
 fn main() -> ExitCode {
+    // The server modes, in which `hyper-compat` starts itself; vfs first of all, while the
+    // process is still single-threaded (entering a user namespace needs it).
     let mut argv = std::env::args_os().skip(1);
-    if argv.next().is_some_and(|arg| arg == logd::LOGD_SERVER) {
-        let Some(socket) = argv.next() else {
-            eprintln!("usage: hyper-compat {} SOCKET", logd::LOGD_SERVER);
-            return ExitCode::from(2);
-        };
-        return match logd::server_main(Path::new(&socket)) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(error) => {
-                eprintln!("hyper-compat {}: error: {error}", logd::LOGD_SERVER);
-                ExitCode::from(2)
-            }
-        };
-    }
-    if std::env::args_os()
-        .nth(1)
-        .is_some_and(|arg| arg == servicemanager::SERVICE_MANAGER)
-    {
-        return match servicemanager::main() {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(error) => {
-                eprintln!("hyper-compat {}: error: {error}", servicemanager::SERVICE_MANAGER);
-                ExitCode::from(2)
-            }
-        };
-    }
-    // First, while the process is still single-threaded (entering a user namespace needs it).
-    if std::env::args_os().nth(1).is_some_and(|arg| arg == VFS_SERVER) {
-        return match sandbox::vfs::server_main() {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(error) => {
-                eprintln!("hyper-compat {VFS_SERVER}: error: {error}");
-                ExitCode::from(2)
-            }
-        };
+    let mode = argv.next();
+    match mode.as_ref().and_then(|mode| mode.to_str()) {
+        Some(VFS_SERVER) => return served(VFS_SERVER, sandbox::vfs::server_main()),
+        Some(logd::LOGD_SERVER) => {
+            let Some(socket) = argv.next() else {
+                eprintln!("usage: hyper-compat {} SOCKET", logd::LOGD_SERVER);
+                return ExitCode::from(2);
+            };
+            return served(logd::LOGD_SERVER, logd::server_main(Path::new(&socket)));
+        }
+        Some(svcmgrd::SVCMGR_SERVER) => return served(svcmgrd::SVCMGR_SERVER, svcmgrd::server_main()),
+        Some(servicemanager::SERVICE_MANAGER) => {
+            return served(servicemanager::SERVICE_MANAGER, servicemanager::main());
+        }
+        _ => {}
     }
     let cli = Cli::parse();
     let result = match cli.command {
@@ -295,8 +291,10 @@ fn run(args: RunArgs) -> Result<ExitCode, Unusable> {
         config.vfs = exe;
         config.vfs_args = vec![VFS_SERVER.into()];
     }
-    // svcmgr, the native services, and the program's own svcmgr channel at fd 3.
-    let mut svcmgr = start_svcmgr().map_err(|e| Unusable(format!("svcmgr: {e}")))?;
+    // svcmgr (a supervised process), the native services, and the program's own svcmgr
+    // channel at fd 3.
+    let (svcmgr_server, mut svcmgr) =
+        svcmgrd::Supervisor::start(&exe).map_err(|e| Unusable(format!("svcmgr: {e}")))?;
     let services = args
         .service
         .iter()
@@ -328,6 +326,11 @@ fn run(args: RunArgs) -> Result<ExitCode, Unusable> {
     let logd_starts = logd.stop();
     if logd_starts > 1 {
         eprintln!("hyper-compat: logd was started {logd_starts} times");
+    }
+    drop(svcmgr);
+    let svcmgr_starts = svcmgr_server.stop();
+    if svcmgr_starts > 1 {
+        eprintln!("hyper-compat: svcmgr was started {svcmgr_starts} times");
     }
     if let Some(path) = &args.trace {
         write_trace(path, &run.events).map_err(|e| Unusable(format!("{}: {e}", path.display())))?;
@@ -451,13 +454,6 @@ fn start_service_manager(socket: &Path, services: &[PathBuf]) -> std::io::Result
         });
     }
     command.spawn()
-}
-
-/// svcmgr on a thread of this process; the channel returned is the runtime's own.
-fn start_svcmgr() -> Result<Channel, microkernel::Error> {
-    let (ours, server) = Channel::pair()?;
-    std::thread::spawn(move || microkernel::svcmgr::serve(server));
-    Ok(ours)
 }
 
 /// A fresh svcmgr channel (`svcmgr.Clone`), for a program to find at fd 3.

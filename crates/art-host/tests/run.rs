@@ -266,6 +266,29 @@ fn a_sandboxed_legacy_program_calls_a_native_service_through_svcmgr() {
     ]);
     assert!(output.status.success(), "{output:?}");
     assert_eq!(text(&output.stdout), "hello from the sandbox\n");
+    // svcmgr dies serving a lookup (its fault injection): that call fails with EIO, the
+    // runtime starts another svcmgr, and the program goes on on the same channel to the same
+    // native service, whose registration the new svcmgr took over.
+    let output = Command::new(env!("CARGO_BIN_EXE_hyper-compat"))
+        .args(["run", "--service", service.to_str().unwrap(), "--"])
+        .args([
+            guest.to_str().unwrap(),
+            "svcmgr-fault",
+            "crash",
+            "after the restart",
+        ])
+        .env("HC_SVCMGR_FAULT_NAME", "crash")
+        .output()
+        .expect("run hyper-compat");
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(
+        text(&output.stdout),
+        format!("lookup crash: errno {}\nafter the restart\n", libc::EIO)
+    );
+    assert!(
+        text(&output.stderr).contains("hyper-compat: svcmgr was started 2 times"),
+        "{output:?}"
+    );
     // Without the service the lookup fails (svcmgr answers with an error reply).
     let alone = hyper_compat(&["run", "--", guest.to_str().unwrap(), "svcmgr-echo", "x"]);
     assert_eq!(alone.status.code(), Some(1), "{alone:?}");

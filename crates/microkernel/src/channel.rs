@@ -46,6 +46,13 @@ impl Channel {
         Ok((Channel { fd: a }, Channel { fd: b }))
     }
 
+    /// Another descriptor for this end (`dup`): a message written on either is the same end's,
+    /// and the peer sees the end closed only once every copy is.
+    pub fn try_clone(&self) -> Result<Channel, Error> {
+        let fd = rustix::io::fcntl_dupfd_cloexec(&self.fd, 0).map_err(|e| Error::io("dup", e))?;
+        Ok(Channel { fd })
+    }
+
     pub(crate) fn from_fd_unchecked(fd: OwnedFd) -> Channel {
         Channel { fd }
     }

@@ -4,6 +4,11 @@
 //! One thread serves every svcmgr channel and every registered connector from one
 //! [`WaitSet`], as a microkernel server would: a connector that becomes readable has lost its
 //! service (services never write to it), and its name is dropped.
+//!
+//! [`serve`] runs it on a channel, for a thread or a process of its own. [`serve_supervised`]
+//! runs it under a supervisor that keeps the journal of
+//! [`protocols::svcmgrctl`](crate::protocols::svcmgrctl), so that a new svcmgr can take over
+//! the clients and services of one that died.
 
 use std::collections::BTreeMap;
 
@@ -12,18 +17,36 @@ use rustix::io::Errno;
 use crate::Error;
 use crate::channel::{Channel, Message};
 use crate::protocol::Method;
-use crate::protocols::{service, svcmgr};
+use crate::protocols::{service, svcmgr, svcmgrctl};
 use crate::rpc::{self, Dispatcher};
 use crate::waitset::WaitSet;
-use crate::wire::ErrorReply;
+use crate::wire::{ErrorReply, Header};
+
+/// Set in a supervised svcmgr's environment, a `Lookup` or `WaitFor` of exactly this name kills
+/// it while it serves the call: the fault injection of the restart tests.
+pub const FAULT_ENV: &str = "HC_SVCMGR_FAULT_NAME";
 
 /// What a waitset key points at.
 #[derive(Debug)]
 enum Slot {
-    /// A client's channel to svcmgr.
-    Client(Channel),
+    /// A client's channel to svcmgr, with the id the journal knows it by.
+    Client { id: u64, channel: Channel },
     /// A registered service's connector.
     Service { name: String, connector: Channel },
+    /// The supervisor's control channel.
+    Control(Channel),
+}
+
+impl Slot {
+    fn channel(&self) -> &Channel {
+        match self {
+            Slot::Client { channel, .. }
+            | Slot::Service {
+                connector: channel, ..
+            }
+            | Slot::Control(channel) => channel,
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -33,19 +56,32 @@ struct Registry {
     names: BTreeMap<String, u64>,
     next_key: u64,
     /// `WaitFor` calls for names nobody has registered yet: the client's key and the request.
-    waiters: Vec<(u64, crate::wire::Header, String)>,
+    waiters: Vec<(u64, Header, String)>,
+    /// The next client id to give.
+    next_client: u64,
+    /// The control channel's key, when supervised.
+    control: Option<u64>,
+    /// [`FAULT_ENV`], when supervised.
+    fault: Option<String>,
 }
 
 impl Registry {
+    fn new() -> Result<Registry, Error> {
+        Ok(Registry {
+            waitset: WaitSet::new()?,
+            slots: BTreeMap::new(),
+            names: BTreeMap::new(),
+            next_key: 0,
+            waiters: Vec::new(),
+            next_client: 1,
+            control: None,
+            fault: None,
+        })
+    }
+
     fn insert(&mut self, slot: Slot) -> Result<u64, ErrorReply> {
         let key = self.next_key;
-        let channel = match &slot {
-            Slot::Client(channel)
-            | Slot::Service {
-                connector: channel, ..
-            } => channel,
-        };
-        self.waitset.add(channel, key)?;
+        self.waitset.add(slot.channel(), key)?;
         self.next_key += 1;
         self.slots.insert(key, slot);
         Ok(key)
@@ -53,17 +89,58 @@ impl Registry {
 
     fn remove(&mut self, key: u64) {
         if let Some(slot) = self.slots.remove(&key) {
-            let channel = match &slot {
-                Slot::Client(channel) => {
-                    self.waiters.retain(|(waiter, _, _)| *waiter != key);
-                    channel
-                }
-                Slot::Service { name, connector } => {
+            match &slot {
+                Slot::Client { .. } => self.waiters.retain(|(waiter, _, _)| *waiter != key),
+                Slot::Service { name, .. } => {
                     self.names.remove(name);
-                    connector
                 }
+                Slot::Control(_) => self.control = None,
+            }
+            let _ = self.waitset.remove(slot.channel());
+        }
+    }
+
+    /// Serves a client channel: under `id` when the supervisor names it (adopted), else under
+    /// a new id, told to the supervisor with a copy of the channel.
+    fn add_client(&mut self, channel: Channel, id: Option<u64>) -> Result<u64, ErrorReply> {
+        let adopted = id.is_some();
+        let id = id.unwrap_or(self.next_client);
+        self.next_client = self.next_client.max(id + 1);
+        let copy = if adopted || self.control.is_none() {
+            None
+        } else {
+            Some(channel.try_clone()?)
+        };
+        let key = self.insert(Slot::Client { id, channel })?;
+        if let Some(copy) = copy {
+            self.journal::<svcmgrctl::Client>(&svcmgrctl::ClientRequest { client: id }, vec![copy.into()]);
+        }
+        Ok(key)
+    }
+
+    fn client_id(&self, key: u64) -> Option<u64> {
+        match self.slots.get(&key) {
+            Some(Slot::Client { id, .. }) => Some(*id),
+            _ => None,
+        }
+    }
+
+    /// Tells the supervisor, if there is one. A journal message that cannot be sent is lost:
+    /// the supervisor only needs it should this svcmgr die.
+    fn journal<M: Method>(&self, request: &M::Request, handles: Vec<crate::Handle>) {
+        if let Some(Slot::Control(control)) = self.control.and_then(|key| self.slots.get(&key)) {
+            let _ = rpc::send::<M>(control, request, handles);
+        }
+    }
+
+    /// Journals that the call `header` of the client at `key` is answered.
+    fn done(&self, key: u64, header: Header) {
+        if let Some(client) = self.client_id(key) {
+            let done = svcmgrctl::DoneRequest {
+                client,
+                txid: header.txid,
             };
-            let _ = self.waitset.remove(channel);
+            self.journal::<svcmgrctl::Done>(&done, Vec::new());
         }
     }
 }
@@ -90,10 +167,17 @@ fn dispatcher() -> Dispatcher<Registry> {
             }
             let connector =
                 Channel::try_from(handles.into_iter().next().expect("counted by the dispatcher"))?;
+            let copy = registry.control.map(|_| connector.try_clone()).transpose()?;
             let key = registry.insert(Slot::Service {
                 name: request.name.clone(),
                 connector,
             })?;
+            if let Some(copy) = copy {
+                let service = svcmgrctl::ServiceRequest {
+                    name: request.name.clone(),
+                };
+                registry.journal::<svcmgrctl::Service>(&service, vec![copy.into()]);
+            }
             registry.names.insert(request.name, key);
             Ok((svcmgr::RegisterResponse {}, vec![]))
         })
@@ -112,13 +196,17 @@ fn dispatcher() -> Dispatcher<Registry> {
         })
         .on::<svcmgr::Clone>(|registry, _, _| {
             let (client, server) = Channel::pair()?;
-            registry.insert(Slot::Client(server))?;
+            registry.add_client(server, None)?;
             Ok((svcmgr::CloneResponse {}, vec![client.into()]))
         })
 }
 
 /// A new channel to service `name`, whose other end goes to the service (`service.Connect`).
 fn connect(registry: &mut Registry, name: &str) -> Result<Channel, ErrorReply> {
+    if registry.fault.as_deref() == Some(name) {
+        // The injected death, while the call is in flight.
+        let _ = rustix::process::kill_process(rustix::process::getpid(), rustix::process::Signal::KILL);
+    }
     let not_found = || ErrorReply::failed(Errno::NOENT, format!("no service {name}"));
     let key = *registry.names.get(name).ok_or_else(not_found)?;
     let Some(Slot::Service { connector, .. }) = registry.slots.get(&key) else {
@@ -183,33 +271,53 @@ fn wake_waiters(registry: &mut Registry) {
         if let Ok(reply) = reply {
             reply_to(registry, key, &reply);
         }
+        registry.done(key, header);
     }
 }
 
 /// Serves svcmgr on `channel` and on every channel handed out by `Clone`, until all of them
 /// are closed. Run it on a thread, or as the whole of a server process.
 pub fn serve(channel: Channel) -> Result<(), Error> {
-    let mut registry = Registry {
-        waitset: WaitSet::new()?,
-        slots: BTreeMap::new(),
-        names: BTreeMap::new(),
-        next_key: 0,
-        waiters: Vec::new(),
-    };
-    registry.insert(Slot::Client(channel)).map_err(Error::Remote)?;
+    let mut registry = Registry::new()?;
+    registry.add_client(channel, None).map_err(Error::Remote)?;
+    run(&mut registry)
+}
+
+/// Serves svcmgr for a supervisor on `control` (`svcmgrctl`): the clients and services it
+/// hands over, and those that come, keeping the journal; until the supervisor closes
+/// `control`. [`FAULT_ENV`] is honoured here only.
+pub fn serve_supervised(control: Channel) -> Result<(), Error> {
+    let mut registry = Registry::new()?;
+    let key = registry.insert(Slot::Control(control)).map_err(Error::Remote)?;
+    registry.control = Some(key);
+    registry.fault = std::env::var(FAULT_ENV).ok().filter(|name| !name.is_empty());
+    run(&mut registry)
+}
+
+fn run(registry: &mut Registry) -> Result<(), Error> {
     let mut dispatcher = dispatcher();
-    while registry
-        .slots
-        .values()
-        .any(|slot| matches!(slot, Slot::Client(_)))
+    while registry.control.is_some()
+        || registry
+            .slots
+            .values()
+            .any(|slot| matches!(slot, Slot::Client { .. }))
     {
         for key in registry.waitset.wait(None)? {
             let message = match registry.slots.get(&key) {
-                Some(Slot::Client(channel)) => channel.try_read(),
+                Some(Slot::Client { channel, .. }) => channel.try_read(),
                 Some(Slot::Service { connector, .. }) => match connector.try_read() {
                     // A service that writes to its connector breaks the protocol: drop it.
                     Ok(Some(_)) => Err(Error::PeerClosed),
                     other => other,
+                },
+                Some(Slot::Control(control)) => match control.try_read() {
+                    Ok(Some(message)) => {
+                        control_message(registry, message);
+                        continue;
+                    }
+                    Ok(None) | Err(Error::Truncated | Error::Wire(_)) => continue,
+                    // The supervisor is gone: so is this svcmgr.
+                    Err(_) => return Ok(()),
                 },
                 None => continue,
             };
@@ -221,25 +329,65 @@ pub fn serve(channel: Channel) -> Result<(), Error> {
                     continue;
                 }
             };
-            if held_back(&mut registry, key, &message) {
+            let header = message.header;
+            let is_call = !header.is_reply() && !header.is_one_way();
+            if is_call && let Some(client) = registry.client_id(key) {
+                let call = svcmgrctl::CallRequest {
+                    client,
+                    txid: header.txid,
+                    ordinal: header.ordinal,
+                };
+                registry.journal::<svcmgrctl::Call>(&call, Vec::new());
+            }
+            if held_back(registry, key, &message) {
                 continue;
             }
-            let registers = message.header.ordinal == <svcmgr::Register as Method>::ORDINAL;
-            if let Some(reply) = dispatcher.dispatch(&mut registry, message) {
-                reply_to(&mut registry, key, &reply);
+            let registers = header.ordinal == <svcmgr::Register as Method>::ORDINAL;
+            if let Some(reply) = dispatcher.dispatch(registry, message) {
+                reply_to(registry, key, &reply);
+            }
+            if is_call {
+                registry.done(key, header);
             }
             if registers {
-                wake_waiters(&mut registry);
+                wake_waiters(registry);
             }
         }
     }
     Ok(())
 }
 
+/// A message from the supervisor: a client or a service to take over.
+fn control_message(registry: &mut Registry, message: Message) {
+    let ordinal = message.header.ordinal;
+    let Some(handle) = message.handles.into_iter().next() else {
+        return;
+    };
+    let Ok(channel) = Channel::try_from(handle) else {
+        return;
+    };
+    if ordinal == <svcmgrctl::Adopt as Method>::ORDINAL {
+        if let Ok(adopt) = crate::wire::decode_body::<svcmgrctl::AdoptRequest>(&message.body) {
+            let _ = registry.add_client(channel, Some(adopt.client));
+        }
+    } else if ordinal == <svcmgrctl::Restore as Method>::ORDINAL
+        && let Ok(restore) = crate::wire::decode_body::<svcmgrctl::RestoreRequest>(&message.body)
+        && !registry.names.contains_key(&restore.name)
+        // Kept only while the service holds its end (it never writes to it).
+        && matches!(channel.try_read(), Ok(None))
+        && let Ok(key) = registry.insert(Slot::Service {
+            name: restore.name.clone(),
+            connector: channel,
+        })
+    {
+        registry.names.insert(restore.name, key);
+    }
+}
+
 /// Writes a reply to the client at `key`; a client that is gone is dropped, and one whose
 /// queue is full loses the reply rather than stalling every other client.
 fn reply_to(registry: &mut Registry, key: u64, reply: &Message) {
-    if let Some(Slot::Client(channel)) = registry.slots.get(&key)
+    if let Some(Slot::Client { channel, .. }) = registry.slots.get(&key)
         && let Err(Error::PeerClosed) = channel.write(reply)
     {
         registry.remove(key);
@@ -257,6 +405,119 @@ mod tests {
     fn start() -> (Channel, std::thread::JoinHandle<Result<(), Error>>) {
         let (client, server) = Channel::pair().unwrap();
         (client, std::thread::spawn(move || serve(server)))
+    }
+
+    /// The next `count` journal messages on `control`, by method name (waiting for them: a
+    /// call's `Done` is written after its reply).
+    fn journal(control: &Channel, count: usize) -> Vec<(&'static str, Message)> {
+        let mut messages = Vec::new();
+        for _ in 0..count {
+            let message = control.read().unwrap();
+            let name = match message.header.ordinal {
+                o if o == svcmgrctl::Client::ORDINAL => "Client",
+                o if o == svcmgrctl::Service::ORDINAL => "Service",
+                o if o == svcmgrctl::Call::ORDINAL => "Call",
+                o if o == svcmgrctl::Done::ORDINAL => "Done",
+                other => panic!("unexpected journal message {other:#x}"),
+            };
+            messages.push((name, message));
+        }
+        messages
+    }
+
+    #[test]
+    fn a_supervised_svcmgr_journals_and_another_takes_over() {
+        let (control, theirs) = Channel::pair().unwrap();
+        let first = std::thread::spawn(move || serve_supervised(theirs));
+        let (mut client, server_end) = Channel::pair().unwrap();
+        let kept = server_end.try_clone().unwrap();
+        rpc::send::<svcmgrctl::Adopt>(
+            &control,
+            &svcmgrctl::AdoptRequest { client: 1 },
+            vec![server_end.into()],
+        )
+        .unwrap();
+        let (connector, service_end) = Channel::pair().unwrap();
+        call::<svcmgr::Register>(
+            &mut client,
+            &svcmgr::RegisterRequest { name: "demo".into() },
+            vec![service_end.into()],
+        )
+        .unwrap();
+        let (_, mut handles) = call::<svcmgr::Clone>(&mut client, &svcmgr::CloneRequest {}, vec![]).unwrap();
+        let mut cloned = Channel::try_from(handles.remove(0)).unwrap();
+        call::<svcmgr::List>(&mut cloned, &svcmgr::ListRequest {}, vec![]).unwrap();
+        let first_journal = journal(&control, 8);
+        let names: Vec<&str> = first_journal.iter().map(|(name, _)| *name).collect();
+        assert_eq!(
+            names,
+            [
+                "Call", "Service", "Done", "Call", "Client", "Done", "Call", "Done"
+            ],
+            "Register, Clone, then List on the clone"
+        );
+        let first_call: svcmgrctl::CallRequest = decode_body(&first_journal[0].1.body).unwrap();
+        assert_eq!(
+            (first_call.client, first_call.ordinal),
+            (1, svcmgr::Register::ORDINAL)
+        );
+        let journaled: svcmgrctl::ClientRequest = decode_body(&first_journal[4].1.body).unwrap();
+        assert_eq!(journaled.client, 2);
+        let mut entries = first_journal.into_iter();
+        let service_copy = entries.nth(1).unwrap().1.handles.into_iter().next().unwrap();
+        let clone_copy = entries.nth(2).unwrap().1.handles.into_iter().next().unwrap();
+
+        // The first svcmgr ends with its supervisor's channel; a second one takes over what
+        // the journal holds, and the clients carry on on the channels they had.
+        drop(control);
+        first.join().unwrap().unwrap();
+        let (control, theirs) = Channel::pair().unwrap();
+        let second = std::thread::spawn(move || serve_supervised(theirs));
+        rpc::send::<svcmgrctl::Adopt>(
+            &control,
+            &svcmgrctl::AdoptRequest { client: 1 },
+            vec![kept.into()],
+        )
+        .unwrap();
+        rpc::send::<svcmgrctl::Adopt>(&control, &svcmgrctl::AdoptRequest { client: 2 }, vec![clone_copy])
+            .unwrap();
+        rpc::send::<svcmgrctl::Restore>(
+            &control,
+            &svcmgrctl::RestoreRequest { name: "demo".into() },
+            vec![service_copy],
+        )
+        .unwrap();
+        // A service that died meanwhile is not restored.
+        let (dead, dead_end) = Channel::pair().unwrap();
+        drop(dead);
+        rpc::send::<svcmgrctl::Restore>(
+            &control,
+            &svcmgrctl::RestoreRequest { name: "dead".into() },
+            vec![dead_end.into()],
+        )
+        .unwrap();
+        let (list, _) = call::<svcmgr::List>(&mut cloned, &svcmgr::ListRequest {}, vec![]).unwrap();
+        assert_eq!(list.names, ["demo"]);
+        call::<svcmgr::Lookup>(
+            &mut client,
+            &svcmgr::LookupRequest { name: "demo".into() },
+            vec![],
+        )
+        .unwrap();
+        let connect = connector.read().unwrap();
+        assert_eq!(connect.header.ordinal, service::Connect::ORDINAL);
+        // New clients get ids after the adopted ones.
+        call::<svcmgr::Clone>(&mut client, &svcmgr::CloneRequest {}, vec![]).unwrap();
+        // List, Lookup and Clone: 7 journal messages, one of them the new client.
+        let client_ids: Vec<u64> = journal(&control, 7)
+            .into_iter()
+            .filter(|(name, _)| *name == "Client")
+            .map(|(_, m)| decode_body::<svcmgrctl::ClientRequest>(&m.body).unwrap().client)
+            .collect();
+        assert_eq!(client_ids, [3]);
+        assert!(control.try_read().unwrap().is_none(), "nothing more");
+        drop(control);
+        second.join().unwrap().unwrap();
     }
 
     #[test]

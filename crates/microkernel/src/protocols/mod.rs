@@ -11,6 +11,7 @@ pub mod parcel;
 pub mod procmgr;
 pub mod service;
 pub mod svcmgr;
+pub mod svcmgrctl;
 pub mod vfs;
 
 /// Every protocol, in the order `docs/protocols.md` lists them.
@@ -18,6 +19,7 @@ pub const ALL: &[&Protocol] = &[
     &vfs::PROTOCOL,
     &procmgr::PROTOCOL,
     &svcmgr::PROTOCOL,
+    &svcmgrctl::PROTOCOL,
     &service::PROTOCOL,
     &logd::PROTOCOL,
     &binder::PROTOCOL,

@@ -155,6 +155,37 @@ int main(int argc, char **argv) {
         if (reply < 1) return 1;
         /* EchoResponse { text: String }: a one-byte varint length below 128, then the bytes. */
         printf("%.*s\n", (int)body[0], (char *)body + 1);
+    } else if (!strcmp(mode, "svcmgr-fault") && argc > 3) {
+        /* Looks up argv[2] on its svcmgr channel: with HC_SVCMGR_FAULT_NAME naming it, svcmgr
+         * dies serving the call, which fails; prints the errno of the error reply. Then echoes
+         * argv[3] through "echo" on the same channel, now served by the svcmgr started in the
+         * dead one's place. */
+        unsigned char message[16 + 512];
+        size_t length = put_string(message + 16, argv[2]);
+        unsigned long long lookup = 0x43ccd03855c7cec7ULL;
+        unsigned txid = 7;
+        unsigned short flags = 0, version = 1;
+        memcpy(message, &lookup, 8);
+        memcpy(message + 8, &txid, 4);
+        memcpy(message + 12, &flags, 2);
+        memcpy(message + 14, &version, 2);
+        if (send(3, message, 16 + length, 0) != (ssize_t)(16 + length)) return 1;
+        ssize_t got = recv(3, message, sizeof message, 0);
+        memcpy(&flags, message + 12, 2);
+        /* An error reply (REPLY | ERROR) is ErrorReply { code, errno, message }: postcard
+         * varints, the errno zigzag-encoded; both fit one byte here. */
+        if (got < 18 || flags != 3) {
+            printf("the lookup did not fail\n");
+            return 1;
+        }
+        printf("lookup %s: errno %d\n", argv[2], (message[17] >> 1) ^ -(message[17] & 1));
+        unsigned char body[512];
+        int fd = -1;
+        length = put_string(body, "echo");
+        if (call(3, lookup, 8, body, length, &fd) < 0 || fd < 0) return 1;
+        length = put_string(body, argv[3]);
+        if (call(fd, 0x6dc54b402664edffULL, 9, body, length, NULL) < 1) return 1;
+        printf("%.*s\n", (int)body[0], (char *)body + 1);
     } else if (!strcmp(mode, "open-until-stdin") && argc > 2) {
         /* Opens a file again and again until a byte arrives on stdin, after "ready" on fd
          * argv[2]; counts the opens that worked, failed with EIO (in flight in a server that
