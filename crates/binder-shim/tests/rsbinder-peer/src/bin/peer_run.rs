@@ -217,7 +217,12 @@ fn main() -> ExitCode {
             return ExitCode::from(4);
         }
         eprintln!("peer_run: a native program called the Binder service: {wanted:?}");
-        let client = command(&client, "client").env("PEER_NATIVE_ECHO", "1").spawn().expect("spawn client");
+        // No lazy service here: the client must not wait for one.
+        let client = command(&client, "client")
+            .env("PEER_NATIVE_ECHO", "1")
+            .env_remove("PEER_LAZY")
+            .spawn()
+            .expect("spawn client");
         let code = finish(client, service, None);
         stop("binder world", world.expect("started above"));
         return ExitCode::from(code);
