@@ -402,6 +402,18 @@ mod tests {
     use crate::rpc::call;
     use crate::wire::{ErrorCode, Header, decode_body};
 
+    /// Registers service `name` on `client`; the service's end of its connector.
+    fn register(client: &mut Channel, name: &str) -> Channel {
+        let (connector, service_end) = Channel::pair().unwrap();
+        call::<svcmgr::Register>(
+            client,
+            &svcmgr::RegisterRequest { name: name.into() },
+            vec![service_end.into()],
+        )
+        .unwrap();
+        connector
+    }
+
     fn start() -> (Channel, std::thread::JoinHandle<Result<(), Error>>) {
         let (client, server) = Channel::pair().unwrap();
         (client, std::thread::spawn(move || serve(server)))
@@ -437,13 +449,7 @@ mod tests {
             vec![server_end.into()],
         )
         .unwrap();
-        let (connector, service_end) = Channel::pair().unwrap();
-        call::<svcmgr::Register>(
-            &mut client,
-            &svcmgr::RegisterRequest { name: "demo".into() },
-            vec![service_end.into()],
-        )
-        .unwrap();
+        let connector = register(&mut client, "demo");
         let (_, mut handles) = call::<svcmgr::Clone>(&mut client, &svcmgr::CloneRequest {}, vec![]).unwrap();
         let mut cloned = Channel::try_from(handles.remove(0)).unwrap();
         call::<svcmgr::List>(&mut cloned, &svcmgr::ListRequest {}, vec![]).unwrap();
@@ -540,13 +546,7 @@ mod tests {
             waiter.try_read().unwrap().is_none(),
             "held until the name is registered"
         );
-        let (connector, service_end) = Channel::pair().unwrap();
-        call::<svcmgr::Register>(
-            &mut client,
-            &svcmgr::RegisterRequest { name: "late".into() },
-            vec![service_end.into()],
-        )
-        .unwrap();
+        let connector = register(&mut client, "late");
         let reply = waiter.read().unwrap();
         assert_eq!(
             reply.header,
@@ -579,13 +579,7 @@ mod tests {
     #[test]
     fn register_lookup_list_and_death_of_a_service() {
         let (mut client, server) = start();
-        let (connector, service_end) = Channel::pair().unwrap();
-        call::<svcmgr::Register>(
-            &mut client,
-            &svcmgr::RegisterRequest { name: "demo".into() },
-            vec![service_end.into()],
-        )
-        .unwrap();
+        let connector = register(&mut client, "demo");
         let (list, _) = call::<svcmgr::List>(&mut client, &svcmgr::ListRequest {}, vec![]).unwrap();
         assert_eq!(list.names, ["demo"]);
 
