@@ -137,6 +137,13 @@ impl Thread {
     fn takes_proc_work(&self) -> bool {
         self.stack.is_empty() && self.looper & (LOOPER_REGISTERED | LOOPER_ENTERED) != 0
     }
+
+    /// Whether a read by the thread would return something: work of its own that is not only
+    /// a deferred completion (the kernel's `process_todo`), or its process's work (`proc_todo`)
+    /// when it may take that.
+    fn has_work(&self, proc_todo: &VecDeque<Work>) -> bool {
+        self.has_own_work() || (self.takes_proc_work() && !proc_todo.is_empty())
+    }
 }
 
 impl Default for Thread {
@@ -1601,17 +1608,12 @@ impl Shim {
         Ok(true)
     }
 
-    /// Whether a read by the thread would return something: work of its own that is not only
-    /// a deferred completion (the kernel's `process_todo`), or its process's work when it may
-    /// take that.
+    /// Whether a read by the thread would return something ([`Thread::has_work`]).
     fn has_work(&self, proc: ProcId, tid: u32) -> bool {
-        let Some(p) = self.procs.get(&proc) else {
-            return false;
-        };
-        let Some(thread) = p.threads.get(&tid) else {
-            return false;
-        };
-        thread.has_own_work() || (thread.takes_proc_work() && !p.todo.is_empty())
+        self.procs
+            .get(&proc)
+            .and_then(|p| Some(p.threads.get(&tid)?.has_work(&p.todo)))
+            .unwrap_or(false)
     }
 
     /// The next work item for the thread: its own, else its process's when it is a looper
@@ -1911,7 +1913,7 @@ impl Shim {
                     if thread.parked.is_none() {
                         continue;
                     }
-                    if thread.has_own_work() || (thread.takes_proc_work() && !p.todo.is_empty()) {
+                    if thread.has_work(&p.todo) {
                         ready = Some((proc, tid));
                         break 'search;
                     }
