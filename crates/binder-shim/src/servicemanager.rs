@@ -360,14 +360,10 @@ impl<N: Native> ServiceManager<N> {
     }
 
     /// Handles the returns of one read, queueing the commands they call for.
-    fn returns(&mut self, driver: &Driver, mut read: &[u8], out: &mut Out) -> io::Result<()> {
-        while read.len() >= 4 {
-            let code = u32::from_le_bytes(read[..4].try_into().expect("4 bytes"));
-            let size = ((code >> 16) & 0x3fff) as usize;
-            let Some(payload) = read.get(4..4 + size) else {
-                return Err(io::Error::other("a truncated return from the driver"));
-            };
-            read = &read[4 + size..];
+    fn returns(&mut self, driver: &Driver, read: &[u8], out: &mut Out) -> io::Result<()> {
+        for item in split_returns(read) {
+            let (code, payload) =
+                item.map_err(|()| io::Error::other("a truncated return from the driver"))?;
             match code {
                 uapi::BR_NOOP
                 | uapi::BR_OK
@@ -754,6 +750,21 @@ enum Reply {
     Status(i32),
 }
 
+/// The returns of a read, each its code and payload (whose size the code carries); `Err` for
+/// one the buffer cuts short.
+fn split_returns(mut read: &[u8]) -> impl Iterator<Item = Result<(u32, &[u8]), ()>> {
+    std::iter::from_fn(move || {
+        let code = u32::from_le_bytes(read.get(..4)?.try_into().expect("4 bytes"));
+        let size = ((code >> 16) & 0x3fff) as usize;
+        let Some(payload) = read.get(4..4 + size) else {
+            read = &[];
+            return Some(Err(()));
+        };
+        read = &read[4 + size..];
+        Some(Ok((code, payload)))
+    })
+}
+
 /// `DEAD_OBJECT` (`-EPIPE`): the target died.
 pub const DEAD_OBJECT: i32 = -libc::EPIPE;
 /// `FAILED_TRANSACTION`: the driver refused the call (`BR_FAILED_REPLY`).
@@ -783,12 +794,8 @@ pub fn call(driver: &Driver, handle: u32, code: u32, data: &[u8], one_way: bool)
             .write_read(&commands, &mut read)
             .map_err(|e| -e.raw_os_error().unwrap_or(libc::EIO))?;
         drop(kept);
-        let mut returns = &read[..n];
-        while returns.len() >= 4 {
-            let code = u32::from_le_bytes(returns[..4].try_into().expect("4 bytes"));
-            let size = ((code >> 16) & 0x3fff) as usize;
-            let payload = returns.get(4..4 + size).ok_or(-libc::EPROTO)?;
-            returns = &returns[4 + size..];
+        for item in split_returns(&read[..n]) {
+            let (code, payload) = item.map_err(|()| -libc::EPROTO)?;
             match code {
                 uapi::BR_TRANSACTION_COMPLETE if one_way => return Ok(Vec::new()),
                 uapi::BR_DEAD_REPLY => return Err(DEAD_OBJECT),
