@@ -86,7 +86,7 @@ impl Tokens {
     fn prune(&self, listener: &Arc<OwnedFd>) {
         let mut map = self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         map.calls
-            .retain(|_, (fd, id)| !Arc::ptr_eq(fd, listener) || id_valid(fd.as_fd(), *id));
+            .retain(|_, (fd, id)| !Arc::ptr_eq(fd, listener) || crate::bridge::id_valid(fd.as_fd(), *id));
     }
 }
 
@@ -99,17 +99,6 @@ impl Route for Tokens {
     fn forget(&self, call: u64) {
         let mut map = self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         map.calls.remove(&call);
-    }
-}
-
-fn id_valid(listener: BorrowedFd<'_>, id: u64) -> bool {
-    // SAFETY: ID_VALID reads the u64 it points at.
-    unsafe {
-        libc::ioctl(
-            listener.as_raw_fd(),
-            libc::SECCOMP_IOCTL_NOTIF_ID_VALID,
-            &raw const id,
-        ) == 0
     }
 }
 
@@ -561,7 +550,7 @@ impl World {
                     None => {
                         // A memfd of the guest's own: the host's kernel answers it.
                         self.tokens.forget(token);
-                        continue_notification(listener.as_fd(), ioctl.call);
+                        crate::bridge::continue_notification(listener.as_fd(), ioctl.call);
                     }
                     Some((outcome, events)) => {
                         if let Outcome::Done(value) = outcome {
@@ -579,24 +568,6 @@ impl World {
             }
         }
         self.tokens.prune(&listener);
-    }
-}
-
-/// Lets the host's kernel run notification `id` (`SECCOMP_USER_NOTIF_FLAG_CONTINUE`).
-fn continue_notification(listener: BorrowedFd<'_>, id: u64) {
-    let mut response = libc::seccomp_notif_resp {
-        id,
-        val: 0,
-        error: 0,
-        flags: libc::SECCOMP_USER_NOTIF_FLAG_CONTINUE as u32,
-    };
-    // SAFETY: SEND reads the seccomp_notif_resp it points at; failure (ENOENT) is fine.
-    unsafe {
-        libc::ioctl(
-            listener.as_raw_fd(),
-            libc::SECCOMP_IOCTL_NOTIF_SEND,
-            &raw mut response,
-        );
     }
 }
 
@@ -676,7 +647,7 @@ impl Guest for BridgeGuest<'_> {
         let valid = self
             .route
             .resolve(call)
-            .is_some_and(|(listener, id)| id_valid(listener.as_fd(), id));
+            .is_some_and(|(listener, id)| crate::bridge::id_valid(listener.as_fd(), id));
         if !valid {
             // The engine drops a call whose thread is gone; its token goes with it.
             self.route.forget(call);

@@ -135,19 +135,49 @@ pub(crate) fn answer_notification(listener: BorrowedFd<'_>, id: u64, result: i64
     } else {
         (result, 0)
     };
+    let _ = respond(listener, id, val, error, 0);
+}
+
+/// Lets the host's kernel run notification `id` (`SECCOMP_USER_NOTIF_FLAG_CONTINUE`); a
+/// notification already answered or whose thread is gone is left alone.
+pub(crate) fn continue_notification(listener: BorrowedFd<'_>, id: u64) {
+    let _ = respond(listener, id, 0, 0, libc::SECCOMP_USER_NOTIF_FLAG_CONTINUE as u32);
+}
+
+/// `SECCOMP_IOCTL_NOTIF_SEND`. `ENOENT` is no failure: the thread died or a signal
+/// interrupted the call, and there is no one to answer.
+fn respond(listener: BorrowedFd<'_>, id: u64, val: i64, error: i32, flags: u32) -> io::Result<()> {
     let mut response = libc::seccomp_notif_resp {
         id,
         val,
         error,
-        flags: 0,
+        flags,
     };
-    // SAFETY: SEND reads the seccomp_notif_resp it points at; failure (ENOENT) is fine.
-    unsafe {
+    // SAFETY: SEND reads the seccomp_notif_resp it points at.
+    let sent = unsafe {
         libc::ioctl(
             listener.as_raw_fd(),
             libc::SECCOMP_IOCTL_NOTIF_SEND,
             &raw mut response,
-        );
+        )
+    };
+    let error = io::Error::last_os_error();
+    if sent != 0 && error.raw_os_error() != Some(libc::ENOENT) {
+        return Err(error);
+    }
+    Ok(())
+}
+
+/// Whether notification `id` is still pending (`SECCOMP_IOCTL_NOTIF_ID_VALID`): its thread
+/// was not killed, so what was read for it is still its memory.
+pub(crate) fn id_valid(listener: BorrowedFd<'_>, id: u64) -> bool {
+    // SAFETY: ID_VALID reads the u64 it points at.
+    unsafe {
+        libc::ioctl(
+            listener.as_raw_fd(),
+            libc::SECCOMP_IOCTL_NOTIF_ID_VALID,
+            &raw const id,
+        ) == 0
     }
 }
 
@@ -954,14 +984,7 @@ impl Bridge<'_> {
     }
 
     fn valid(&self, id: u64) -> bool {
-        // SAFETY: ID_VALID reads the u64 it points at.
-        unsafe {
-            libc::ioctl(
-                self.listener.as_raw_fd(),
-                libc::SECCOMP_IOCTL_NOTIF_ID_VALID,
-                &raw const id,
-            ) == 0
-        }
+        id_valid(self.listener, id)
     }
 
     /// A Binder ioctl: the shim's, or the host's when the fd is not one of its devices.
@@ -986,28 +1009,10 @@ impl Bridge<'_> {
             Answer::Error(errno) => (0, -errno, 0),
             Answer::Continue => (0, 0, libc::SECCOMP_USER_NOTIF_FLAG_CONTINUE as u32),
         };
-        let mut response = libc::seccomp_notif_resp {
-            id,
-            val,
-            error,
-            flags,
-        };
-        // SAFETY: SEND reads the seccomp_notif_resp it points at.
-        let sent = unsafe {
-            libc::ioctl(
-                self.listener.as_raw_fd(),
-                libc::SECCOMP_IOCTL_NOTIF_SEND,
-                &raw mut response,
-            )
-        };
-        if sent != 0 && io::Error::last_os_error().raw_os_error() != Some(libc::ENOENT) {
-            return Err(ServeError::Listener {
-                step: "SECCOMP_IOCTL_NOTIF_SEND",
-                source: io::Error::last_os_error(),
-            });
-        }
-        // ENOENT: the thread died or a signal interrupted the call; there is no one to answer.
-        Ok(())
+        respond(self.listener, id, val, error, flags).map_err(|source| ServeError::Listener {
+            step: "SECCOMP_IOCTL_NOTIF_SEND",
+            source,
+        })
     }
 }
 
