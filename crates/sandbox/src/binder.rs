@@ -338,6 +338,7 @@ impl Binder {
                 let request = protocol::OpenRequest {
                     call,
                     tid,
+                    tgid: status.tgid,
                     guest_pid: status.guest_pid,
                     uid: status.uid,
                     device: device_index(device),
@@ -514,7 +515,6 @@ impl World {
         };
         let listener = Arc::new(listener.into_fd());
         let trace = request.trace;
-        let proc = &self.engine.proc;
         while let Ok(message) = channel.read() {
             let ordinal = message.header.ordinal;
             if ordinal == <protocol::Open as microkernel::protocol::Method>::ORDINAL {
@@ -522,19 +522,18 @@ impl World {
                     continue;
                 };
                 let token = self.tokens.register(&listener, open.call);
-                let result = match (device_of_index(open.device), read_status(proc, open.tid)) {
-                    (Some(device), Ok(host)) => {
-                        let status = Status {
-                            tgid: host.tgid,
-                            guest_pid: open.guest_pid,
-                            uid: open.uid,
-                        };
-                        self.engine
-                            .open(&self.tokens, token, open.tid, &status, device, open.cloexec)
-                            .unwrap_or_else(|errno| -i64::from(errno))
-                    }
-                    (None, _) => -i64::from(libc::ENODEV),
-                    (_, Err(_)) => -i64::from(libc::ESRCH),
+                // The bridge read the caller's ids from /proc already.
+                let status = Status {
+                    tgid: open.tgid,
+                    guest_pid: open.guest_pid,
+                    uid: open.uid,
+                };
+                let result = match device_of_index(open.device) {
+                    Some(device) => self
+                        .engine
+                        .open(&self.tokens, token, open.tid, &status, device, open.cloexec)
+                        .unwrap_or_else(|errno| -i64::from(errno)),
+                    None => -i64::from(libc::ENODEV),
                 };
                 send_answers(&self.tokens, vec![(token, result)]);
             } else if ordinal == <protocol::Ioctl as microkernel::protocol::Method>::ORDINAL {

@@ -28,6 +28,9 @@ crate::protocol! {
             call: u64,
             /// The calling thread, in the host's pid namespace.
             tid: u32,
+            /// Its process (thread group), in the host's pid namespace: the world watches it
+            /// for the exit that releases what it holds.
+            tgid: u32,
             /// The calling process's pid in its sandbox (a transaction's `sender_pid`).
             guest_pid: u32,
             /// The caller's effective uid in its sandbox (a transaction's `sender_euid`).
