@@ -31,6 +31,7 @@ use std::process::Stdio;
 use clap::{Parser, Subcommand};
 
 mod logd;
+mod procmgrd;
 mod servicemanager;
 mod svcmgrd;
 use microkernel::protocols::logd::TelemetryRequest;
@@ -200,6 +201,7 @@ fn main() -> ExitCode {
             return served(logd::LOGD_SERVER, logd::server_main(Path::new(&socket)));
         }
         Some(svcmgrd::SVCMGR_SERVER) => return served(svcmgrd::SVCMGR_SERVER, svcmgrd::server_main()),
+        Some(procmgrd::PROCMGR_SERVER) => return served(procmgrd::PROCMGR_SERVER, procmgrd::server_main()),
         Some(servicemanager::SERVICE_MANAGER) => {
             return served(servicemanager::SERVICE_MANAGER, servicemanager::main());
         }
@@ -304,6 +306,9 @@ fn run(args: RunArgs) -> Result<ExitCode, Unusable> {
     config
         .startup
         .push((guest_channel, microkernel::startup::SVCMGR_FD));
+    // procmgr (a supervised process), with which the sandbox is registered once started.
+    let procmgr = procmgrd::Supervisor::start(&exe).map_err(|e| Unusable(format!("procmgr: {e}")))?;
+    config.procmgr = Some(procmgr.registrar());
 
     let run = match sandbox::run(&config) {
         Ok(run) => run,
@@ -331,6 +336,11 @@ fn run(args: RunArgs) -> Result<ExitCode, Unusable> {
     let svcmgr_starts = svcmgr_server.stop();
     if svcmgr_starts > 1 {
         eprintln!("hyper-compat: svcmgr was started {svcmgr_starts} times");
+    }
+    config.procmgr = None;
+    let procmgr_starts = procmgr.stop();
+    if procmgr_starts > 1 {
+        eprintln!("hyper-compat: procmgr was started {procmgr_starts} times");
     }
     if let Some(path) = &args.trace {
         write_trace(path, &run.events).map_err(|e| Unusable(format!("{}: {e}", path.display())))?;

@@ -598,3 +598,54 @@ fn a_missing_or_occupied_binder_world_is_one_line_and_exit_2() {
     );
     assert!(microkernel::Channel::connect(&socket).is_ok());
 }
+
+#[test]
+fn proc_reports_the_target_as_uname_does_and_a_killed_procmgr_is_restarted() {
+    if !sandbox_works() {
+        return;
+    }
+    // The same facts through uname(2) and through /proc, in every spelling of the path.
+    let script = "uname -r; uname -v; uname -s; cat /proc/sys/kernel/osrelease \
+                  /proc/sys/kernel/version /proc/sys/kernel/ostype; cd /proc/sys && cat ../version \
+                  && cat /proc/self/../version";
+    let output = hyper_compat(&["run", "--", "/bin/sh", "-c", script]);
+    assert!(output.status.success(), "{output:?}");
+    let lines: Vec<String> = text(&output.stdout).lines().map(str::to_owned).collect();
+    assert_eq!(lines.len(), 8, "{lines:?}");
+    assert_eq!(lines[..3], lines[3..6], "uname and /proc disagree");
+    let version = format!("Linux version {} ", lines[0]);
+    assert!(
+        lines[6].starts_with(&version) && lines[6].ends_with(&lines[1]),
+        "{lines:?}"
+    );
+    assert_eq!(lines[6], lines[7]);
+    let host = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap();
+    assert_ne!(lines[3], host.trim_end(), "the host kernel shows through");
+
+    // procmgr dies serving ostype: that read fails with EIO, a successor serves the next.
+    let script = "cat /proc/sys/kernel/ostype; echo status=$?; cat /proc/version";
+    let output = Command::new(env!("CARGO_BIN_EXE_hyper-compat"))
+        .args(["run", "--", "/bin/sh", "-c", script])
+        .env("HC_PROCMGR_FAULT_PATH", "sys/kernel/ostype")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains("/proc/sys/kernel/ostype: Input/output error"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("hyper-compat: procmgr was started 2 times"),
+        "{stderr}"
+    );
+    let stdout = text(&output.stdout);
+    assert_eq!(stdout.lines().next(), Some("status=1"), "{stdout}");
+    assert!(
+        stdout
+            .lines()
+            .nth(1)
+            .is_some_and(|line| line.starts_with("Linux version ")),
+        "{stdout}"
+    );
+}

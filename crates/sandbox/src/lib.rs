@@ -33,6 +33,7 @@ pub mod binder;
 pub mod bridge;
 pub mod filter;
 pub mod launch;
+pub mod procmgr;
 pub mod root;
 pub mod target;
 pub mod vfs;
@@ -59,6 +60,8 @@ pub enum RunError {
     Serve(#[from] ServeError),
     #[error("waiting for the sandboxed program failed: {0}")]
     Wait(#[source] std::io::Error),
+    #[error("registering the sandbox with procmgr: {0}")]
+    Procmgr(#[source] microkernel::Error),
 }
 
 /// How the sandboxed program ended.
@@ -94,6 +97,10 @@ pub struct Config {
     /// The socket of a Binder world (`hyper-compat binder-world`) whose processes the
     /// program's share Binder with; `None` (the default) gives the sandbox a Binder of its own.
     pub binder_world: Option<std::path::PathBuf>,
+    /// procmgr, with which the sandbox is registered once its program is started: its `vfs`
+    /// then serves the `/proc` files procmgr builds ([`procmgr`](mod@procmgr)). `None` (the
+    /// default) leaves the guest's `/proc` as its pid namespace's procfs shows it.
+    pub procmgr: Option<std::sync::Arc<dyn procmgr::Registrar>>,
 }
 
 impl Config {
@@ -110,6 +117,7 @@ impl Config {
             startup: Vec::new(),
             policy: Policy::Linux,
             binder_world: None,
+            procmgr: None,
         }
     }
 }
@@ -179,10 +187,30 @@ pub fn run(config: &Config) -> Result<Run, RunError> {
         config.policy,
     )?;
     let sync_wake_up = bridge::set_sync_wake_up(listener.as_fd());
+    // Registered before any call of the program is served (vfs is not started yet), so that
+    // procmgr knows the sandbox by the time vfs asks.
+    let connector = match &config.procmgr {
+        None => None,
+        Some(registrar) => {
+            // A fork's pid is positive.
+            let registered = microkernel::Process::open(pid.unsigned_abs())
+                .and_then(|process| registrar.register(&process, &config.root.package, config.root.uid));
+            match registered {
+                Ok(connector) => Some(connector),
+                Err(error) => {
+                    // SAFETY: kill takes plain values; pid is our unreaped child.
+                    unsafe { libc::kill(pid, libc::SIGKILL) };
+                    let _ = wait(pid);
+                    return Err(RunError::Procmgr(error));
+                }
+            }
+        }
+    };
     let ended = Ended::default();
     let served = std::thread::scope(|scope| {
         let server = scope.spawn(|| {
-            let served = supervise(config, &namespaces, listener.as_fd(), &ended);
+            let procmgr = connector.as_ref().map(AsFd::as_fd);
+            let served = supervise(config, &namespaces, listener.as_fd(), procmgr, &ended);
             if served.is_err() {
                 // Nobody answers the guest any more; a guest blocked on a notification would
                 // keep `wait` below waiting forever.
@@ -252,6 +280,7 @@ fn supervise(
     config: &Config,
     namespaces: &Namespaces,
     listener: BorrowedFd<'_>,
+    procmgr: Option<BorrowedFd<'_>>,
     ended: &Ended,
 ) -> Result<(Events, u32), ServeError> {
     let size = bridge::SLOT_SIZE * vfs::BRIDGE_THREADS;
@@ -259,16 +288,8 @@ fn supervise(
     let mut events = Events::default();
     let mut starts = 0;
     loop {
-        let running = vfs::start(
-            &config.vfs,
-            &config.vfs_args,
-            namespaces,
-            listener,
-            in_flight.as_fd(),
-            config.trace,
-            config.binder_world.as_deref(),
-        )
-        .map_err(ServeError::Vfs)?;
+        let running =
+            vfs::start(config, namespaces, listener, in_flight.as_fd(), procmgr).map_err(ServeError::Vfs)?;
         starts += 1;
         let process = std::sync::Arc::new(running.process);
         ended.set_server(Some(std::sync::Arc::clone(&process)));

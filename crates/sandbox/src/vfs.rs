@@ -58,6 +58,10 @@ pub const MOUNT_NS_FD: RawFd = 5;
 pub const PROC_FD: RawFd = 6;
 pub const LISTENER_FD: RawFd = 7;
 pub const IN_FLIGHT_FD: RawFd = 8;
+/// Optional: the sandbox's connector to procmgr ([`crate::procmgr`]): `vfs` sends a
+/// `service.Connect` on it for each channel it opens to procmgr. Without it, the guest's
+/// `/proc` is its pid namespace's procfs as it is.
+pub const PROCMGR_FD: RawFd = 9;
 /// Set to `1` in `hc-vfs`'s environment, it reports every served call, not only refusals and
 /// stub hits.
 pub const TRACE_ENV: &str = "HC_VFS_TRACE";
@@ -108,6 +112,10 @@ pub fn server_main() -> Result<(), StartError> {
     let proc = take_startup_handle(PROC_FD)?.into_fd();
     let listener = take_startup_handle(LISTENER_FD)?.into_fd();
     let in_flight = std::fs::File::from(take_startup_handle(IN_FLIGHT_FD)?.into_fd());
+    let procmgr = take_startup_handle(PROCMGR_FD)
+        .ok()
+        .and_then(|handle| Channel::try_from(handle).ok())
+        .map(|connector| std::sync::Arc::new(Procmgr::new(connector)));
     // The world's socket is a host path: connect before entering the sandbox's mounts.
     let world = match std::env::var_os(BINDER_WORLD_ENV) {
         Some(path) if !path.is_empty() => {
@@ -160,11 +168,13 @@ pub fn server_main() -> Result<(), StartError> {
         source: e.into(),
     })?;
     let protocol_channel = std::sync::Arc::clone(&channel);
+    let protocol_procmgr = procmgr.clone();
     std::thread::spawn(move || {
         let mut server = Server {
             untrusted_callers: mount_namespace(&protocol_proc, std::process::id()),
             proc: protocol_proc,
             fault: None,
+            procmgr: protocol_procmgr,
         };
         let _ = dispatcher().serve(&mut server, &protocol_channel);
     });
@@ -172,6 +182,7 @@ pub fn server_main() -> Result<(), StartError> {
         proc,
         fault: std::env::var_os("HC_VFS_FAULT_PATH").map(std::os::unix::ffi::OsStringExt::into_vec),
         untrusted_callers: None,
+        procmgr,
     };
     let trace = std::env::var_os(TRACE_ENV).is_some_and(|v| v == "1");
     let binder = match world {
@@ -248,7 +259,66 @@ pub struct Server {
     /// working directory and fds would lead out of the tree) is refused with `ESRCH`. `None`
     /// for the bridge, whose thread ids come from the kernel.
     untrusted_callers: Option<u64>,
+    /// The way to procmgr, which builds the `/proc` files that would show the host.
+    procmgr: Option<std::sync::Arc<Procmgr>>,
 }
+
+/// `vfs`'s link to procmgr: a connector, and the channel it opened on it.
+#[derive(Debug)]
+pub struct Procmgr {
+    connector: Channel,
+    /// `None` until the first call, and again after a call failed because procmgr died.
+    channel: std::sync::Mutex<Option<Channel>>,
+}
+
+impl Procmgr {
+    fn new(connector: Channel) -> Procmgr {
+        Procmgr {
+            connector,
+            channel: std::sync::Mutex::new(None),
+        }
+    }
+
+    /// `/proc/<path>` as procmgr builds it: an fd open read-only on its text. A procmgr
+    /// that dies during the call fails it with `EIO`; the next call opens a new channel,
+    /// which the supervisor hands to procmgr's successor.
+    fn proc_file(&self, proc: &OwnedFd, path: &str) -> Result<OwnedFd, ErrorReply> {
+        use microkernel::protocols::{procmgr, service};
+        let mut current = self
+            .channel
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let channel = match current.as_mut() {
+            Some(channel) => channel,
+            None => {
+                let (ours, theirs) = Channel::pair()?;
+                let connect = service::ConnectRequest {
+                    name: "procmgr".into(),
+                };
+                microkernel::rpc::send::<service::Connect>(&self.connector, &connect, vec![theirs.into()])?;
+                current.insert(ours)
+            }
+        };
+        let request = procmgr::ProcFileRequest { path: path.into() };
+        let vmo = match microkernel::rpc::call::<procmgr::ProcFile>(channel, &request, Vec::new()) {
+            Ok((_, handles)) => handles.into_iter().next().ok_or_else(|| fail(libc::EIO))?,
+            Err(Error::Remote(reply)) => return Err(reply),
+            Err(_) => {
+                *current = None;
+                return Err(fail(libc::EIO));
+            }
+        };
+        drop(current);
+        let vmo = vmo.into_fd();
+        // The VMO is sealed, but its fd is open for writing: the guest gets a read-only one.
+        let name = CString::new(format!("{}/fd/{}", std::process::id(), vmo.as_raw_fd()))
+            .map_err(|_| fail(libc::EINVAL))?;
+        open_at(proc.as_raw_fd(), &name, libc::O_RDONLY | libc::O_CLOEXEC)
+    }
+}
+
+/// `PROC_SUPER_MAGIC`: the filesystem type of procfs.
+const PROC_SUPER_MAGIC: i64 = 0x9fa0;
 
 type Answer<T> = Result<Reply<T>, ErrorReply>;
 
@@ -478,7 +548,41 @@ impl Server {
                 check(libc::fcntl(fd, libc::F_SETFL, status & !libc::O_NONBLOCK))?;
             }
         }
+        let file = match self.built_by_procmgr(&file, flags)? {
+            Some(built) => built,
+            None => file,
+        };
         Ok((vfs::OpenResponse {}, vec![Handle::from(file)]))
+    }
+
+    /// procmgr's version of `file` when it is one of the `/proc` files procmgr builds
+    /// ([`crate::procmgr::PROC_FILES`]) opened for reading: decided on the file opened, so every
+    /// spelling of its path (`..`, symlinks, a dirfd in `/proc`) gets the same answer.
+    fn built_by_procmgr(&self, file: &OwnedFd, flags: libc::c_int) -> Result<Option<OwnedFd>, ErrorReply> {
+        let Some(procmgr) = &self.procmgr else {
+            return Ok(None);
+        };
+        if flags & libc::O_ACCMODE != libc::O_RDONLY || flags & libc::O_PATH != 0 {
+            return Ok(None);
+        }
+        // SAFETY: statfs is plain data; fstatfs writes one for an fd we own.
+        let mut fs: libc::statfs = unsafe { std::mem::zeroed() };
+        // SAFETY: as above.
+        if unsafe { libc::fstatfs(file.as_raw_fd(), &mut fs) } != 0 || fs.f_type != PROC_SUPER_MAGIC {
+            return Ok(None);
+        }
+        // Where the file is in the guest's tree (vfs shares its mount namespace).
+        let link = format!("{}/fd/{}", std::process::id(), file.as_raw_fd());
+        let Ok(path) = rustix::fs::readlinkat(&self.proc, link.as_str(), Vec::new()) else {
+            return Ok(None);
+        };
+        let path = path.to_string_lossy();
+        match path.strip_prefix("/proc/") {
+            Some(name) if crate::procmgr::PROC_FILES.contains(&name) => {
+                procmgr.proc_file(&self.proc, name).map(Some)
+            }
+            _ => Ok(None),
+        }
     }
 
     pub fn stat(&self, request: vfs::StatRequest, _: Vec<Handle>) -> Answer<vfs::StatResponse> {
@@ -783,13 +887,11 @@ pub struct Running {
 /// Starts `program` (an `hc-vfs` binary) for the sandbox of `namespaces`, handing it the
 /// filter's `listener` and the `in_flight` word, and the Binder world to join if any.
 pub fn start(
-    program: &Path,
-    program_args: &[std::ffi::OsString],
+    config: &crate::Config,
     namespaces: &crate::launch::Namespaces,
     listener: BorrowedFd<'_>,
     in_flight: BorrowedFd<'_>,
-    trace: bool,
-    binder_world: Option<&Path>,
+    procmgr: Option<BorrowedFd<'_>>,
 ) -> Result<Running, Error> {
     let (ours, theirs) = Channel::pair()?;
     let proc = std::fs::File::open("/proc")
@@ -798,28 +900,27 @@ pub fn start(
             op: "opening /proc",
             source,
         })?;
-    let mut command = Command::new(program);
+    let mut command = Command::new(&config.vfs);
     command
-        .args(program_args)
+        .args(&config.vfs_args)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
-        .env(TRACE_ENV, if trace { "1" } else { "0" });
-    match binder_world {
+        .env(TRACE_ENV, if config.trace { "1" } else { "0" });
+    match config.binder_world.as_deref() {
         Some(path) => command.env(BINDER_WORLD_ENV, path),
         None => command.env_remove(BINDER_WORLD_ENV),
     };
     let theirs = Handle::from(theirs).into_fd();
-    let process = Process::spawn(
-        command,
-        &[
-            (theirs.as_fd(), CHANNEL_FD),
-            (namespaces.user.as_fd(), USER_NS_FD),
-            (namespaces.mount.as_fd(), MOUNT_NS_FD),
-            (proc.as_fd(), PROC_FD),
-            (listener, LISTENER_FD),
-            (in_flight, IN_FLIGHT_FD),
-        ],
-    )?;
+    let mut handles = vec![
+        (theirs.as_fd(), CHANNEL_FD),
+        (namespaces.user.as_fd(), USER_NS_FD),
+        (namespaces.mount.as_fd(), MOUNT_NS_FD),
+        (proc.as_fd(), PROC_FD),
+        (listener, LISTENER_FD),
+        (in_flight, IN_FLIGHT_FD),
+    ];
+    handles.extend(procmgr.map(|connector| (connector, PROCMGR_FD)));
+    let process = Process::spawn(command, &handles)?;
     Ok(Running {
         process,
         channel: ours,
@@ -853,6 +954,7 @@ mod tests {
             proc,
             fault: None,
             untrusted_callers,
+            procmgr: None,
         }
     }
 

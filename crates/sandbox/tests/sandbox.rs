@@ -434,3 +434,126 @@ fn fifos_openat2_utimes_and_inotify_go_through_vfs() {
         )
     );
 }
+
+/// Registers the sandbox with a procmgr served on a thread of the test, and keeps the test's
+/// own channel to it (as the sandbox's) with the program's host pid.
+#[derive(Debug)]
+struct TestRegistrar {
+    control: microkernel::Channel,
+    registered: std::sync::Mutex<Option<(u32, microkernel::Channel)>>,
+}
+
+impl sandbox::procmgr::Registrar for TestRegistrar {
+    fn register(
+        &self,
+        process: &microkernel::Process,
+        package: &str,
+        uid: u32,
+    ) -> Result<microkernel::Channel, microkernel::Error> {
+        use microkernel::protocols::procmgr;
+        use std::os::fd::AsFd;
+        let copy = microkernel::Handle::from(process.as_fd().try_clone_to_owned().unwrap());
+        let request = procmgr::RegisterRequest {
+            sandbox: 7,
+            package: package.into(),
+            uid,
+        };
+        microkernel::rpc::send::<procmgr::Register>(&self.control, &request, vec![copy])?;
+        let (ours, theirs) = microkernel::Channel::pair()?;
+        let adopt = procmgr::AdoptRequest { sandbox: 7 };
+        microkernel::rpc::send::<procmgr::Adopt>(&self.control, &adopt, vec![theirs.into()])?;
+        let info =
+            std::fs::read_to_string(format!("/proc/self/fdinfo/{}", process.as_fd().as_raw_fd())).unwrap();
+        let pid = info
+            .lines()
+            .find_map(|line| line.strip_prefix("Pid:"))
+            .and_then(|pid| pid.trim().parse().ok())
+            .unwrap();
+        *self.registered.lock().unwrap() = Some((pid, ours));
+        // vfs's connector: this test serves no /proc file through it.
+        Ok(microkernel::Channel::pair()?.0)
+    }
+}
+
+#[test]
+fn procmgr_answers_for_the_processes_of_its_sandbox_in_guest_terms() {
+    use microkernel::protocols::procmgr;
+    use microkernel::rpc::call;
+    let Some(guest) = guest() else {
+        return;
+    };
+    let (control, server_end) = microkernel::Channel::pair().unwrap();
+    let server = std::thread::spawn(move || sandbox::procmgr::serve(server_end));
+    let registrar = std::sync::Arc::new(TestRegistrar {
+        control,
+        registered: std::sync::Mutex::new(None),
+    });
+    let mut fds = [0; 2];
+    // SAFETY: pipe2 writes two fds into the array on success.
+    assert_eq!(unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) }, 0);
+    // SAFETY: both fds were just created and are owned by nobody else.
+    let (read_end, write_end) = unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) };
+    let app = tempfile::tempdir().unwrap();
+    let root = sandbox::GuestRoot::new(app.path(), "com.example.family");
+    let uid = root.uid;
+    let fd = write_end.as_raw_fd().to_string();
+    let mut config = sandbox::Config::new(guest, vec!["family".into(), fd.into()], root);
+    config.vfs = PathBuf::from(env!("CARGO_BIN_EXE_hc-vfs"));
+    config.keep_fds = vec![write_end.as_raw_fd()];
+    config.procmgr = Some(registrar.clone());
+    let running = std::thread::spawn(move || sandbox::run(&config));
+    let mut pipe = std::fs::File::from(read_end);
+    let mut ready = [0; 6];
+    pipe.read_exact(&mut ready).unwrap();
+    assert_eq!(&ready, b"ready\n");
+    drop(write_end);
+
+    let (host_pid, mut channel) = registrar.registered.lock().unwrap().take().unwrap();
+    let identity = |channel: &mut microkernel::Channel, host_tid: u32| {
+        call::<procmgr::Identity>(channel, &procmgr::IdentityRequest { host_tid }, vec![]).map(|(r, _)| r)
+    };
+    let first = identity(&mut channel, host_pid).unwrap();
+    assert_eq!((first.pid, first.ppid, first.tid), (1, 0, 1));
+    assert_eq!(
+        (first.uid, first.euid, first.gid, first.egid),
+        (uid, uid, uid, uid)
+    );
+    assert_eq!(first.package, "com.example.family");
+    let children = children_named(host_pid, "sandbox-guest");
+    assert_eq!(children.len(), 1, "the guest forked one child");
+    let child = identity(&mut channel, children[0]).unwrap();
+    assert_eq!((child.ppid, child.tid, child.uid), (1, child.pid, uid));
+    assert_ne!(child.pid, 1);
+    let (listed, _) = call::<procmgr::List>(&mut channel, &procmgr::ListRequest {}, vec![]).unwrap();
+    assert_eq!(listed.pids, vec![1, child.pid]);
+    // A host process outside the sandbox is unknown to it.
+    let outside = identity(&mut channel, std::process::id()).unwrap_err();
+    assert_eq!(outside.errno(), libc::ESRCH, "{outside}");
+    // The /proc files it builds, read-only; no other.
+    let request = procmgr::ProcFileRequest {
+        path: "version".into(),
+    };
+    let (_, handles) = call::<procmgr::ProcFile>(&mut channel, &request, vec![]).unwrap();
+    let vmo = microkernel::Vmo::try_from(handles.into_iter().next().unwrap()).unwrap();
+    assert!(vmo.is_read_only().unwrap());
+    let text = String::from_utf8(vmo.read_all().unwrap()).unwrap();
+    assert_eq!(Some(text.clone()), sandbox::procmgr::proc_file("version"));
+    assert!(
+        text.contains(target::RELEASE) && text.contains(target::VERSION),
+        "{text}"
+    );
+    let request = procmgr::ProcFileRequest {
+        path: "cpuinfo".into(),
+    };
+    let missing = call::<procmgr::ProcFile>(&mut channel, &request, vec![]).unwrap_err();
+    assert_eq!(missing.errno(), libc::ENOENT, "{missing}");
+
+    // SAFETY: kill takes plain values; the sandbox's first process is unreaped until `run`
+    // returns, which it cannot before the process is gone.
+    unsafe { libc::kill(host_pid as i32, libc::SIGKILL) };
+    let run = running.join().unwrap().unwrap();
+    assert_eq!(run.exit, Exit::Signal(libc::SIGKILL));
+    drop(registrar);
+    drop(channel);
+    server.join().unwrap().unwrap();
+}

@@ -1,6 +1,6 @@
 //! The protocols of the system servers, one module each. [`crate::svcmgr`] serves `svcmgr`;
-//! `hc-vfs` (crate `sandbox`) serves `vfs`; `hyper-compat binder-world` serves `binder`; the
-//! `procmgr` and `logd` servers are later work.
+//! `hc-vfs` (crate `sandbox`) serves `vfs`; `hyper-compat binder-world` serves `binder`;
+//! `hyper-compat __procmgr` serves `procmgr` and `hyper-compat __logd` serves `logd`.
 
 use crate::protocol::Protocol;
 

@@ -128,6 +128,15 @@ int main(int argc, char **argv) {
         int fd = atoi(argv[2]);
         if (write(fd, "ready\n", 6) != 6) return 1;
         for (;;) pause();
+    } else if (!strcmp(mode, "family") && argc > 2) {
+        /* A child that waits, then "ready" on fd argv[2]; both wait to be killed (the test
+         * asks procmgr about them meanwhile). */
+        pid_t child = fork();
+        if (child < 0) return 1;
+        if (child == 0) for (;;) pause();
+        int fd = atoi(argv[2]);
+        if (write(fd, "ready\n", 6) != 6) return 1;
+        for (;;) pause();
     } else if (!strcmp(mode, "vfs-restart") && argc > 2) {
         /* An open through vfs, then "ready" on fd argv[2]; once a byte arrives on stdin (the
          * test killed the idle vfs meanwhile), an open served by the restarted one, an open of
