@@ -119,7 +119,7 @@ const SOCKETS: &str = "sockets, in the sandbox's network namespace: a private on
 const UNIX_ADDRESSES: &str = "AF_UNIX paths resolve in the sandbox's mount namespace (the app's tree), abstract names and AF_INET* in its network namespace (private, loopback only, unless the app holds INTERNET)";
 const MQUEUE: &str = "POSIX message queues, confined by the ipc namespace";
 const PATH: &str = "path call: the path is resolved in the app's file namespace by vfs";
-const CREDENTIALS: &str = "credentials are kept by procmgr; as on Android, an app can only set ids it has";
+const CREDENTIALS: &str = "as on Android, an app can only set ids it has: the kernel holds it to them (one uid and gid mapped, no capabilities, setgroups denied), procmgr reads them back";
 const EXEC: &str = "the kernel loads the image from the sandbox's mount namespace and keeps the filter on it; no_new_privs makes set-id bits inert";
 const PROCESS: &str =
     "runs natively inside the app's pid namespace; namespace flags (CLONE_NEW*) are refused (EPERM)";
