@@ -11,7 +11,6 @@
 use std::collections::BTreeMap;
 use std::os::fd::AsFd;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
@@ -23,6 +22,9 @@ use microkernel::{Channel, Error, Handle, Process, rpc, startup};
 pub const PROCMGR_SERVER: &str = "__procmgr";
 /// Where the server finds its control channel.
 const CONTROL_FD: i32 = 3;
+/// How many times a dying procmgr is started again in one run before it is given up (its
+/// callers' calls then fail with `EIO`).
+const RESTARTS: u32 = 100;
 
 /// The server's whole life.
 pub fn server_main() -> Result<(), Error> {
@@ -94,14 +96,7 @@ fn spawn(
     exe: &Path,
     sandboxes: &BTreeMap<u64, (procmgr::RegisterRequest, Process)>,
 ) -> Result<(Process, Channel), Error> {
-    let (control, theirs) = Channel::pair()?;
-    let mut command = Command::new(exe);
-    command
-        .arg(PROCMGR_SERVER)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null());
-    let theirs = Handle::from(theirs).into_fd();
-    let process = Process::spawn(command, &[(theirs.as_fd(), CONTROL_FD)])?;
+    let (process, control) = crate::svcmgrd::spawn_server(exe, PROCMGR_SERVER)?;
     for (request, first) in sandboxes.values() {
         rpc::send::<procmgr::Register>(&control, request, vec![Handle::from(copy(first)?)])?;
     }
@@ -169,6 +164,21 @@ fn supervise(shared: &Shared) {
             return;
         }
         let mut state = shared.lock();
+        // `stop` sets the flag before it takes the lock: a stop that came while this waited
+        // for the lock must not find a successor it does not know to end.
+        if shared.stopping.load(Ordering::SeqCst) {
+            return;
+        }
+        if state.starts > RESTARTS {
+            eprintln!(
+                "hyper-compat: procmgr died {} times; not starting it again",
+                state.starts
+            );
+            shared.stopping.store(true, Ordering::SeqCst);
+            drop(state);
+            shared.restarted.notify_all();
+            return;
+        }
         match spawn(&shared.exe, &state.sandboxes) {
             Ok((process, control)) => {
                 state.process = Arc::new(process);
@@ -209,7 +219,10 @@ impl sandbox::procmgr::Registrar for Registrar {
             request
         };
         let sandbox = request.sandbox;
-        shared.forward::<procmgr::Register>(&request, process)?;
+        if let Err(error) = shared.forward::<procmgr::Register>(&request, process) {
+            shared.lock().sandboxes.remove(&sandbox);
+            return Err(error);
+        }
         // The connector: each `service.Connect` vfs sends on it becomes an `Adopt`.
         let (ours, theirs) = Channel::pair()?;
         let shared = Arc::clone(shared);

@@ -114,16 +114,20 @@ fn send<M: Method>(control: &Channel, request: &M::Request, channel: &Channel) -
     }
 }
 
-/// Starts a server and hands it every client and service of the journal.
-fn spawn(exe: &Path, journal: &Journal) -> Result<(Process, Channel), Error> {
+/// Starts `exe MODE` (a server mode of `hyper-compat`) with its end of a new control channel at
+/// fd 3; the process and the supervisor's end.
+pub fn spawn_server(exe: &Path, mode: &str) -> Result<(Process, Channel), Error> {
     let (control, theirs) = Channel::pair()?;
     let mut command = Command::new(exe);
-    command
-        .arg(SVCMGR_SERVER)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null());
+    command.arg(mode).stdin(Stdio::null()).stdout(Stdio::null());
     let theirs = Handle::from(theirs).into_fd();
     let process = Process::spawn(command, &[(theirs.as_fd(), CONTROL_FD)])?;
+    Ok((process, control))
+}
+
+/// Starts a server and hands it every client and service of the journal.
+fn spawn(exe: &Path, journal: &Journal) -> Result<(Process, Channel), Error> {
+    let (process, control) = spawn_server(exe, SVCMGR_SERVER)?;
     for (client, channel) in &journal.clients {
         send::<svcmgrctl::Adopt>(&control, &svcmgrctl::AdoptRequest { client: *client }, channel)?;
     }

@@ -607,11 +607,11 @@ fn proc_reports_the_target_as_uname_does_and_a_killed_procmgr_is_restarted() {
     // The same facts through uname(2) and through /proc, in every spelling of the path.
     let script = "uname -r; uname -v; uname -s; cat /proc/sys/kernel/osrelease \
                   /proc/sys/kernel/version /proc/sys/kernel/ostype; cd /proc/sys && cat ../version \
-                  && cat /proc/self/../version";
+                  && cat /proc/self/../version; exec 3</proc/version; grep ^flags /proc/self/fdinfo/3";
     let output = hyper_compat(&["run", "--", "/bin/sh", "-c", script]);
     assert!(output.status.success(), "{output:?}");
     let lines: Vec<String> = text(&output.stdout).lines().map(str::to_owned).collect();
-    assert_eq!(lines.len(), 8, "{lines:?}");
+    assert_eq!(lines.len(), 9, "{lines:?}");
     assert_eq!(lines[..3], lines[3..6], "uname and /proc disagree");
     let version = format!("Linux version {} ", lines[0]);
     assert!(
@@ -619,6 +619,10 @@ fn proc_reports_the_target_as_uname_does_and_a_killed_procmgr_is_restarted() {
         "{lines:?}"
     );
     assert_eq!(lines[6], lines[7]);
+    // The guest's descriptor of procmgr's file is read-only.
+    let flags = lines[8].strip_prefix("flags:").map(str::trim).unwrap_or_default();
+    let flags = u32::from_str_radix(flags, 8).unwrap_or_else(|_| panic!("{lines:?}"));
+    assert_eq!(flags & libc::O_ACCMODE as u32, libc::O_RDONLY as u32, "{lines:?}");
     let host = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap();
     assert_ne!(lines[3], host.trim_end(), "the host kernel shows through");
 

@@ -23,7 +23,6 @@
 //! sandbox again with the successor before handing it new channels.
 
 use std::collections::BTreeMap;
-use std::os::unix::fs::MetadataExt;
 
 use microkernel::protocol::Method;
 use microkernel::protocols::procmgr as protocol;
@@ -76,13 +75,46 @@ pub trait Registrar: Send + Sync + std::fmt::Debug {
 /// A registered sandbox.
 #[derive(Debug)]
 struct Sandbox {
-    /// Its first process; readable once it has exited.
+    /// Its first process; readable once it has exited. Holding it keeps the pid namespace,
+    /// and so its inode number, alive.
     process: Process,
-    /// That process's host pid, for its id maps.
-    host_pid: u32,
     /// The inode of its pid namespace: a host process is the sandbox's when its own is this.
     pid_ns: u64,
+    /// Its user namespace's `uid_map` and `gid_map` (written once, before the program ran).
+    uid_map: String,
+    gid_map: String,
     package: String,
+}
+
+impl Sandbox {
+    fn new(request: &protocol::RegisterRequest, process: Process) -> Result<Sandbox, String> {
+        let task = pid_of(&process)
+            .and_then(Task::open)
+            .ok_or("its first process has exited")?;
+        let pid_ns = task.pid_namespace().ok_or("its pid namespace cannot be read")?;
+        let (Some(uid_map), Some(gid_map), Some(status)) =
+            (task.read("uid_map"), task.read("gid_map"), task.read("status"))
+        else {
+            return Err("its id maps cannot be read".into());
+        };
+        // The runtime's word is checked against the kernel's.
+        let uid = field(&status, "Uid")
+            .next()
+            .and_then(|host| to_guest(&uid_map, host));
+        if uid != Some(request.uid) {
+            return Err(format!(
+                "it runs as uid {uid:?} in its user namespace, not {}",
+                request.uid
+            ));
+        }
+        Ok(Sandbox {
+            process,
+            pid_ns,
+            uid_map,
+            gid_map,
+            package: request.package.clone(),
+        })
+    }
 }
 
 /// What a waitset key points at.
@@ -110,6 +142,8 @@ struct Table {
     caller: u64,
     /// [`FAULT_ENV`].
     fault: Option<String>,
+    /// The kernel's `overflowuid` and `overflowgid`.
+    overflow: (u32, u32),
 }
 
 fn fail(errno: Errno, message: impl Into<String>) -> ErrorReply {
@@ -123,9 +157,39 @@ fn no_such_thread(tid: u32) -> ErrorReply {
     )
 }
 
-/// The `/proc/<pid>/status` of a host process.
-fn status_of(pid: u32) -> Option<String> {
-    std::fs::read_to_string(format!("/proc/{pid}/status")).ok()
+/// A host task's `/proc` directory, opened once: every file read through it is that task's,
+/// or fails once the task is gone, even if its number is given to another task meanwhile.
+struct Task(std::os::fd::OwnedFd);
+
+impl Task {
+    fn open(tid: u32) -> Option<Task> {
+        rustix::fs::open(
+            format!("/proc/{tid}").as_str(),
+            rustix::fs::OFlags::PATH | rustix::fs::OFlags::DIRECTORY | rustix::fs::OFlags::CLOEXEC,
+            rustix::fs::Mode::empty(),
+        )
+        .ok()
+        .map(Task)
+    }
+
+    /// The inode of its pid namespace.
+    fn pid_namespace(&self) -> Option<u64> {
+        rustix::fs::statat(&self.0, "ns/pid", rustix::fs::AtFlags::empty())
+            .ok()
+            .map(|stat| stat.st_ino)
+    }
+
+    /// One of its files (`status`, `uid_map`, …).
+    fn read(&self, name: &str) -> Option<String> {
+        let fd = rustix::fs::openat(
+            &self.0,
+            name,
+            rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::CLOEXEC,
+            rustix::fs::Mode::empty(),
+        )
+        .ok()?;
+        std::io::read_to_string(std::fs::File::from(fd)).ok()
+    }
 }
 
 /// The values of a `status` line (`NSpid:`, `Uid:`, …).
@@ -141,13 +205,6 @@ fn field<'a>(status: &'a str, key: &str) -> impl Iterator<Item = u32> + 'a {
                 .filter_map(|value| value.parse().ok())
                 .collect::<Vec<u32>>()
         })
-}
-
-/// The inode of the pid namespace of host process `pid`.
-fn pid_namespace(pid: u32) -> Option<u64> {
-    std::fs::metadata(format!("/proc/{pid}/ns/pid"))
-        .ok()
-        .map(|m| m.ino())
 }
 
 /// The host pid behind a pidfd (its `fdinfo`).
@@ -167,8 +224,13 @@ fn to_guest(map: &str, id: u32) -> Option<u32> {
     })
 }
 
-/// What the kernel shows for an id the namespace does not map (`overflowuid`).
-const OVERFLOW_ID: u32 = 65_534;
+/// What the kernel shows for an id a namespace does not map: `overflowuid` or `overflowgid`.
+fn overflow_id(name: &str) -> u32 {
+    std::fs::read_to_string(format!("/proc/sys/kernel/{name}"))
+        .ok()
+        .and_then(|text| text.trim().parse().ok())
+        .unwrap_or(65_534)
+}
 
 impl Table {
     /// Watches `fd` under a new key, for the slot the caller then files under it.
@@ -193,32 +255,24 @@ impl Table {
         }
     }
 
+    /// Registers a sandbox, or says on standard error why not (its vfs's calls then fail).
     fn register(&mut self, request: protocol::RegisterRequest, process: Process) {
-        let Some(host_pid) = pid_of(&process) else {
-            return; // gone already
-        };
-        let Some(pid_ns) = pid_namespace(host_pid) else {
-            return;
-        };
         if self.sandboxes.contains_key(&request.sandbox) {
-            return;
+            return; // the supervisor's second registration after a restart
         }
-        if let Ok(key) = self.watch(&process) {
-            self.slots.insert(
-                key,
-                Slot::Exit {
-                    sandbox: request.sandbox,
-                },
-            );
-            self.sandboxes.insert(
-                request.sandbox,
-                Sandbox {
-                    process,
-                    host_pid,
-                    pid_ns,
-                    package: request.package,
-                },
-            );
+        match Sandbox::new(&request, process) {
+            Ok(sandbox) => match self.watch(&sandbox.process) {
+                Ok(key) => {
+                    let id = request.sandbox;
+                    self.slots.insert(key, Slot::Exit { sandbox: id });
+                    self.sandboxes.insert(id, sandbox);
+                }
+                Err(error) => eprintln!(
+                    "procmgr: sandbox {}: watching its process: {error}",
+                    request.sandbox
+                ),
+            },
+            Err(reason) => eprintln!("procmgr: sandbox {} not registered: {reason}", request.sandbox),
         }
     }
 
@@ -228,50 +282,40 @@ impl Table {
             .ok_or_else(|| fail(Errno::SRCH, "the caller's sandbox has ended"))
     }
 
-    /// Whether host process (or thread) `tid` is in the caller's sandbox.
-    fn owns(&self, tid: u32) -> Result<bool, ErrorReply> {
-        Ok(pid_namespace(tid) == Some(self.sandbox()?.pid_ns))
+    /// Host task `tid`, when it is in the caller's sandbox.
+    fn task(&self, tid: u32) -> Result<Task, ErrorReply> {
+        let ours = self.sandbox()?.pid_ns;
+        Task::open(tid)
+            .filter(|task| task.pid_namespace() == Some(ours))
+            .ok_or_else(|| no_such_thread(tid))
     }
 
     fn identity(&self, host_tid: u32) -> Result<protocol::IdentityResponse, ErrorReply> {
         let sandbox = self.sandbox()?;
-        if host_tid == 0 || !self.owns(host_tid)? {
-            return Err(no_such_thread(host_tid));
-        }
-        let own = status_of(host_tid).ok_or_else(|| no_such_thread(host_tid))?;
-        let status = own.as_str();
-        let pid = field(status, "NStgid")
-            .last()
-            .ok_or_else(|| no_such_thread(host_tid))?;
-        let tid = field(status, "NSpid")
-            .last()
-            .ok_or_else(|| no_such_thread(host_tid))?;
-        let host_ppid = field(status, "PPid").next().unwrap_or(0);
-        let ppid = if host_ppid != 0 && self.owns(host_ppid)? {
-            status_of(host_ppid)
-                .and_then(|parent| field(&parent, "NStgid").last())
-                .unwrap_or(0)
-        } else {
-            0
+        let task = self.task(host_tid)?;
+        let status = task.read("status").ok_or_else(|| no_such_thread(host_tid))?;
+        let last = |key: &str| field(&status, key).last().ok_or_else(|| no_such_thread(host_tid));
+        let (pid, tid) = (last("NStgid")?, last("NSpid")?);
+        // The parent's number in the sandbox; 0 when it is outside (the first process's).
+        let host_ppid = field(&status, "PPid").next().unwrap_or(0);
+        let ppid = self
+            .task(host_ppid)
+            .ok()
+            .and_then(|parent| parent.read("status"))
+            .and_then(|parent| field(&parent, "NStgid").last())
+            .unwrap_or(0);
+        let ids = |key: &str, map: &str, overflow: u32| -> Vec<u32> {
+            field(&status, key)
+                .map(|id| to_guest(map, id).unwrap_or(overflow))
+                .collect()
         };
-        let map = |name: &str| {
-            std::fs::read_to_string(format!("/proc/{}/{name}", sandbox.host_pid)).unwrap_or_default()
-        };
-        let (uid_map, gid_map) = (map("uid_map"), map("gid_map"));
-        let uids: Vec<u32> = field(status, "Uid")
-            .map(|id| to_guest(&uid_map, id).unwrap_or(OVERFLOW_ID))
-            .collect();
-        let gids: Vec<u32> = field(status, "Gid")
-            .map(|id| to_guest(&gid_map, id).unwrap_or(OVERFLOW_ID))
-            .collect();
+        let uids = ids("Uid", &sandbox.uid_map, self.overflow.0);
+        let gids = ids("Gid", &sandbox.gid_map, self.overflow.1);
         let (Some(&uid), Some(&euid), Some(&gid), Some(&egid)) =
             (uids.first(), uids.get(1), gids.first(), gids.get(1))
         else {
             return Err(no_such_thread(host_tid));
         };
-        let groups = field(status, "Groups")
-            .filter_map(|id| to_guest(&gid_map, id))
-            .collect();
         Ok(protocol::IdentityResponse {
             pid,
             ppid,
@@ -280,19 +324,18 @@ impl Table {
             euid,
             gid,
             egid,
-            groups,
+            groups: ids("Groups", &sandbox.gid_map, self.overflow.1),
             package: sandbox.package.clone(),
         })
     }
 
     fn list(&self) -> Result<Vec<u32>, ErrorReply> {
-        let ours = self.sandbox()?.pid_ns;
         let entries = std::fs::read_dir("/proc").map_err(|e| fail(Errno::IO, format!("/proc: {e}")))?;
         let mut pids: Vec<u32> = entries
             .filter_map(Result::ok)
             .filter_map(|entry| entry.file_name().to_str()?.parse::<u32>().ok())
-            .filter(|&pid| pid_namespace(pid) == Some(ours))
-            .filter_map(|pid| field(&status_of(pid)?, "NStgid").last())
+            .filter_map(|pid| self.task(pid).ok()?.read("status"))
+            .filter_map(|status| field(&status, "NStgid").last())
             .collect();
         pids.sort_unstable();
         pids.dedup();
@@ -359,6 +402,7 @@ pub fn serve(control: Channel) -> Result<(), Error> {
         next_key: 0,
         caller: 0,
         fault: std::env::var(FAULT_ENV).ok().filter(|path| !path.is_empty()),
+        overflow: (overflow_id("overflowuid"), overflow_id("overflowgid")),
     };
     let key = table.watch(&control)?;
     table.slots.insert(key, Slot::Control(control));

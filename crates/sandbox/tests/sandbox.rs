@@ -494,6 +494,16 @@ fn procmgr_answers_for_the_processes_of_its_sandbox_in_guest_terms() {
     drop(write_end);
 
     let (host_pid, mut channel) = registrar.registered.lock().unwrap().take().unwrap();
+    /// Ends the sandbox (its first process) however the test ends.
+    struct Kill(i32);
+    impl Drop for Kill {
+        fn drop(&mut self) {
+            // SAFETY: kill takes plain values; the process is unreaped until `run` returns,
+            // which it cannot before the process is gone.
+            unsafe { libc::kill(self.0, libc::SIGKILL) };
+        }
+    }
+    let kill = Kill(host_pid as i32);
     let identity = |channel: &mut microkernel::Channel, host_tid: u32| {
         call::<procmgr::Identity>(channel, &procmgr::IdentityRequest { host_tid }, vec![]).map(|(r, _)| r)
     };
@@ -533,9 +543,7 @@ fn procmgr_answers_for_the_processes_of_its_sandbox_in_guest_terms() {
     let missing = call::<procmgr::ProcFile>(&mut channel, &request, vec![]).unwrap_err();
     assert_eq!(missing.errno(), libc::ENOENT, "{missing}");
 
-    // SAFETY: kill takes plain values; the sandbox's first process is unreaped until `run`
-    // returns, which it cannot before the process is gone.
-    unsafe { libc::kill(host_pid as i32, libc::SIGKILL) };
+    drop(kill);
     let run = running.join().unwrap().unwrap();
     assert_eq!(run.exit, Exit::Signal(libc::SIGKILL));
     drop(registrar);
