@@ -363,7 +363,11 @@ impl Binder {
             return (Answer::NotBinder, Vec::new());
         };
         let path = CString::new(format!("{tid}/fd/{fd}")).expect("no NUL");
-        let Ok(stat) = rustix::fs::statat(&self.proc, path.as_c_str(), rustix::fs::AtFlags::empty()) else {
+        let stat = crate::caps::with_ptrace(|| {
+            rustix::fs::statat(&self.proc, path.as_c_str(), rustix::fs::AtFlags::empty())
+                .map_err(io::Error::from)
+        });
+        let Ok(stat) = stat else {
             return (Answer::NotBinder, Vec::new());
         };
         if stat.st_dev != self.memfd_dev {
@@ -623,11 +627,14 @@ impl Guest for BridgeGuest<'_> {
     fn take_fd(&mut self, tid: u32, fd: i32) -> Result<OwnedFd, i32> {
         let tgid = read_status(self.proc, tid).map_err(|_| libc::ESRCH)?.tgid;
         let pidfd = pidfd_open(tgid).map_err(|e| e.raw_os_error().unwrap_or(libc::ESRCH))?;
-        // SAFETY: pidfd_getfd with a pidfd we own; the result is checked.
-        let taken = unsafe { libc::syscall(libc::SYS_pidfd_getfd, pidfd.as_raw_fd(), fd, 0) };
-        if taken < 0 {
-            return Err(io::Error::last_os_error().raw_os_error().unwrap_or(libc::EBADF));
-        }
+        let taken = crate::caps::with_ptrace(|| {
+            // SAFETY: pidfd_getfd with a pidfd we own; the result is checked.
+            match unsafe { libc::syscall(libc::SYS_pidfd_getfd, pidfd.as_raw_fd(), fd, 0) } {
+                taken if taken >= 0 => Ok(taken),
+                _ => Err(io::Error::last_os_error()),
+            }
+        })
+        .map_err(|error| error.raw_os_error().unwrap_or(libc::EBADF))?;
         // SAFETY: a new descriptor nobody else owns.
         Ok(unsafe { OwnedFd::from_raw_fd(taken as RawFd) })
     }
@@ -656,12 +663,15 @@ impl Guest for BridgeGuest<'_> {
 
     fn mapping(&mut self, tid: u32, inode: u64) -> Option<(u64, u64)> {
         let path = CString::new(format!("{tid}/maps")).ok()?;
-        let fd = rustix::fs::openat(
-            self.proc,
-            path.as_c_str(),
-            rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::CLOEXEC,
-            rustix::fs::Mode::empty(),
-        )
+        let fd = crate::caps::with_ptrace(|| {
+            rustix::fs::openat(
+                self.proc,
+                path.as_c_str(),
+                rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::CLOEXEC,
+                rustix::fs::Mode::empty(),
+            )
+            .map_err(io::Error::from)
+        })
         .ok()?;
         let mut maps = String::new();
         std::fs::File::from(fd).read_to_string(&mut maps).ok()?;

@@ -953,12 +953,13 @@ impl Bridge<'_> {
                 iov_base: cursor as *mut libc::c_void,
                 iov_len: length,
             };
-            // SAFETY: the local iovec covers `chunk`; the remote one is checked by the kernel.
-            let read = unsafe { libc::process_vm_readv(tid as libc::pid_t, &local, 1, &remote, 1, 0) };
-            let read = usize::try_from(read)
-                .ok()
-                .filter(|&n| n > 0)
-                .ok_or(libc::EFAULT)?;
+            let read = crate::caps::with_ptrace(|| {
+                // SAFETY: the local iovec covers `chunk`; the remote one is checked by the
+                // kernel.
+                let read = unsafe { libc::process_vm_readv(tid as libc::pid_t, &local, 1, &remote, 1, 0) };
+                usize::try_from(read).map_err(|_| io::Error::last_os_error())
+            });
+            let read = read.ok().filter(|&n| n > 0).ok_or(libc::EFAULT)?;
             if let Some(end) = chunk[..read].iter().position(|&b| b == 0) {
                 path.extend_from_slice(&chunk[..end]);
                 // The pid may have been another process's by the time we read it.
@@ -1018,9 +1019,13 @@ pub(crate) fn vm_read(tid: u32, address: u64, buffer: &mut [u8]) -> bool {
         iov_base: address as *mut libc::c_void,
         iov_len: buffer.len(),
     };
-    // SAFETY: the local iovec covers `buffer`; the remote one is checked by the kernel.
-    let read = unsafe { libc::process_vm_readv(tid as libc::pid_t, &local, 1, &remote, 1, 0) };
-    usize::try_from(read) == Ok(buffer.len())
+    let wanted = buffer.len();
+    crate::caps::with_ptrace(|| {
+        // SAFETY: the local iovec covers `buffer`; the remote one is checked by the kernel.
+        let read = unsafe { libc::process_vm_readv(tid as libc::pid_t, &local, 1, &remote, 1, 0) };
+        whole(read, wanted)
+    })
+    .is_ok()
 }
 
 /// Copies `bytes` to `address` in the address space of thread `tid`; whether all were written.
@@ -1033,9 +1038,21 @@ pub(crate) fn vm_write(tid: u32, address: u64, bytes: &[u8]) -> bool {
         iov_base: address as *mut libc::c_void,
         iov_len: bytes.len(),
     };
-    // SAFETY: the local iovec covers `bytes`; the remote one is checked by the kernel.
-    let written = unsafe { libc::process_vm_writev(tid as libc::pid_t, &local, 1, &remote, 1, 0) };
-    usize::try_from(written) == Ok(bytes.len())
+    crate::caps::with_ptrace(|| {
+        // SAFETY: the local iovec covers `bytes`; the remote one is checked by the kernel.
+        let written = unsafe { libc::process_vm_writev(tid as libc::pid_t, &local, 1, &remote, 1, 0) };
+        whole(written, bytes.len())
+    })
+    .is_ok()
+}
+
+/// A `process_vm_*` result: every byte moved, or why not (a short copy is `EFAULT`).
+fn whole(moved: isize, wanted: usize) -> io::Result<()> {
+    match usize::try_from(moved) {
+        Ok(n) if n == wanted => Ok(()),
+        Ok(_) => Err(io::Error::from_raw_os_error(libc::EFAULT)),
+        Err(_) => Err(io::Error::last_os_error()),
+    }
 }
 
 /// A vfs outcome for the guest: the reply, or the errno of the error reply.

@@ -31,6 +31,7 @@
 
 pub mod binder;
 pub mod bridge;
+mod caps;
 pub mod filter;
 pub mod launch;
 pub mod procmgr;

@@ -139,8 +139,14 @@ pub fn server_main() -> Result<(), StartError> {
         }
         // Creation modes are computed with the guest's umask, not ours.
         libc::umask(0);
+        // A guest that is not root in its namespace has no capabilities after `execve`;
+        // entering the namespace gave vfs all of them, which would let it bypass the
+        // permission checks the guest is subject to (crate::caps says what is kept, and why).
         if libc::getuid() != 0 {
-            drop_capabilities()?;
+            crate::caps::drop_all_but_ptrace().map_err(|source| StartError::Os {
+                step: "dropping capabilities",
+                source,
+            })?;
         }
     }
     drop((user_ns, mount_ns));
@@ -212,38 +218,6 @@ pub fn server_main() -> Result<(), StartError> {
         Ok::<(), StartError>(())
     })?;
     drop(shared);
-    Ok(())
-}
-
-/// A guest that is not root in its namespace has no capabilities after `execve`; entering the
-/// namespace gave vfs all of them, which would let it bypass the permission checks the guest
-/// is subject to.
-fn drop_capabilities() -> Result<(), StartError> {
-    #[repr(C)]
-    struct Header {
-        version: u32,
-        pid: i32,
-    }
-    #[repr(C)]
-    #[derive(Clone, Copy)]
-    struct Data {
-        effective: u32,
-        permitted: u32,
-        inheritable: u32,
-    }
-    let header = Header {
-        version: 0x2008_0522, // _LINUX_CAPABILITY_VERSION_3
-        pid: 0,
-    };
-    let data = [Data {
-        effective: 0,
-        permitted: 0,
-        inheritable: 0,
-    }; 2];
-    // SAFETY: capset reads a v3 header and two data words, both live locals.
-    if unsafe { libc::syscall(libc::SYS_capset, &raw const header, data.as_ptr()) } != 0 {
-        return Err(os("dropping capabilities"));
-    }
     Ok(())
 }
 
@@ -362,8 +336,15 @@ fn mount_namespace(proc: &OwnedFd, tid: u32) -> Option<u64> {
     let name = CString::new(format!("{tid}/ns/mnt")).ok()?;
     // SAFETY: struct stat is plain data; fstatat writes one.
     let mut stat: libc::stat = unsafe { std::mem::zeroed() };
-    // SAFETY: fstatat on our proc fd, a NUL-terminated name and a live stat.
-    (unsafe { libc::fstatat(proc.as_raw_fd(), name.as_ptr(), &mut stat, 0) } == 0).then_some(stat.st_ino)
+    crate::caps::with_ptrace(|| {
+        // SAFETY: fstatat on our proc fd, a NUL-terminated name and a live stat.
+        if unsafe { libc::fstatat(proc.as_raw_fd(), name.as_ptr(), &mut stat, 0) } == 0 {
+            Ok(stat.st_ino)
+        } else {
+            Err(std::io::Error::last_os_error())
+        }
+    })
+    .ok()
 }
 
 /// Serializes `watch`'s use of the working directory.
@@ -380,6 +361,70 @@ type Respell = fn(u32, u32) -> String;
 struct Resolved {
     base: Option<OwnedFd>,
     path: CString,
+    /// `CAP_SYS_PTRACE`, in effect while the call is made, when it is the caller's operation on
+    /// one of its own `/proc` entries (see [`own_proc_path`]).
+    _ptrace: Option<crate::caps::Raised>,
+}
+
+/// How a path into the caller's own `/proc/<pid>` is served. The kernel lets a task reach its
+/// own entries (`exe`, `fd/N`, `maps`, `mem`, …) even when it is not dumpable; vfs, another
+/// process, needs `CAP_SYS_PTRACE` for that ([`crate::caps`]), which must not carry over to
+/// anything the rest of the path reaches (`/proc/self/root/proc/<other>/mem`).
+#[derive(Debug, PartialEq, Eq)]
+enum OwnPath {
+    /// Not an entry of the caller's own (or `.`/`..` among its first components).
+    Plain,
+    /// The path ends at the entry: the call is made with the capability.
+    Whole,
+    /// The entry is left for more components: it is opened with the capability (following
+    /// it when it is a link) and the rest, starting at byte `entry_end`, resolved from there
+    /// without.
+    Through { entry_end: usize },
+}
+
+/// Classifies `path`, whose first `prefix` bytes are `/proc/<the caller's pid>`.
+fn own_proc_path(path: &[u8], prefix: usize) -> OwnPath {
+    let rest = &path[prefix..];
+    if !rest.is_empty() && rest[0] != b'/' {
+        return OwnPath::Plain;
+    }
+    // (start, end) of each component of the rest, in `path`.
+    let mut components = Vec::new();
+    let mut i = prefix;
+    while i < path.len() {
+        if path[i] == b'/' {
+            i += 1;
+            continue;
+        }
+        let end = path[i..]
+            .iter()
+            .position(|&b| b == b'/')
+            .map_or(path.len(), |p| i + p);
+        components.push((i, end));
+        i = end;
+    }
+    let Some(&(first_start, first_end)) = components.first() else {
+        return OwnPath::Plain; // the directory itself needs no ptrace access
+    };
+    let entry_len = match &path[first_start..first_end] {
+        b"task" => 3,
+        b"fd" | b"fdinfo" | b"map_files" | b"ns" => 2,
+        _ => 1,
+    };
+    if components
+        .iter()
+        .take(entry_len)
+        .any(|&(start, end)| matches!(&path[start..end], b"." | b".."))
+    {
+        return OwnPath::Plain;
+    }
+    if components.len() <= entry_len {
+        OwnPath::Whole
+    } else {
+        OwnPath::Through {
+            entry_end: components[entry_len - 1].1,
+        }
+    }
 }
 
 impl Resolved {
@@ -404,14 +449,43 @@ impl Server {
             // SAFETY: raise takes a plain value; this is the injected death.
             unsafe { libc::raise(libc::SIGKILL) };
         }
-        let path = self.rewrite(at)?;
-        let base = if path.first() == Some(&b'/') {
-            None
-        } else {
-            Some(self.directory(at.tid, at.dirfd)?)
+        let (path, own) = self.rewrite(at)?;
+        if path.first() != Some(&b'/') {
+            let base = Some(self.directory(at.tid, at.dirfd)?);
+            let path = CString::new(path).map_err(|_| fail(libc::EINVAL))?;
+            return Ok(Resolved {
+                base,
+                path,
+                _ptrace: None,
+            });
+        }
+        // Only for the bridge's callers, whose thread the kernel names.
+        let own = own
+            .filter(|_| self.untrusted_callers.is_none())
+            .map_or(OwnPath::Plain, |prefix| own_proc_path(&path, prefix));
+        let (base, path, ptrace) = match own {
+            OwnPath::Plain => (None, path, None),
+            OwnPath::Whole => (None, path, crate::caps::raised()),
+            OwnPath::Through { entry_end } => {
+                let entry = CString::new(&path[..entry_end]).map_err(|_| fail(libc::EINVAL))?;
+                let base = crate::caps::with_ptrace(|| {
+                    open_at(libc::AT_FDCWD, &entry, libc::O_PATH | libc::O_CLOEXEC)
+                        .map_err(|reply| std::io::Error::from_raw_os_error(reply.errno))
+                })
+                .map_err(|error| fail(error.raw_os_error().unwrap_or(libc::EIO)))?;
+                let rest = path[entry_end..]
+                    .iter()
+                    .position(|&b| b != b'/')
+                    .map_or(entry_end, |p| entry_end + p);
+                (Some(base), path[rest..].to_vec(), None)
+            }
         };
         let path = CString::new(path).map_err(|_| fail(libc::EINVAL))?;
-        Ok(Resolved { base, path })
+        Ok(Resolved {
+            base,
+            path,
+            _ptrace: ptrace,
+        })
     }
 
     /// An `O_PATH` fd of the caller's working directory (`AT_FDCWD`) or of its fd `dirfd`.
@@ -433,15 +507,23 @@ impl Server {
         })
     }
 
+    /// An `O_PATH` fd of `/proc/<name>`: a guest task's working directory or one of its fds,
+    /// reached with ptrace access should the task not be dumpable ([`crate::caps`]).
     fn open_in_proc(&self, name: &str) -> Result<OwnedFd, ErrorReply> {
         let name = CString::new(name).map_err(|_| fail(libc::EINVAL))?;
-        open_at(self.proc.as_raw_fd(), &name, libc::O_PATH | libc::O_CLOEXEC)
+        crate::caps::with_ptrace(|| {
+            open_at(self.proc.as_raw_fd(), &name, libc::O_PATH | libc::O_CLOEXEC)
+                .map_err(|reply| std::io::Error::from_raw_os_error(reply.errno))
+        })
+        .map_err(|error| fail(error.raw_os_error().unwrap_or(libc::EIO)))
     }
 
     /// The path, with `/proc/self`, `/proc/thread-self`, `/proc/net`, `/proc/mounts`, `/dev/fd`
     /// and `/dev/std*` at its start pointed at the caller's guest pid (vfs has none in the
     /// guest's pid namespace).
-    fn rewrite(&self, at: &At) -> Result<Vec<u8>, ErrorReply> {
+    /// With the path, the length of its `/proc/<pid>` prefix when it names the caller's own
+    /// process: rewritten from `/proc/self` and its kin, or spelled with the caller's pid.
+    fn rewrite(&self, at: &At) -> Result<(Vec<u8>, Option<usize>), ErrorReply> {
         let path = &at.path;
         if path.is_empty() {
             return Err(fail(libc::ENOENT));
@@ -463,10 +545,22 @@ impl Server {
                 let (pid, tid) = self.guest_ids(at.tid)?;
                 let mut rewritten = replace(pid, tid).into_bytes();
                 rewritten.extend_from_slice(rest);
-                return Ok(rewritten);
+                let prefix = format!("/proc/{pid}").len();
+                return Ok((rewritten, Some(prefix)));
             }
         }
-        Ok(path.clone())
+        // `/proc/<n>` with the caller's own pid, as programs spell it from `getpid()`.
+        if let Some(digits) = path.strip_prefix(b"/proc/") {
+            let length = digits.iter().take_while(|b| b.is_ascii_digit()).count();
+            if length > 0
+                && digits.get(length).is_none_or(|&b| b == b'/')
+                && let Ok((pid, _)) = self.guest_ids(at.tid)
+                && digits[..length] == *pid.to_string().as_bytes()
+            {
+                return Ok((path.clone(), Some("/proc/".len() + length)));
+            }
+        }
+        Ok((path.clone(), None))
     }
 
     /// The caller's process and thread ids in the guest's pid namespace (the last numbers of
@@ -834,10 +928,18 @@ impl Server {
             }
             let name = CString::new(format!("{}/fd/{}", request.at.tid, request.at.dirfd))
                 .map_err(|_| fail(libc::EINVAL))?;
-            // SAFETY: utimensat on our proc fd, a NUL-terminated name and two timespecs or
-            // null.
-            let result = unsafe { libc::utimensat(self.proc.as_raw_fd(), name.as_ptr(), times_ptr, 0) };
-            return match check(result) {
+            // The guest's own fd, through its fd link (which needs ptrace access to follow
+            // should the guest not be dumpable; the capability changes no check of the file).
+            let result = crate::caps::with_ptrace(|| {
+                // SAFETY: utimensat on our proc fd, a NUL-terminated name and two timespecs or
+                // null.
+                match unsafe { libc::utimensat(self.proc.as_raw_fd(), name.as_ptr(), times_ptr, 0) } {
+                    0 => Ok(()),
+                    _ => Err(std::io::Error::last_os_error()),
+                }
+            });
+            let result = result.map_err(|error| fail(error.raw_os_error().unwrap_or(libc::EIO)));
+            return match result {
                 Err(error) if error.errno == libc::ENOENT => Err(fail(libc::EBADF)),
                 other => other.and_then(|()| done(vfs::UtimensResponse {})),
             };
@@ -947,6 +1049,27 @@ pub fn default_program() -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_the_callers_own_proc_entry_gets_ptrace_access() {
+        let own = |path: &str| own_proc_path(path.as_bytes(), "/proc/42".len());
+        assert_eq!(own("/proc/42"), OwnPath::Plain);
+        assert_eq!(own("/proc/42/"), OwnPath::Plain);
+        assert_eq!(own("/proc/42/exe"), OwnPath::Whole);
+        assert_eq!(own("/proc/42/fd/3"), OwnPath::Whole);
+        assert_eq!(own("/proc/42//fd//3/"), OwnPath::Whole);
+        assert_eq!(own("/proc/42/task/43/maps"), OwnPath::Whole);
+        assert_eq!(own("/proc/42/fd"), OwnPath::Whole);
+        // What lies beyond the entry is reached without the capability.
+        assert_eq!(own("/proc/42/root/proc/7/mem"), OwnPath::Through { entry_end: 13 });
+        assert_eq!(own("/proc/42/cwd/notes"), OwnPath::Through { entry_end: 12 });
+        assert_eq!(own("/proc/42/fd/3/x"), OwnPath::Through { entry_end: 13 });
+        // Leaving the directory at once is not the caller's own.
+        assert_eq!(own("/proc/42/../7/mem"), OwnPath::Plain);
+        assert_eq!(own("/proc/42/./mem"), OwnPath::Plain);
+        assert_eq!(own("/proc/42/fd/../../7/mem"), OwnPath::Plain);
+        assert_eq!(own("/proc/421/mem"), OwnPath::Plain);
+    }
 
     fn server(untrusted_callers: Option<u64>) -> Server {
         let proc = OwnedFd::from(std::fs::File::open("/proc").unwrap());

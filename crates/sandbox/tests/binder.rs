@@ -85,6 +85,17 @@ fn a_killed_service_is_a_death_notice_and_dead_replies() {
 }
 
 #[test]
+fn processes_that_made_themselves_undumpable_still_talk() {
+    // vfs must reach their memory, fds and mappings though the kernel closes them to other
+    // processes of their user (crate::caps).
+    let Some(output) = run(&["100", "undumpable"]) else {
+        return;
+    };
+    assert_eq!(lines(&output), expected(100, "ok"), "{output:?}");
+    assert!(output.status.success(), "{output:?}");
+}
+
+#[test]
 fn a_hundred_thousand_one_way_calls_arrive_all_and_in_order() {
     // The client sends each again when the driver refuses it for want of async space (half
     // the receiver's mapping, as in the kernel): the receiver decides the pace, nothing is

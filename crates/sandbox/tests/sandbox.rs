@@ -187,6 +187,23 @@ fn setgroups_fails_with_eperm_as_for_an_app_and_is_no_stub() {
 }
 
 #[test]
+fn a_program_that_makes_itself_undumpable_keeps_its_path_calls_and_its_privacy() {
+    let Some(guest) = guest() else {
+        return;
+    };
+    let cli = sandboxed(&["undumpable"]).unwrap();
+    assert_eq!(
+        stdout(&cli).trim_end(),
+        format!(
+            "sibling_mem={eacces} via_root={eacces} create=ok stat=0 mkdir=0 rename=0 exe=ok maps=ok futimens=0",
+            eacces = libc::EACCES
+        ),
+        "{cli:?}"
+    );
+    let _ = guest;
+}
+
+#[test]
 fn a_missing_program_is_a_launch_error() {
     let error = run_in(Path::new("/nonexistent/program"), &[]).unwrap_err();
     assert!(

@@ -11,8 +11,10 @@
  *            tells the service to exit and waits for the notice.
  *
  * Each prints what it saw; the test compares the lines.
- * Usage: binder [ONEWAY_COUNT [kill]]: with `kill` the client ends the service with SIGKILL
- * instead of asking it to exit. */
+ * Usage: binder [ONEWAY_COUNT [kill|undumpable]]: with `kill` the client ends the service with
+ * SIGKILL instead of asking it to exit; with `undumpable` all three make themselves
+ * non-dumpable first (prctl(PR_SET_DUMPABLE, 0), as many apps do), which closes them to
+ * ptrace-like access by other processes of their user. */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/android/binder.h>
@@ -24,6 +26,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -437,6 +440,8 @@ static int manager_serve(struct conn *c, const struct binder_transaction_data *t
 int main(int argc, char **argv) {
     if (argc > 1) oneway_count = atoi(argv[1]);
     kill_service = argc > 2 && strcmp(argv[2], "kill") == 0;
+    /* Inherited by every process forked from here on (the flag belongs to the address space). */
+    if (argc > 2 && strcmp(argv[2], "undumpable") == 0 && prctl(PR_SET_DUMPABLE, 0) != 0) die("PR_SET_DUMPABLE");
     setvbuf(stdout, NULL, _IOLBF, 0);
     /* The sandbox's init (pid 1) only waits: signals from inside its namespace cannot kill
      * it, and `fail` must end everyone else. */

@@ -128,6 +128,37 @@ int main(int argc, char **argv) {
         int fd = atoi(argv[2]);
         if (write(fd, "ready\n", 6) != 6) return 1;
         for (;;) pause();
+    } else if (!strcmp(mode, "undumpable")) {
+        /* A child that closes itself to other processes of its user, then the program does
+         * the same and makes path calls: its own, served, and its sibling's memory, refused
+         * whatever the spelling. */
+        int ready[2];
+        if (pipe(ready) != 0) return 1;
+        pid_t child = fork();
+        if (child < 0) return 1;
+        if (child == 0) {
+            if (prctl(PR_SET_DUMPABLE, 0) != 0 || write(ready[1], "r", 1) != 1) _exit(1);
+            for (;;) pause();
+        }
+        char byte, path[64], link[256];
+        if (read(ready[0], &byte, 1) != 1) return 1;
+        snprintf(path, sizeof path, "/proc/%d/mem", (int)child);
+        int sibling = open(path, O_RDONLY) < 0 ? errno : 0;
+        snprintf(path, sizeof path, "/proc/self/root/proc/%d/mem", (int)child);
+        int via_root = open(path, O_RDONLY) < 0 ? errno : 0;
+        if (prctl(PR_SET_DUMPABLE, 0) != 0) return 1;
+        int created = open("notes.txt", O_CREAT | O_WRONLY, 0600);
+        struct stat st;
+        int stated = stat("notes.txt", &st) == 0 ? 0 : errno;
+        int made = mkdir("dir", 0700) == 0 ? 0 : errno;
+        int renamed = rename("notes.txt", "dir/notes.txt") == 0 ? 0 : errno;
+        ssize_t n = readlink("/proc/self/exe", link, sizeof link - 1);
+        int maps = open("/proc/self/maps", O_RDONLY);
+        int touched = created >= 0 && futimens(created, NULL) == 0 ? 0 : errno;
+        printf("sibling_mem=%d via_root=%d create=%s stat=%d mkdir=%d rename=%d exe=%s maps=%s futimens=%d\n",
+               sibling, via_root, created >= 0 ? "ok" : strerror(errno), stated, made, renamed,
+               n > 0 ? "ok" : strerror(errno), maps >= 0 ? "ok" : strerror(errno), touched);
+        kill(child, SIGKILL);
     } else if (!strcmp(mode, "family") && argc > 2) {
         /* A child that waits, then "ready" on fd argv[2]; both wait to be killed (the test
          * asks procmgr about them meanwhile). */
