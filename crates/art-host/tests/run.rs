@@ -653,3 +653,31 @@ fn proc_reports_the_target_as_uname_does_and_a_killed_procmgr_is_restarted() {
         "{stdout}"
     );
 }
+
+#[test]
+fn the_app_has_an_account_and_etc_is_read_only() {
+    if !sandbox_works() {
+        return;
+    }
+    let script = "id -un; getent passwd \"$(id -u)\"; getent passwd root | cut -d: -f1; \
+                  getent passwd | wc -l; touch /etc/new 2>/dev/null || echo etc-read-only";
+    let output = hyper_compat(&[
+        "run",
+        "--package",
+        "org.example.notes",
+        "--",
+        "/bin/sh",
+        "-c",
+        script,
+    ]);
+    assert!(output.status.success(), "{output:?}");
+    let uid = sandbox::root::app_uid("org.example.notes");
+    let name = format!("u0_a{}", uid - 10_000);
+    assert_eq!(
+        text(&output.stdout),
+        format!(
+            "{name}\n{name}:x:{uid}:{uid}::/data/data/org.example.notes:/bin/sh\nroot\n3\netc-read-only\n"
+        ),
+        "{output:?}"
+    );
+}

@@ -615,6 +615,17 @@ unsafe fn build_tree(plan: &ChildPlan) {
                     );
                     fd >= 0 && libc::close(fd) == 0
                 }
+                Step::Write { path, contents } => {
+                    let fd = libc::open(
+                        path.as_ptr(),
+                        libc::O_CREAT | libc::O_EXCL | libc::O_WRONLY | libc::O_CLOEXEC,
+                        0o644,
+                    );
+                    fd >= 0
+                        && libc::write(fd, contents.as_ptr().cast(), contents.len())
+                            == contents.len() as isize
+                        && libc::close(fd) == 0
+                }
                 Step::Symlink { target, link } => libc::symlink(target.as_ptr(), link.as_ptr()) == 0,
                 Step::Tmpfs { target, options } => mount(
                     c"tmpfs".as_ptr(),

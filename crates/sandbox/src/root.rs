@@ -28,14 +28,14 @@ pub(crate) const NEW: &str = "/newroot";
 
 /// The files of the host's `/etc` the guest sees (when they exist): what the C library, the
 /// dynamic loader, name lookups, TLS and Debian's alternatives need, and nothing that
-/// describes the host beyond that (no `shadow`, `machine-id`, `ssh`, `hostname`).
+/// describes the host beyond that (no `shadow`, `machine-id`, `ssh`, `hostname`, and not the
+/// host's accounts: `passwd` and `group` are the sandbox's own, [`accounts`]).
 pub const ETC: &[&str] = &[
     "alternatives",
     "ca-certificates",
     "ca-certificates.conf",
     "debian_version",
     "gai.conf",
-    "group",
     "host.conf",
     "hosts",
     "inputrc",
@@ -47,7 +47,6 @@ pub const ETC: &[&str] = &[
     "mime.types",
     "nsswitch.conf",
     "os-release",
-    "passwd",
     "protocols",
     "python3",
     "python3.11",
@@ -152,6 +151,11 @@ pub(crate) enum Step {
     Mkdir(CString),
     /// Creates an empty file to bind a file onto (an existing one is fine).
     Touch(CString),
+    /// Creates a file (mode 0644) holding `contents`.
+    Write {
+        path: CString,
+        contents: Vec<u8>,
+    },
     Symlink {
         target: CString,
         link: CString,
@@ -180,6 +184,7 @@ impl fmt::Display for Step {
         match self {
             Step::Mkdir(path) => write!(f, "creating folder {}", show(path)),
             Step::Touch(path) => write!(f, "creating mount point {}", show(path)),
+            Step::Write { path, .. } => write!(f, "writing {}", show(path)),
             Step::Symlink { target, link } => {
                 write!(f, "creating symlink {} -> {}", show(link), show(target))
             }
@@ -332,6 +337,28 @@ impl Planner {
     }
 }
 
+/// The sandbox's `/etc/passwd` and `/etc/group`: `root`, the app and `nobody`, so that
+/// `getpwuid` of the app's uid answers (ssh, git and Python's `getpass` ask it) without the
+/// host's accounts. The app is named as bionic names app ids, `u0_a<n>` for uid 10000 + n;
+/// its home is its folder.
+pub fn accounts(root: &GuestRoot) -> (String, String) {
+    let uid = root.uid;
+    let name = match uid.checked_sub(*APP_UIDS.start()) {
+        Some(n) if APP_UIDS.contains(&uid) => format!("u0_a{n}"),
+        _ => format!("app_{uid}"),
+    };
+    let home = root.app_dir();
+    let mut passwd = String::from("root:x:0:0:root:/root:/bin/sh\n");
+    let mut group = String::from("root:x:0:\n");
+    if uid != 0 && uid != 65_534 {
+        passwd += &format!("{name}:x:{uid}:{uid}::{}:/bin/sh\n", home.display());
+        group += &format!("{name}:x:{uid}:\n");
+    }
+    passwd += "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n";
+    group += "nogroup:x:65534:\n";
+    (passwd, group)
+}
+
 /// Plans the guest tree. The host paths are checked now, so that a missing app root or bind
 /// source is a clear error before anything is started.
 pub(crate) fn plan(root: &GuestRoot) -> Result<Vec<Step>, LaunchError> {
@@ -368,6 +395,13 @@ pub(crate) fn plan(root: &GuestRoot) -> Result<Vec<Step>, LaunchError> {
     for name in ETC {
         let host = Path::new("/etc").join(name);
         planner.mirror(&host, &host, false, false)?;
+    }
+    let (passwd, group) = accounts(root);
+    for (name, contents) in [("passwd", passwd), ("group", group)] {
+        planner.push(Step::Write {
+            path: cstring(&under(NEW, &Path::new("/etc").join(name)))?,
+            contents: contents.into_bytes(),
+        });
     }
     planner.tmpfs("/dev", "mode=0755,size=64k")?;
     for name in DEVICES {
@@ -428,6 +462,7 @@ pub(crate) fn plan(root: &GuestRoot) -> Result<Vec<Step>, LaunchError> {
     // Once the binds are in (some, such as logd's /dev/socket, under /dev), nothing more is
     // made in /dev: as on Android, the app cannot (its /dev/shm stays writable).
     planner.push(Step::ReadOnly(cstring(&under(NEW, Path::new("/dev")))?));
+    planner.push(Step::ReadOnly(cstring(&under(NEW, Path::new("/etc")))?));
     planner.push(Step::ReadOnly(cstring(Path::new(NEW))?));
     Ok(planner.steps)
 }
@@ -435,6 +470,43 @@ pub(crate) fn plan(root: &GuestRoot) -> Result<Vec<Step>, LaunchError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_accounts_are_root_the_app_and_nobody() {
+        let app = std::env::temp_dir();
+        let root = GuestRoot::new(&app, "com.example.app");
+        let (passwd, group) = accounts(&root);
+        let uid = root.uid;
+        let n = uid - 10_000;
+        assert_eq!(
+            passwd,
+            format!(
+                "root:x:0:0:root:/root:/bin/sh\nu0_a{n}:x:{uid}:{uid}::/data/data/com.example.app:/bin/sh\n\
+                 nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n"
+            )
+        );
+        assert_eq!(group, format!("root:x:0:\nu0_a{n}:x:{uid}:\nnogroup:x:65534:\n"));
+        let mut system = root.clone();
+        system.uid = 1000;
+        assert!(accounts(&system).0.contains("app_1000:x:1000:1000::"));
+        let text = plan(&root)
+            .unwrap()
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>();
+        assert!(
+            text.contains(&"writing /newroot/etc/passwd".to_string()),
+            "{text:?}"
+        );
+        assert!(
+            text.contains(&"making /newroot/etc read-only".to_string()),
+            "{text:?}"
+        );
+        assert!(
+            !text.iter().any(|step| step.contains("/oldroot/etc/passwd")),
+            "{text:?}"
+        );
+    }
 
     #[test]
     fn the_plan_binds_the_app_root_and_makes_the_root_read_only() {

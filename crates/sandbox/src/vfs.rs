@@ -1061,7 +1061,10 @@ mod tests {
         assert_eq!(own("/proc/42/task/43/maps"), OwnPath::Whole);
         assert_eq!(own("/proc/42/fd"), OwnPath::Whole);
         // What lies beyond the entry is reached without the capability.
-        assert_eq!(own("/proc/42/root/proc/7/mem"), OwnPath::Through { entry_end: 13 });
+        assert_eq!(
+            own("/proc/42/root/proc/7/mem"),
+            OwnPath::Through { entry_end: 13 }
+        );
         assert_eq!(own("/proc/42/cwd/notes"), OwnPath::Through { entry_end: 12 });
         assert_eq!(own("/proc/42/fd/3/x"), OwnPath::Through { entry_end: 13 });
         // Leaving the directory at once is not the caller's own.
