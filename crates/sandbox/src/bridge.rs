@@ -633,12 +633,30 @@ impl Bridge<'_> {
             mode: mode as u32,
             resolve,
         };
-        let (_, handles) = errno(self.vfs.open(request, Vec::new()))?;
-        let file = handles.into_iter().next().ok_or(libc::EIO)?;
         let cloexec = if flags as i32 & libc::O_CLOEXEC != 0 {
             libc::O_CLOEXEC as u32
         } else {
             0
+        };
+        let opened = self
+            .vfs
+            .open_file(request)
+            .map_err(|reply| if reply.errno > 0 { reply.errno } else { libc::EIO });
+        let file = match opened? {
+            vfs::Opened::File(file) => file,
+            vfs::Opened::Wait(waiting) => {
+                // Answered by the FIFO waiter once the other end is there; with no room left
+                // there, at once, as a non-waiting open would be.
+                let waiter = self.vfs.fifo.as_ref().ok_or(libc::ENXIO)?;
+                match waiter.park(call.id, waiting, cloexec) {
+                    Ok(()) => return Ok(Answer::Parked),
+                    Err(crate::fifo::Waiting::Reader(file)) => {
+                        crate::fifo::make_blocking(&file);
+                        file
+                    }
+                    Err(crate::fifo::Waiting::Writer(_)) => return Err(libc::ENXIO),
+                }
+            }
         };
         // Not SECCOMP_ADDFD_FLAG_SEND, although it would save the guest a wake-up: with it the
         // kernel marks the call replied (with 0) as soon as the fd is queued, so a server killed

@@ -32,6 +32,7 @@
 pub mod binder;
 pub mod bridge;
 mod caps;
+pub mod fifo;
 pub mod filter;
 pub mod launch;
 pub mod procmgr;
@@ -284,7 +285,8 @@ fn supervise(
     procmgr: Option<BorrowedFd<'_>>,
     ended: &Ended,
 ) -> Result<(Events, u32), ServeError> {
-    let size = bridge::SLOT_SIZE * vfs::BRIDGE_THREADS;
+    // The bridge threads' calls, then the FIFO opens that wait (crate::fifo).
+    let size = bridge::SLOT_SIZE * (vfs::BRIDGE_THREADS + fifo::WAIT_SLOTS);
     let in_flight = microkernel::Vmo::create(c"hc-vfs in flight", size as u64).map_err(ServeError::Vfs)?;
     let mut events = Events::default();
     let mut starts = 0;

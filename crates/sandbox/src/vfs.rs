@@ -34,8 +34,10 @@
 //! - `/proc/self`, `/proc/thread-self`, `/dev/fd/…` and `/dev/std{in,out,err}` at the start of a
 //!   path are rewritten to the caller's guest pid; a symlink elsewhere that points through
 //!   `/proc/self` does not resolve (vfs has no pid in the guest's namespace).
-//! - A FIFO is opened without waiting for its other end (vfs must not block on one caller):
-//!   a reader gets a FIFO with no writer yet, a writer without a reader gets `ENXIO`.
+//! - A FIFO is opened without waiting for its other end (vfs must not block on one caller);
+//!   a blocking open that must wait is handed to [`crate::fifo::Waiter`], which answers it
+//!   once the other end is there. Channel callers cannot wait: a reader gets a FIFO with no
+//!   writer yet, a writer without a reader gets `ENXIO`.
 
 use std::ffi::CString;
 use std::io::Read;
@@ -155,7 +157,7 @@ pub fn server_main() -> Result<(), StartError> {
         step: "mapping the in-flight slots",
         source,
     })?;
-    if shared.len() < crate::bridge::SLOT_SIZE * BRIDGE_THREADS {
+    if shared.len() < crate::bridge::SLOT_SIZE * (BRIDGE_THREADS + crate::fifo::WAIT_SLOTS) {
         return Err(StartError::Os {
             step: "mapping the in-flight slots",
             source: std::io::Error::from_raw_os_error(libc::EINVAL),
@@ -168,6 +170,22 @@ pub fn server_main() -> Result<(), StartError> {
     let slots: Vec<crate::bridge::Slot> = (0..BRIDGE_THREADS)
         .map(|i| crate::bridge::Slot(unsafe { base.add(i) }))
         .collect();
+    // The slots after the bridge threads' hold the ids of waiting FIFO opens (their first
+    // 8 bytes, where the supervisor reads a slot's id).
+    // SAFETY: as above.
+    let wait_slots = (BRIDGE_THREADS..BRIDGE_THREADS + crate::fifo::WAIT_SLOTS)
+        .map(|i| crate::fifo::IdSlot(unsafe { base.add(i) }.cast::<u64>()))
+        .collect();
+    let fifo = std::sync::Arc::new(
+        crate::fifo::Waiter::new(listener.as_fd(), proc.as_fd(), wait_slots).map_err(|source| {
+            StartError::Os {
+                step: "starting the FIFO waiter",
+                source,
+            }
+        })?,
+    );
+    let waiting = std::sync::Arc::clone(&fifo);
+    std::thread::spawn(move || waiting.run());
     let channel = std::sync::Arc::new(channel);
     let protocol_proc = rustix::io::fcntl_dupfd_cloexec(&proc, 0).map_err(|e| StartError::Os {
         step: "duplicating the /proc fd",
@@ -181,6 +199,7 @@ pub fn server_main() -> Result<(), StartError> {
             proc: protocol_proc,
             fault: None,
             procmgr: protocol_procmgr,
+            fifo: None,
         };
         let _ = dispatcher().serve(&mut server, &protocol_channel);
     });
@@ -189,6 +208,7 @@ pub fn server_main() -> Result<(), StartError> {
         fault: std::env::var_os("HC_VFS_FAULT_PATH").map(std::os::unix::ffi::OsStringExt::into_vec),
         untrusted_callers: None,
         procmgr,
+        fifo: Some(fifo),
     };
     let trace = std::env::var_os(TRACE_ENV).is_some_and(|v| v == "1");
     let binder = match world {
@@ -235,6 +255,8 @@ pub struct Server {
     untrusted_callers: Option<u64>,
     /// The way to procmgr, which builds the `/proc` files that would show the host.
     procmgr: Option<std::sync::Arc<Procmgr>>,
+    /// The FIFO opens that wait for their other end (the bridge's; none for channel callers).
+    pub(crate) fifo: Option<std::sync::Arc<crate::fifo::Waiter>>,
 }
 
 /// `vfs`'s link to procmgr: a connector, and the channel it opened on it.
@@ -289,6 +311,17 @@ impl Procmgr {
             .map_err(|_| fail(libc::EINVAL))?;
         open_at(proc.as_raw_fd(), &name, libc::O_RDONLY | libc::O_CLOEXEC)
     }
+}
+
+/// What [`Server::open_file`] gives.
+pub(crate) enum Opened {
+    File(OwnedFd),
+    Wait(crate::fifo::Waiting),
+}
+
+fn is_fifo(file: &OwnedFd) -> bool {
+    rustix::fs::fstat(file)
+        .is_ok_and(|stat| rustix::fs::FileType::from_raw_mode(stat.st_mode) == rustix::fs::FileType::Fifo)
 }
 
 /// `PROC_SUPER_MAGIC`: the filesystem type of procfs.
@@ -598,7 +631,24 @@ impl Server {
         Ok(text)
     }
 
+    /// `vfs.Open` for a caller that cannot wait: a FIFO open that would wait for its other end
+    /// is answered at once (a reader gets its descriptor, a writer `ENXIO`).
     pub fn open(&self, request: vfs::OpenRequest, _: Vec<Handle>) -> Answer<vfs::OpenResponse> {
+        let file = match self.open_file(request)? {
+            Opened::File(file) => file,
+            Opened::Wait(crate::fifo::Waiting::Reader(file)) => {
+                crate::fifo::make_blocking(&file);
+                file
+            }
+            Opened::Wait(crate::fifo::Waiting::Writer(_)) => return Err(fail(libc::ENXIO)),
+        };
+        Ok((vfs::OpenResponse {}, vec![Handle::from(file)]))
+    }
+
+    /// Opens a file for the guest, or says that the open must wait for a FIFO's other end
+    /// ([`crate::fifo`]): a blocking open for reading of a FIFO, or one for writing that found
+    /// no reader.
+    pub(crate) fn open_file(&self, request: vfs::OpenRequest) -> Result<Opened, ErrorReply> {
         let at = self.resolve(&request.at)?;
         let flags = request.flags as libc::c_int;
         let creating = flags & libc::O_CREAT != 0 || flags & libc::O_TMPFILE == libc::O_TMPFILE;
@@ -630,12 +680,37 @@ impl Server {
                 ) as libc::c_int
             }
         };
+        let blocking = flags & (libc::O_NONBLOCK | libc::O_PATH) == 0;
         if fd < 0 {
-            return Err(last_error());
+            let error = last_error();
+            // A writer with no reader yet: waits, if the file is a FIFO.
+            if error.errno == libc::ENXIO && blocking && flags & libc::O_ACCMODE == libc::O_WRONLY {
+                // SAFETY: openat on a live dirfd and a NUL-terminated path.
+                let fifo =
+                    unsafe { libc::openat(at.dirfd(), at.path.as_ptr(), libc::O_PATH | libc::O_CLOEXEC) };
+                if fifo >= 0 {
+                    // SAFETY: a fresh fd nobody else owns.
+                    let fifo = unsafe { OwnedFd::from_raw_fd(fifo) };
+                    if is_fifo(&fifo) {
+                        return Ok(Opened::Wait(crate::fifo::Waiting::Writer(fifo)));
+                    }
+                }
+            }
+            return Err(error);
         }
         // SAFETY: a fresh fd nobody else owns.
         let file = unsafe { OwnedFd::from_raw_fd(fd) };
-        if flags & libc::O_NONBLOCK == 0 && flags & libc::O_PATH == 0 {
+        if is_fifo(&file) {
+            if let Some(waiter) = &self.fifo {
+                waiter.hint();
+            }
+            // A blocking reader waits for a writer (it keeps the descriptor non-blocking until
+            // it is handed over); a writer found its reader, and O_RDWR never waits.
+            if blocking && flags & libc::O_ACCMODE == libc::O_RDONLY {
+                return Ok(Opened::Wait(crate::fifo::Waiting::Reader(file)));
+            }
+        }
+        if blocking {
             // SAFETY: fcntl on an fd we own.
             unsafe {
                 let status = libc::fcntl(fd, libc::F_GETFL);
@@ -646,7 +721,7 @@ impl Server {
             Some(built) => built,
             None => file,
         };
-        Ok((vfs::OpenResponse {}, vec![Handle::from(file)]))
+        Ok(Opened::File(file))
     }
 
     /// procmgr's version of `file` when it is one of the `/proc` files procmgr builds
@@ -1081,6 +1156,7 @@ mod tests {
             fault: None,
             untrusted_callers,
             procmgr: None,
+            fifo: None,
         }
     }
 

@@ -187,6 +187,22 @@ fn setgroups_fails_with_eperm_as_for_an_app_and_is_no_stub() {
 }
 
 #[test]
+fn blocking_fifo_opens_wait_for_the_other_end() {
+    if guest().is_none() {
+        return;
+    }
+    let cli = sandboxed(&["fifo"]).unwrap();
+    assert_eq!(
+        stdout(&cli).trim_end(),
+        format!(
+            "nonblocking_writer={} writer_first=through reader_first=through",
+            libc::ENXIO
+        ),
+        "{cli:?}"
+    );
+}
+
+#[test]
 fn a_program_that_makes_itself_undumpable_keeps_its_path_calls_and_its_privacy() {
     let Some(guest) = guest() else {
         return;

@@ -128,6 +128,45 @@ int main(int argc, char **argv) {
         int fd = atoi(argv[2]);
         if (write(fd, "ready\n", 6) != 6) return 1;
         for (;;) pause();
+    } else if (!strcmp(mode, "fifo")) {
+        /* Blocking opens of a FIFO wait for the other end, whichever comes first; the
+         * non-blocking ones do not. */
+        if (mkfifo("fifo", 0600) != 0) return 1;
+        int nonblocking_writer = open("fifo", O_WRONLY | O_NONBLOCK) < 0 ? errno : 0;
+        int nonblocking_reader = open("fifo", O_RDONLY | O_NONBLOCK);
+        if (nonblocking_reader < 0) return 1;
+        close(nonblocking_reader);
+        char got[2][16] = {{0}};
+        for (int round = 0; round < 2; round++) {
+            /* Round 0: the writer (child) opens first; round 1: the reader (parent) does. */
+            pid_t parent = getpid();
+            pid_t child = fork();
+            if (child < 0) return 1;
+            if (child == 0) {
+                /* Round 1: open only once the parent is in its openat (its /proc syscall file
+                 * names the call it is blocked in). */
+                for (int tries = 0; round == 1; tries++) {
+                    char name[64], text[64] = {0};
+                    snprintf(name, sizeof name, "/proc/%d/syscall", (int)parent);
+                    int f = open(name, O_RDONLY);
+                    ssize_t n = f < 0 ? -1 : read(f, text, sizeof text - 1);
+                    if (f >= 0) close(f);
+                    if (n > 0 && atoi(text) == SYS_openat) break;
+                    if (tries > 10000000) _exit(1);
+                    sched_yield();
+                }
+                int w = open("fifo", O_WRONLY);
+                _exit(w >= 0 && write(w, "through", 7) == 7 ? 0 : 1);
+            }
+            int r = open("fifo", O_RDONLY);
+            if (r < 0) return 1;
+            ssize_t n = read(r, got[round], sizeof got[round] - 1);
+            if (n < 0) return 1;
+            int status;
+            waitpid(child, &status, 0);
+            close(r);
+        }
+        printf("nonblocking_writer=%d writer_first=%s reader_first=%s\n", nonblocking_writer, got[0], got[1]);
     } else if (!strcmp(mode, "undumpable")) {
         /* A child that closes itself to other processes of its user, then the program does
          * the same and makes path calls: its own, served, and its sibling's memory, refused
