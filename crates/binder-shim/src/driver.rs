@@ -1846,7 +1846,12 @@ impl Shim {
         }
         // Calls its threads were answering, and calls queued for it.
         let mut work: Vec<Work> = p.todo.drain(..).collect();
-        for (tid, thread) in p.threads.drain() {
+        for (tid, mut thread) in p.threads.drain() {
+            // A read still waiting (the device was closed under it: the process itself is
+            // alive) ends; for a process that exited, nobody is left to answer.
+            if let Some(parked) = thread.parked.take() {
+                guest.answer(parked.call, -i64::from(libc::EBADF));
+            }
             for tx in thread.stack {
                 if self
                     .txs

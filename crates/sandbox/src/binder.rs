@@ -109,15 +109,26 @@ struct Engine {
     state: Mutex<State>,
     /// The host's `/proc`.
     proc: OwnedFd,
-    /// Where the watcher waits for binder processes' owners to exit.
+    /// Where the watcher waits for binder processes' owners to exit, and for their device
+    /// files to be closed.
     epoll: OwnedFd,
+    /// Told when a device file's last descriptor or mapping in the guest goes
+    /// (`IN_CLOSE_WRITE`): the kernel's driver releases a binder process then, not only when
+    /// its owner exits (a program that closes its device, or execs with it close-on-exec).
+    inotify: OwnedFd,
 }
+
+/// The watcher's epoll token for [`Engine::inotify`] (thread groups are the other tokens).
+const CLOSES: u64 = u64::MAX;
 
 #[derive(Debug, Default)]
 struct State {
     shim: Shim,
     /// Pidfds of the processes that opened devices, by thread group, with their procs.
     watched: HashMap<u32, (OwnedFd, Vec<ProcId>)>,
+    /// The device files watched for their close, by inotify watch: the opener's thread
+    /// group, its binder process and the file's inode.
+    closes: HashMap<i32, (u32, ProcId, u64)>,
 }
 
 impl Engine {
@@ -127,11 +138,148 @@ impl Engine {
         if epoll < 0 {
             return Err(io::Error::last_os_error());
         }
+        // SAFETY: `epoll` was just created and is owned by nobody else.
+        let epoll = unsafe { OwnedFd::from_raw_fd(epoll) };
+        // SAFETY: inotify_init1 with valid flags; the fd is checked.
+        let inotify = unsafe { libc::inotify_init1(libc::IN_CLOEXEC | libc::IN_NONBLOCK) };
+        if inotify < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        // SAFETY: `inotify` was just created and is owned by nobody else.
+        let inotify = unsafe { OwnedFd::from_raw_fd(inotify) };
+        let mut event = libc::epoll_event {
+            events: libc::EPOLLIN as u32,
+            u64: CLOSES,
+        };
+        // SAFETY: registers an fd we own with our epoll instance.
+        if unsafe {
+            libc::epoll_ctl(
+                epoll.as_raw_fd(),
+                libc::EPOLL_CTL_ADD,
+                inotify.as_raw_fd(),
+                &mut event,
+            )
+        } != 0
+        {
+            return Err(io::Error::last_os_error());
+        }
         Ok(Engine {
             state: Mutex::new(State::default()),
             proc: proc.try_clone()?,
-            // SAFETY: `epoll` was just created and is owned by nobody else.
-            epoll: unsafe { OwnedFd::from_raw_fd(epoll) },
+            epoll,
+            inotify,
+        })
+    }
+
+    /// Watches the device file `file` (a description of the guest's own) for its close.
+    fn watch_close(&self, file: &OwnedFd) -> io::Result<i32> {
+        // inotify takes a path only, and this process's `/proc/self` may not be reachable
+        // (vfs lives in the guest's mount namespace): the file's link is named from the host's
+        // `/proc`, made the working directory for the call.
+        let _cwd = crate::vfs::WATCH_CWD
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let back = rustix::fs::open(
+            ".",
+            rustix::fs::OFlags::PATH | rustix::fs::OFlags::CLOEXEC,
+            rustix::fs::Mode::empty(),
+        )?;
+        let link = CString::new(format!("{}/fd/{}", std::process::id(), file.as_raw_fd())).expect("no NUL");
+        // SAFETY: fchdir on live fds; inotify_add_watch on our inotify fd and a NUL-terminated
+        // path.
+        let wd = unsafe {
+            if libc::fchdir(self.proc.as_raw_fd()) != 0 {
+                return Err(io::Error::last_os_error());
+            }
+            let wd = libc::inotify_add_watch(
+                self.inotify.as_raw_fd(),
+                link.as_ptr(),
+                libc::IN_CLOSE_WRITE | libc::IN_CLOSE_NOWRITE,
+            );
+            let error = io::Error::last_os_error();
+            libc::fchdir(back.as_raw_fd());
+            if wd < 0 {
+                return Err(error);
+            }
+            wd
+        };
+        Ok(wd)
+    }
+
+    /// The device files closed since the last call whose opener holds them no more.
+    fn closed(&self, state: &mut State) -> Vec<(u32, ProcId)> {
+        let mut buffer = [0u8; 4096];
+        let mut closed = Vec::new();
+        loop {
+            // SAFETY: reads inotify events into our buffer.
+            let n = unsafe { libc::read(self.inotify.as_raw_fd(), buffer.as_mut_ptr().cast(), buffer.len()) };
+            let Ok(n) = usize::try_from(n) else { break };
+            if n == 0 {
+                break;
+            }
+            let mut at = 0;
+            let header = size_of::<libc::inotify_event>();
+            while at + header <= n {
+                let wd = i32::from_ne_bytes(buffer[at..at + 4].try_into().expect("4 bytes"));
+                let length =
+                    u32::from_ne_bytes(buffer[at + 12..at + 16].try_into().expect("4 bytes")) as usize;
+                at += header + length;
+                if let Some(&(tgid, proc, inode)) = state.closes.get(&wd)
+                    && !self.holds(tgid, inode)
+                {
+                    state.closes.remove(&wd);
+                    // SAFETY: removes a watch of our inotify fd.
+                    unsafe { libc::inotify_rm_watch(self.inotify.as_raw_fd(), wd) };
+                    closed.push((tgid, proc));
+                }
+            }
+        }
+        closed
+    }
+
+    /// Whether process `tgid` still has the device file `inode` open or mapped (another
+    /// description of it, opened through `/proc/<pid>/fd`, keeps it in use).
+    fn holds(&self, tgid: u32, inode: u64) -> bool {
+        let read = |name: String| {
+            crate::caps::with_ptrace(|| {
+                let fd = rustix::fs::openat(
+                    &self.proc,
+                    name.as_str(),
+                    rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::CLOEXEC,
+                    rustix::fs::Mode::empty(),
+                )?;
+                io::read_to_string(std::fs::File::from(fd))
+            })
+        };
+        let mapped = read(format!("{tgid}/maps")).is_ok_and(|maps| {
+            maps.lines()
+                .any(|line| line.split_whitespace().nth(4).and_then(|n| n.parse::<u64>().ok()) == Some(inode))
+        });
+        if mapped {
+            return true;
+        }
+        let dir = format!("{tgid}/fd");
+        let Ok(fds) = crate::caps::with_ptrace(|| {
+            rustix::fs::openat(
+                &self.proc,
+                dir.as_str(),
+                rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::DIRECTORY | rustix::fs::OFlags::CLOEXEC,
+                rustix::fs::Mode::empty(),
+            )
+            .map_err(io::Error::from)
+        }) else {
+            return false; // the process is gone
+        };
+        let Ok(entries) = rustix::fs::Dir::read_from(&fds) else {
+            return false;
+        };
+        entries.filter_map(Result::ok).any(|entry| {
+            let name = format!("{dir}/{}", entry.file_name().to_string_lossy());
+            crate::caps::with_ptrace(|| {
+                rustix::fs::statat(&self.proc, name.as_str(), rustix::fs::AtFlags::empty())
+                    .map_err(io::Error::from)
+            })
+            .is_ok_and(|stat| stat.st_ino == inode)
         })
     }
 
@@ -163,6 +311,20 @@ impl Engine {
                 )
             };
             for event in events.iter().take(usize::try_from(n).unwrap_or(0)) {
+                if event.u64 == CLOSES {
+                    let mut state = self.lock();
+                    let closed = self.closed(&mut state);
+                    let mut guest = self.guest(route, None);
+                    for (tgid, proc) in closed {
+                        if let Some((_, procs)) = state.watched.get_mut(&tgid) {
+                            procs.retain(|p| *p != proc);
+                        }
+                        state.shim.release(&mut guest, proc);
+                    }
+                    drop(state);
+                    send_answers(route, guest.answers);
+                    continue;
+                }
                 let tgid = event.u64 as u32;
                 let mut state = self.lock();
                 if let Some((pidfd, procs)) = state.watched.remove(&tgid) {
@@ -176,6 +338,7 @@ impl Engine {
                         )
                     };
                     let mut guest = self.guest(route, None);
+                    state.closes.retain(|_, (owner, _, _)| *owner != tgid);
                     for proc in procs {
                         state.shim.release(&mut guest, proc);
                     }
@@ -224,6 +387,24 @@ impl Engine {
         if let Some((_, procs)) = state.watched.get_mut(&status.tgid) {
             procs.push(proc);
         }
+        // The guest gets a file description of its own (the engine keeps its own open): once
+        // the guest's last descriptor and mapping of it are gone, inotify says so.
+        let link = format!("{}/fd/{}", std::process::id(), fd.as_raw_fd());
+        let own = rustix::fs::openat(
+            &self.proc,
+            link.as_str(),
+            rustix::fs::OFlags::RDWR | rustix::fs::OFlags::CLOEXEC,
+            rustix::fs::Mode::empty(),
+        );
+        let fd = match own {
+            Ok(own) => {
+                if let (Ok(wd), Some(inode)) = (self.watch_close(&own), state.shim.inode(proc)) {
+                    state.closes.insert(wd, (status.tgid, proc, inode));
+                }
+                own
+            }
+            Err(_) => fd,
+        };
         drop(state);
         let flags = if cloexec { libc::O_CLOEXEC as u32 } else { 0 };
         let (listener, id) = route.resolve(call).ok_or(libc::ESRCH)?;

@@ -381,7 +381,7 @@ fn mount_namespace(proc: &OwnedFd, tid: u32) -> Option<u64> {
 }
 
 /// Serializes `watch`'s use of the working directory.
-static WATCH_CWD: std::sync::Mutex<()> = std::sync::Mutex::new(());
+pub(crate) static WATCH_CWD: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 /// `PIDFD_THREAD` (Linux 6.9): a pidfd for a thread, not only a thread-group leader.
 const PIDFD_THREAD: libc::c_uint = libc::O_EXCL as libc::c_uint;

@@ -85,6 +85,18 @@ fn a_killed_service_is_a_death_notice_and_dead_replies() {
 }
 
 #[test]
+fn a_service_that_closes_its_device_is_released_as_by_the_kernel() {
+    // It lives on without its device: the client's death notice and the dead reply come
+    // from the close alone (the kernel's driver releases a binder process on the last close
+    // of its file).
+    let Some(output) = run(&["100", "close"]) else {
+        return;
+    };
+    assert_eq!(lines(&output), expected(100, "killed"), "{output:?}");
+    assert!(output.status.success(), "{output:?}");
+}
+
+#[test]
 fn processes_that_made_themselves_undumpable_still_talk() {
     // vfs must reach their memory, fds and mappings though the kernel closes them to other
     // processes of their user (crate::caps).

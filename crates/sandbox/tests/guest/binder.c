@@ -11,8 +11,9 @@
  *            tells the service to exit and waits for the notice.
  *
  * Each prints what it saw; the test compares the lines.
- * Usage: binder [ONEWAY_COUNT [kill|undumpable]]: with `kill` the client ends the service with
- * SIGKILL instead of asking it to exit; with `undumpable` all three make themselves
+ * Usage: binder [ONEWAY_COUNT [kill|close|undumpable]]: with `kill` the client ends the service
+ * with SIGKILL instead of asking it to exit; with `close` it asks the service to close its device
+ * (and live on); with `undumpable` all three make themselves
  * non-dumpable first (prctl(PR_SET_DUMPABLE, 0), as many apps do), which closes them to
  * ptrace-like access by other processes of their user. */
 #include <errno.h>
@@ -36,6 +37,9 @@
 
 static int oneway_count = 1000;
 static int kill_service;
+/* `close`: the service closes its device and unmaps it, and lives on: as with the kernel's
+ * driver, that releases its binder process (death notices go out); the manager then ends it. */
+static int close_service, closing;
 
 struct conn {
     int fd;
@@ -273,6 +277,10 @@ static int service_serve(struct conn *c, const struct binder_transaction_data *t
     case 12:
         *done = 1;
         return 0;
+    case 17: /* one-way: close the device, and live on */
+        closing = 1;
+        *done = 1;
+        return 0;
     }
     return -EINVAL;
 }
@@ -293,6 +301,10 @@ static void service(void) {
     uint32_t enter = BC_ENTER_LOOPER;
     write_read(&c, &enter, sizeof enter, NULL, 0);
     loop(&c, 0, &reply, service_serve, NULL);
+    if (closing) {
+        if (munmap(c.map, MAP_SIZE) != 0 || close(c.fd) != 0) die("closing the device");
+        for (;;) pause();
+    }
     exit(0);
 }
 
@@ -325,6 +337,8 @@ static int client_serve(struct conn *c, const struct binder_transaction_data *tr
 }
 
 static void client(void) {
+    /* Should the death notice never come, the test fails rather than waits for ever. */
+    if (close_service) alarm(60);
     struct conn c;
     conn_open(&c);
     struct binder_transaction_data reply;
@@ -393,6 +407,8 @@ static void client(void) {
     send_command(&c, BC_REQUEST_DEATH_NOTIFICATION, &death, sizeof death);
     if (kill_service) {
         if (kill(service_at, SIGKILL) != 0) die("kill the service");
+    } else if (close_service) {
+        call(&c, handle, 17, "", 1, NULL, 0, TF_ONE_WAY, NULL, no_serve);
     } else {
         call(&c, handle, 12, "", 1, NULL, 0, TF_ONE_WAY, NULL, no_serve);
     }
@@ -440,6 +456,7 @@ static int manager_serve(struct conn *c, const struct binder_transaction_data *t
 int main(int argc, char **argv) {
     if (argc > 1) oneway_count = atoi(argv[1]);
     kill_service = argc > 2 && strcmp(argv[2], "kill") == 0;
+    close_service = argc > 2 && strcmp(argv[2], "close") == 0;
     /* Inherited by every process forked from here on (the flag belongs to the address space). */
     if (argc > 2 && strcmp(argv[2], "undumpable") == 0 && prctl(PR_SET_DUMPABLE, 0) != 0) die("PR_SET_DUMPABLE");
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -452,6 +469,7 @@ int main(int argc, char **argv) {
         while (waitpid(top, &status, 0) < 0 && errno == EINTR) {}
         return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
     }
+    if (close_service) alarm(90); /* see client() */
     struct conn c;
     conn_open(&c);
     int zero = 0;
@@ -466,10 +484,12 @@ int main(int argc, char **argv) {
     int status;
     waitpid(client_pid, &status, 0);
     int client_ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    /* The service that closed its device waits to be ended. */
+    if (close_service && kill(service_pid, SIGKILL) != 0) die("end the service");
     waitpid(service_pid, &status, 0);
-    int service_ok = kill_service ? WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL
-                                  : WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    int service_ok = kill_service || close_service ? WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL
+                                                   : WIFEXITED(status) && WEXITSTATUS(status) == 0;
     printf("manager: done (client %s, service %s)\n", client_ok ? "ok" : "failed",
-           service_ok ? (kill_service ? "killed" : "ok") : "failed");
+           service_ok ? (kill_service || close_service ? "killed" : "ok") : "failed");
     return client_ok && service_ok ? 0 : 1;
 }
