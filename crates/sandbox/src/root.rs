@@ -63,6 +63,13 @@ pub const SYSTEM: &[&str] = &["usr", "bin", "sbin", "lib", "lib32", "lib64", "li
 /// The entries of the guest's `/proc` made read-only.
 pub const PROC_READ_ONLY: &[&str] = &["sys", "sysrq-trigger", "irq", "bus", "fs"];
 
+/// binderfs's `features/` files and whether the Binder shim has each feature.
+pub const BINDER_FEATURES: &[(&str, bool)] = &[
+    ("oneway_spam_detection", true),
+    ("extended_error", true),
+    ("freeze_notification", false),
+];
+
 /// The device nodes the guest sees, bound from the host's `/dev`.
 pub const DEVICES: &[&str] = &["null", "zero", "full", "random", "urandom", "tty"];
 
@@ -425,6 +432,22 @@ pub(crate) fn plan(root: &GuestRoot) -> Result<Vec<Step>, LaunchError> {
     // names as links): the bridge serves opens of these paths itself (`crate::binder`); the
     // files only let a guest that checks for them first find them.
     planner.push(Step::Mkdir(cstring(&under(NEW, Path::new("/dev/binderfs")))?));
+    // binderfs's feature files, which libbinder reads (`ProcessState::isDriverFeatureEnabled`):
+    // "1" for what the shim does, "0" for freeze notifications, which it does not.
+    planner.push(Step::Mkdir(cstring(&under(
+        NEW,
+        Path::new("/dev/binderfs/features"),
+    ))?));
+    for (feature, enabled) in BINDER_FEATURES {
+        planner.push(Step::Write {
+            path: cstring(&under(NEW, &Path::new("/dev/binderfs/features").join(feature)))?,
+            contents: if *enabled {
+                b"1\n".to_vec()
+            } else {
+                b"0\n".to_vec()
+            },
+        });
+    }
     for name in ["binder", "hwbinder", "vndbinder"] {
         planner.push(Step::Touch(cstring(&under(
             NEW,
