@@ -26,7 +26,8 @@ use crate::launch::LaunchError;
 pub(crate) const OLD: &str = "/oldroot";
 pub(crate) const NEW: &str = "/newroot";
 
-/// The files of the host's `/etc` the guest sees (when they exist): what the C library, the
+/// The files of the host's `/etc` the guest sees (when they exist; a name ending in `*` is a
+/// prefix): what the C library, the
 /// dynamic loader, name lookups, TLS and Debian's alternatives need, and nothing that
 /// describes the host beyond that (no `shadow`, `machine-id`, `ssh`, `hostname`, and not the
 /// host's accounts: `passwd` and `group` are the sandbox's own, [`accounts`]).
@@ -39,6 +40,8 @@ pub const ETC: &[&str] = &[
     "host.conf",
     "hosts",
     "inputrc",
+    // The JDK's configuration (`conf/security/java.security` and the rest link there).
+    "java-*",
     "ld.so.cache",
     "ld.so.conf",
     "ld.so.conf.d",
@@ -400,8 +403,26 @@ pub(crate) fn plan(root: &GuestRoot) -> Result<Vec<Step>, LaunchError> {
     }
     planner.tmpfs("/etc", "mode=0755,size=64k")?;
     for name in ETC {
-        let host = Path::new("/etc").join(name);
-        planner.mirror(&host, &host, false, false)?;
+        match name.strip_suffix('*') {
+            // A prefix: every entry of the host's /etc that starts with it.
+            Some(prefix) => {
+                let mut matching: Vec<PathBuf> = std::fs::read_dir("/etc")
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Result::ok)
+                    .filter(|entry| entry.file_name().to_string_lossy().starts_with(prefix))
+                    .map(|entry| entry.path())
+                    .collect();
+                matching.sort();
+                for host in matching {
+                    planner.mirror(&host, &host, false, false)?;
+                }
+            }
+            None => {
+                let host = Path::new("/etc").join(name);
+                planner.mirror(&host, &host, false, false)?;
+            }
+        }
     }
     let (passwd, group) = accounts(root);
     for (name, contents) in [("passwd", passwd), ("group", group)] {

@@ -251,6 +251,39 @@ print(sorted(os.listdir("py/a"))[:4], os.getcwd() == os.environ["HOME"])
 }
 
 #[test]
+fn java_compiles_and_runs_a_program_that_writes_and_lists_files() {
+    // The JDK reads its configuration through /etc/java-*/ (java.security among it).
+    if !available("/usr/bin/java") {
+        return;
+    }
+    let source = r#"import java.nio.file.*;
+import java.util.*;
+class Files2 {
+    public static void main(String[] args) throws Exception {
+        Path dir = Paths.get("jv");
+        Files.createDirectories(dir.resolve("sub"));
+        for (int i = 0; i < 50; i++) Files.writeString(dir.resolve("f" + i + ".txt"), "x".repeat(i));
+        Files.move(dir.resolve("f7.txt"), dir.resolve("sub/seven.txt"));
+        List<String> names = new ArrayList<>();
+        long total = 0;
+        try (var walk = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) walk::iterator) {
+                if (Files.isRegularFile(p)) { names.add(p.toString()); total += Files.size(p); }
+            }
+        }
+        Collections.sort(names);
+        System.out.println(names.size() + " files, " + total + " bytes, first " + names.get(0));
+        System.out.println(java.security.MessageDigest.getInstance("SHA-256").getDigestLength());
+    }
+}
+"#;
+    let runs = both(&["/usr/bin/java", "Files2.java"], &[], |dir| {
+        write(dir, "Files2.java", source)
+    });
+    runs.assert_same();
+}
+
+#[test]
 fn git_init_add_commit_inside_the_app_root() {
     let git = ["/usr/bin/git", "/usr/local/bin/git"]
         .into_iter()
