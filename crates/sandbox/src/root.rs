@@ -66,6 +66,11 @@ pub const SYSTEM: &[&str] = &["usr", "bin", "sbin", "lib", "lib32", "lib64", "li
 /// The entries of the guest's `/proc` made read-only.
 pub const PROC_READ_ONLY: &[&str] = &["sys", "sysrq-trigger", "irq", "bus", "fs"];
 
+/// The parts of the host's `/sys` the guest sees, read-only: the CPUs (`online`, `possible`,
+/// topology, frequencies), which Android's libraries (cpu_features, XNNPACK, ART's own) and
+/// the C libraries read to size thread pools; nothing else of sysfs.
+pub const SYS: &[&str] = &["devices/system/cpu"];
+
 /// binderfs's `features/` files and whether the Binder shim has each feature.
 pub const BINDER_FEATURES: &[(&str, bool)] = &[
     ("oneway_spam_detection", true),
@@ -497,6 +502,10 @@ pub(crate) fn plan(root: &GuestRoot) -> Result<Vec<Step>, LaunchError> {
             });
         }
     }
+    for name in SYS {
+        let host = Path::new("/sys").join(name);
+        planner.mirror(&host, &host, false, false)?;
+    }
     planner.bind(&app_root, &root.app_dir(), true, true, false)?;
     for bind in &root.binds {
         let host = canonical(&bind.host, "bind source")?;
@@ -550,6 +559,18 @@ mod tests {
             !text.iter().any(|step| step.contains("/oldroot/etc/passwd")),
             "{text:?}"
         );
+        assert!(
+            text.contains(&"writing /newroot/dev/binderfs/features/extended_error".to_string()),
+            "{text:?}"
+        );
+        if Path::new("/sys/devices/system/cpu").is_dir() {
+            assert!(
+                text.iter()
+                    .any(|step| step.contains("/newroot/sys/devices/system/cpu")
+                        && step.contains("/oldroot/sys/devices/system/cpu")),
+                "{text:?}"
+            );
+        }
     }
 
     #[test]
