@@ -339,7 +339,7 @@ fn the_guest_sees_only_its_own_tree() {
     let script = r#"b=/bin/busybox
 $b ls / | $b sort | $b tr '\n' ' '; echo
 $b ls /dev | $b sort | $b tr '\n' ' '; echo
-$b ls /etc/shadow /root /home /var /sys /work 2>&1 | $b sed 's/^ls: //'
+$b ls /etc/shadow /root /home /var /sys/class /sys/fs /work 2>&1 | $b sed 's/^ls: //'
 $b cat ../../../../../etc/shadow 2>&1 | $b sed 's/^cat: //'
 echo x > /usr/probe 2>&1 || echo "usr refused"
 $b mkdir /newdir 2>&1 || echo "root refused"
@@ -349,6 +349,7 @@ echo "shell pid $$"
 $b cat /proc/self/status | $b grep -E '^NoNewPrivs:' | $b tr '\t' ' '
 $b readlink /proc/self/root
 echo scratch > /tmp/$MARKER && $b cat /tmp/$MARKER
+echo "sys: $($b ls /sys) $($b ls /sys/devices) $($b ls /sys/devices/system)"
 "#;
     let app = tempfile::tempdir().unwrap();
     write(app.path(), "look.sh", script);
@@ -368,7 +369,8 @@ echo scratch > /tmp/$MARKER && $b cat /tmp/$MARKER
     }
     for name in &root {
         let allowed = [
-            "bin", "data", "dev", "etc", "lib", "lib32", "lib64", "libx32", "proc", "sbin", "tmp", "usr",
+            "bin", "data", "dev", "etc", "lib", "lib32", "lib64", "libx32", "proc", "sbin", "sys", "tmp",
+            "usr",
         ];
         assert!(allowed.contains(name), "the guest sees /{name}: {root:?}");
     }
@@ -376,7 +378,15 @@ echo scratch > /tmp/$MARKER && $b cat /tmp/$MARKER
         lines[1],
         "binder binderfs fd full hwbinder null random shm stderr stdin stdout tty urandom vndbinder zero "
     );
-    for missing in ["/etc/shadow", "/root", "/home", "/var", "/sys", "/work"] {
+    for missing in [
+        "/etc/shadow",
+        "/root",
+        "/home",
+        "/var",
+        "/sys/class",
+        "/sys/fs",
+        "/work",
+    ] {
         assert!(
             text.contains(&format!("{missing}: No such file or directory")),
             "{missing}: {text}"
@@ -399,6 +409,10 @@ echo scratch > /tmp/$MARKER && $b cat /tmp/$MARKER
     assert!(text.contains("\n/\n"), "{text}");
     assert!(!Path::new("/usr/probe").exists() && !Path::new("/newdir").exists());
     // The guest's /tmp is its own.
-    assert!(text.trim_end().ends_with("\n/\nscratch"), "{text}");
+    assert!(text.contains("\n/\nscratch\n"), "{text}");
+    // Of /sys, the CPUs only.
+    if Path::new("/sys/devices/system/cpu").is_dir() {
+        assert!(text.trim_end().ends_with("sys: devices system cpu"), "{text}");
+    }
     assert!(!Path::new("/tmp").join(&marker).exists());
 }
