@@ -68,20 +68,23 @@ fn expected(count: u32, service_end: &str) -> Vec<String> {
     .to_vec()
 }
 
-#[test]
-fn a_context_manager_a_service_and_a_client_talk_over_the_emulated_driver() {
-    let Some(output) = run(&["1000"]) else { return };
-    assert_eq!(lines(&output), expected(1000, "ok"), "{output:?}");
+/// Runs the three processes with `args` (the one-way count, then a mode) and checks that they
+/// saw what `expected` says and that the run succeeded.
+fn check(args: &[&str], service_end: &str) {
+    let Some(output) = run(args) else { return };
+    let count = args[0].parse().expect("a count");
+    assert_eq!(lines(&output), expected(count, service_end), "{output:?}");
     assert!(output.status.success(), "{output:?}");
 }
 
 #[test]
+fn a_context_manager_a_service_and_a_client_talk_over_the_emulated_driver() {
+    check(&["1000"], "ok");
+}
+
+#[test]
 fn a_killed_service_is_a_death_notice_and_dead_replies() {
-    let Some(output) = run(&["100", "kill"]) else {
-        return;
-    };
-    assert_eq!(lines(&output), expected(100, "killed"), "{output:?}");
-    assert!(output.status.success(), "{output:?}");
+    check(&["100", "kill"], "killed");
 }
 
 #[test]
@@ -89,22 +92,14 @@ fn a_service_that_closes_its_device_is_released_as_by_the_kernel() {
     // It lives on without its device: the client's death notice and the dead reply come
     // from the close alone (the kernel's driver releases a binder process on the last close
     // of its file).
-    let Some(output) = run(&["100", "close"]) else {
-        return;
-    };
-    assert_eq!(lines(&output), expected(100, "killed"), "{output:?}");
-    assert!(output.status.success(), "{output:?}");
+    check(&["100", "close"], "killed");
 }
 
 #[test]
 fn processes_that_made_themselves_undumpable_still_talk() {
     // vfs must reach their memory, fds and mappings though the kernel closes them to other
     // processes of their user (crate::caps).
-    let Some(output) = run(&["100", "undumpable"]) else {
-        return;
-    };
-    assert_eq!(lines(&output), expected(100, "ok"), "{output:?}");
-    assert!(output.status.success(), "{output:?}");
+    check(&["100", "undumpable"], "ok");
 }
 
 #[test]
@@ -112,6 +107,5 @@ fn a_hundred_thousand_one_way_calls_arrive_all_and_in_order() {
     // The client sends each again when the driver refuses it for want of async space (half
     // the receiver's mapping, as in the kernel): the receiver decides the pace, nothing is
     // lost, and the one-way queue keeps the order.
-    let Some(output) = run(&["100000"]) else { return };
-    assert_eq!(lines(&output), expected(100_000, "ok"), "{output:?}");
+    check(&["100000"], "ok");
 }
