@@ -46,18 +46,28 @@ trait Route: Send + Sync {
     fn resolve(&self, call: u64) -> Option<(Arc<OwnedFd>, u64)>;
     /// The call is answered, or its thread is gone: its id is not used again.
     fn forget(&self, call: u64);
+    /// The engine parked the call: it is answered later.
+    fn parked(&self, _call: u64) {}
 }
 
-/// One sandbox: engine call ids are the listener's notification ids.
+/// One sandbox: engine call ids are the listener's notification ids. Parked calls are
+/// published for the supervisor ([`crate::parked`]): should vfs, and the engine with it, die,
+/// they fail with `EIO` rather than wait for ever.
 #[derive(Debug)]
-struct Single(Arc<OwnedFd>);
+struct Single(Arc<OwnedFd>, Arc<crate::parked::Parked>);
 
 impl Route for Single {
     fn resolve(&self, call: u64) -> Option<(Arc<OwnedFd>, u64)> {
         Some((Arc::clone(&self.0), call))
     }
 
-    fn forget(&self, _call: u64) {}
+    fn forget(&self, call: u64) {
+        self.1.release(call);
+    }
+
+    fn parked(&self, call: u64) {
+        self.1.take(call);
+    }
 }
 
 /// Several sandboxes: each forwarded notification gets a token, the engine's call id, which
@@ -426,6 +436,10 @@ impl Engine {
         let proc = state.shim.proc_by_inode(inode)?;
         let mut guest = self.guest(route, Some(call));
         let outcome = state.shim.ioctl(&mut guest, proc, tid, call, cmd, arg);
+        if matches!(outcome, Outcome::Parked) {
+            // Under the lock: nobody can answer it before it is published.
+            route.parked(call);
+        }
         let events = state.shim.take_events();
         drop(state);
         send_answers(route, guest.answers);
@@ -454,11 +468,15 @@ enum Where {
 
 impl Binder {
     /// An engine of the sandbox's own, answering through `listener`.
-    pub fn new(proc: &OwnedFd, listener: BorrowedFd<'_>) -> io::Result<Arc<Binder>> {
+    pub fn new(
+        proc: &OwnedFd,
+        listener: BorrowedFd<'_>,
+        parked: Arc<crate::parked::Parked>,
+    ) -> io::Result<Arc<Binder>> {
         Ok(Arc::new(Binder {
             where_: Where::Here {
                 engine: Box::new(Engine::new(proc)?),
-                route: Single(Arc::new(listener.try_clone_to_owned()?)),
+                route: Single(Arc::new(listener.try_clone_to_owned()?), parked),
             },
             proc: proc.try_clone()?,
             memfd_dev: memfd_dev()?,

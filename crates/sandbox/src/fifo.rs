@@ -16,10 +16,10 @@
 //!   before writing anything would wait for ever (neither side does so in the usual
 //!   producer/consumer use).
 //!
-//! Each waiting call's notification id is published in a slot of the memory vfs shares with
-//! its supervisor, like the bridge threads' calls, so that a vfs that dies fails them with
-//! `EIO`. A call whose thread is killed meanwhile is dropped at the next check. With every slot
-//! taken, the open is answered at once, as before (`ENXIO`, or the reader's descriptor).
+//! Each waiting call is published for the supervisor ([`crate::parked`]), so that a vfs that
+//! dies fails it with `EIO`. A call whose thread is killed meanwhile is dropped at the next
+//! check. Beyond [`WAITS`] waiting opens (or with every published slot taken), an open is
+//! answered at once, as before (`ENXIO`, or the reader's descriptor).
 
 use std::collections::HashMap;
 use std::ffi::CString;
@@ -27,7 +27,7 @@ use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
 use std::sync::Mutex;
 
 /// How many FIFO opens may wait at once.
-pub const WAIT_SLOTS: usize = 32;
+pub const WAITS: usize = 32;
 
 /// The token of the waiter's wake-up eventfd in its epoll set.
 const WAKE: u64 = u64::MAX;
@@ -45,7 +45,6 @@ pub enum Waiting {
 #[derive(Debug)]
 struct Wait {
     id: u64,
-    slot: usize,
     waiting: Waiting,
     /// `O_CLOEXEC` or 0, for the descriptor installed in the guest.
     cloexec: u32,
@@ -54,18 +53,8 @@ struct Wait {
 #[derive(Debug, Default)]
 struct State {
     waits: HashMap<u64, Wait>,
-    free: Vec<usize>,
     next: u64,
 }
-
-/// A slot's id word in the shared memory.
-#[derive(Debug, Clone, Copy)]
-pub struct IdSlot(pub *mut u64);
-
-// SAFETY: each id word is written only by the waiter's lock holder.
-unsafe impl Send for IdSlot {}
-// SAFETY: as above.
-unsafe impl Sync for IdSlot {}
 
 /// The waiting FIFO opens of one vfs.
 #[derive(Debug)]
@@ -75,7 +64,8 @@ pub struct Waiter {
     proc: OwnedFd,
     epoll: OwnedFd,
     wake: OwnedFd,
-    slots: Vec<IdSlot>,
+    /// Where the waiting calls are published for the supervisor (shared with the Binder shim).
+    parked: std::sync::Arc<crate::parked::Parked>,
     state: Mutex<State>,
 }
 
@@ -100,7 +90,7 @@ impl Waiter {
     pub fn new(
         listener: BorrowedFd<'_>,
         proc: BorrowedFd<'_>,
-        slots: Vec<IdSlot>,
+        parked: std::sync::Arc<crate::parked::Parked>,
     ) -> std::io::Result<Waiter> {
         // SAFETY: plain syscalls; the fds are checked and owned below.
         let (epoll, wake) = unsafe {
@@ -113,11 +103,8 @@ impl Waiter {
             proc: proc.try_clone_to_owned()?,
             epoll,
             wake,
-            state: Mutex::new(State {
-                free: (0..slots.len()).rev().collect(),
-                ..State::default()
-            }),
-            slots,
+            state: Mutex::new(State::default()),
+            parked,
         };
         waiter.watch(waiter.wake.as_fd(), WAKE)?;
         Ok(waiter)
@@ -148,32 +135,19 @@ impl Waiter {
     /// back when every slot is taken.
     pub fn park(&self, id: u64, waiting: Waiting, cloexec: u32) -> Result<(), Waiting> {
         let mut state = self.lock();
-        let Some(slot) = state.free.pop() else {
+        if state.waits.len() >= WAITS || !self.parked.take(id) {
             return Err(waiting);
-        };
-        // SAFETY: the slot's word lies in the shared mapping, which outlives this process's
-        // threads; only the lock holder writes it.
-        unsafe { std::ptr::write_volatile(self.slots[slot].0, id) };
+        }
         let token = state.next;
         state.next += 1;
         if let Waiting::Reader(fd) = &waiting
             && self.watch(fd.as_fd(), token).is_err()
         {
-            // SAFETY: as above.
-            unsafe { std::ptr::write_volatile(self.slots[slot].0, 0) };
-            state.free.push(slot);
+            self.parked.release(id);
             return Err(waiting);
         }
         let writer = matches!(waiting, Waiting::Writer(_));
-        state.waits.insert(
-            token,
-            Wait {
-                id,
-                slot,
-                waiting,
-                cloexec,
-            },
-        );
+        state.waits.insert(token, Wait { id, waiting, cloexec });
         if writer {
             // A reader may have come between the failed open and now.
             self.try_writers(&mut state);
@@ -229,7 +203,7 @@ impl Waiter {
                         )
                     };
                     let fd = fd.try_clone();
-                    self.finish(&mut state, wait, fd);
+                    self.finish(wait, fd);
                 }
             }
             self.try_writers(&mut state);
@@ -242,9 +216,12 @@ impl Waiter {
                 .collect();
             for token in gone {
                 if let Some(wait) = state.waits.remove(&token) {
-                    self.release(&mut state, &wait);
+                    self.parked.release(wait.id);
                 }
             }
+            drop(state);
+            // Parked Binder reads too.
+            self.parked.sweep(self.listener.as_fd());
         }
     }
 
@@ -263,7 +240,7 @@ impl Waiter {
             .collect();
         for (token, opened) in ready {
             if let Some(wait) = state.waits.remove(&token) {
-                self.finish(state, wait, opened);
+                self.finish(wait, opened);
             }
         }
     }
@@ -285,7 +262,7 @@ impl Waiter {
 
     /// Answers `wait` with the descriptor `opened` (made blocking, as the guest asked), or its
     /// error, and frees its slot.
-    fn finish(&self, state: &mut State, wait: Wait, opened: std::io::Result<OwnedFd>) {
+    fn finish(&self, wait: Wait, opened: std::io::Result<OwnedFd>) {
         let answer = opened
             .map_err(|e| e.raw_os_error().unwrap_or(libc::EIO))
             .and_then(|fd| {
@@ -297,12 +274,6 @@ impl Waiter {
             Err(errno) => -i64::from(errno),
         };
         crate::bridge::answer_notification(self.listener.as_fd(), wait.id, result);
-        self.release(state, &wait);
-    }
-
-    fn release(&self, state: &mut State, wait: &Wait) {
-        // SAFETY: see `park`.
-        unsafe { std::ptr::write_volatile(self.slots[wait.slot].0, 0) };
-        state.free.push(wait.slot);
+        self.parked.release(wait.id);
     }
 }

@@ -35,6 +35,7 @@ mod caps;
 pub mod fifo;
 pub mod filter;
 pub mod launch;
+pub mod parked;
 pub mod procmgr;
 pub mod root;
 pub mod target;
@@ -285,8 +286,8 @@ fn supervise(
     procmgr: Option<BorrowedFd<'_>>,
     ended: &Ended,
 ) -> Result<(Events, u32), ServeError> {
-    // The bridge threads' calls, then the FIFO opens that wait (crate::fifo).
-    let size = bridge::SLOT_SIZE * (vfs::BRIDGE_THREADS + fifo::WAIT_SLOTS);
+    // The bridge threads' calls, then the parked ones (crate::parked).
+    let size = bridge::SLOT_SIZE * (vfs::BRIDGE_THREADS + parked::SLOTS);
     let in_flight = microkernel::Vmo::create(c"hc-vfs in flight", size as u64).map_err(ServeError::Vfs)?;
     let mut events = Events::default();
     let mut starts = 0;

@@ -157,7 +157,7 @@ pub fn server_main() -> Result<(), StartError> {
         step: "mapping the in-flight slots",
         source,
     })?;
-    if shared.len() < crate::bridge::SLOT_SIZE * (BRIDGE_THREADS + crate::fifo::WAIT_SLOTS) {
+    if shared.len() < crate::bridge::SLOT_SIZE * (BRIDGE_THREADS + crate::parked::SLOTS) {
         return Err(StartError::Os {
             step: "mapping the in-flight slots",
             source: std::io::Error::from_raw_os_error(libc::EINVAL),
@@ -170,19 +170,20 @@ pub fn server_main() -> Result<(), StartError> {
     let slots: Vec<crate::bridge::Slot> = (0..BRIDGE_THREADS)
         .map(|i| crate::bridge::Slot(unsafe { base.add(i) }))
         .collect();
-    // The slots after the bridge threads' hold the ids of waiting FIFO opens (their first
-    // 8 bytes, where the supervisor reads a slot's id).
+    // The slots after the bridge threads' hold the ids of parked calls (their first 8 bytes,
+    // where the supervisor reads a slot's id): FIFO opens and Binder reads (crate::parked).
     // SAFETY: as above.
-    let wait_slots = (BRIDGE_THREADS..BRIDGE_THREADS + crate::fifo::WAIT_SLOTS)
-        .map(|i| crate::fifo::IdSlot(unsafe { base.add(i) }.cast::<u64>()))
+    let parked_slots = (BRIDGE_THREADS..BRIDGE_THREADS + crate::parked::SLOTS)
+        .map(|i| crate::parked::IdSlot(unsafe { base.add(i) }.cast::<u64>()))
         .collect();
+    let parked = std::sync::Arc::new(crate::parked::Parked::new(parked_slots));
     let fifo = std::sync::Arc::new(
-        crate::fifo::Waiter::new(listener.as_fd(), proc.as_fd(), wait_slots).map_err(|source| {
-            StartError::Os {
+        crate::fifo::Waiter::new(listener.as_fd(), proc.as_fd(), std::sync::Arc::clone(&parked)).map_err(
+            |source| StartError::Os {
                 step: "starting the FIFO waiter",
                 source,
-            }
-        })?,
+            },
+        )?,
     );
     let waiting = std::sync::Arc::clone(&fifo);
     std::thread::spawn(move || waiting.run());
@@ -212,7 +213,7 @@ pub fn server_main() -> Result<(), StartError> {
     };
     let trace = std::env::var_os(TRACE_ENV).is_some_and(|v| v == "1");
     let binder = match world {
-        None => crate::binder::Binder::new(&server.proc, listener.as_fd()),
+        None => crate::binder::Binder::new(&server.proc, listener.as_fd(), parked),
         Some(world) => crate::binder::Binder::joined(&server.proc, listener.as_fd(), world, trace),
     }
     .map_err(|source| StartError::Os {

@@ -187,6 +187,24 @@ fn setgroups_fails_with_eperm_as_for_an_app_and_is_no_stub() {
 }
 
 #[test]
+fn a_binder_read_parked_in_a_vfs_that_dies_fails_with_eio() {
+    let Some(guest) = guest() else {
+        return;
+    };
+    let output = Command::new(env!("CARGO_BIN_EXE_hc-sandbox"))
+        .arg(guest)
+        .arg("binder-parked")
+        .env("HC_VFS_FAULT_PATH", "/hc-fault")
+        .output()
+        .unwrap();
+    assert_eq!(
+        stdout(&output).trim_end(),
+        format!("parked_read={} fault_open=EIO", libc::EIO),
+        "{output:?}"
+    );
+}
+
+#[test]
 fn blocking_fifo_opens_wait_for_the_other_end() {
     if guest().is_none() {
         return;

@@ -4,6 +4,9 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <linux/android/binder.h>
 #include <linux/openat2.h>
 #include <poll.h>
 #include <sys/inotify.h>
@@ -128,6 +131,53 @@ int main(int argc, char **argv) {
         int fd = atoi(argv[2]);
         if (write(fd, "ready\n", 6) != 6) return 1;
         for (;;) pause();
+    } else if (!strcmp(mode, "binder-parked")) {
+        /* A Binder read parked in vfs (no work comes) when vfs dies: it fails with EIO, as a
+         * call in flight does, instead of waiting for ever. The child kills vfs (the test's
+         * HC_VFS_FAULT_PATH) once the parent is parked. */
+        /* In a worker, not in the sandbox's init (pid 1), which no signal of its own ends:
+         * its alarm makes a read that is never answered fail the test rather than hang it. */
+        pid_t worker = fork();
+        if (worker < 0) return 1;
+        if (worker > 0) {
+            int status;
+            waitpid(worker, &status, 0);
+            if (WIFSIGNALED(status)) printf("worker killed by signal %d\n", WTERMSIG(status));
+            return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+        }
+        alarm(60);
+        int b = open("/dev/binder", O_RDWR | O_CLOEXEC);
+        if (b < 0 || mmap(NULL, 128 * 1024, PROT_READ, MAP_PRIVATE, b, 0) == MAP_FAILED) return 1;
+        int zero = 0;
+        if (ioctl(b, BINDER_SET_CONTEXT_MGR, &zero) != 0) return 1;
+        pid_t parent = getpid();
+        pid_t child = fork();
+        if (child < 0) return 1;
+        if (child == 0) {
+            /* The parent blocks in its ioctl: its notification is queued. */
+            for (long tries = 0;; tries++) {
+                char name[64], text[64] = {0};
+                snprintf(name, sizeof name, "/proc/%d/syscall", (int)parent);
+                int f = open(name, O_RDONLY);
+                ssize_t n = f < 0 ? -1 : read(f, text, sizeof text - 1);
+                if (f >= 0) close(f);
+                if (n > 0 && atoi(text) == SYS_ioctl) break;
+                if (tries > 10000000) _exit(1);
+                sched_yield();
+            }
+            /* Notifications are received in order: once this later call is served, the
+             * parent's has been received (parked, or in hand: both fail with EIO). */
+            struct stat st;
+            if (stat("/", &st) != 0) _exit(1);
+            _exit(open("/hc-fault", O_RDONLY) < 0 && errno == EIO ? 0 : 1);
+        }
+        uint32_t in[32];
+        struct binder_write_read bwr = {.read_size = sizeof in, .read_buffer = (uintptr_t)in};
+        int parked = ioctl(b, BINDER_WRITE_READ, &bwr) < 0 ? errno : 0;
+        int status;
+        waitpid(child, &status, 0);
+        printf("parked_read=%d fault_open=%s\n", parked,
+               WIFEXITED(status) && WEXITSTATUS(status) == 0 ? "EIO" : "other");
     } else if (!strcmp(mode, "fifo")) {
         /* Blocking opens of a FIFO wait for the other end, whichever comes first; the
          * non-blocking ones do not. */
