@@ -250,18 +250,7 @@ impl Engine {
     /// Whether process `tgid` still has the device file `inode` open or mapped (another
     /// description of it, opened through `/proc/<pid>/fd`, keeps it in use).
     fn holds(&self, tgid: u32, inode: u64) -> bool {
-        let read = |name: String| {
-            crate::caps::with_ptrace(|| {
-                let fd = rustix::fs::openat(
-                    &self.proc,
-                    name.as_str(),
-                    rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::CLOEXEC,
-                    rustix::fs::Mode::empty(),
-                )?;
-                io::read_to_string(std::fs::File::from(fd))
-            })
-        };
-        let mapped = read(format!("{tgid}/maps")).is_ok_and(|maps| {
+        let mapped = proc_text(self.proc.as_fd(), &format!("{tgid}/maps")).is_ok_and(|maps| {
             maps.lines()
                 .any(|line| line.split_whitespace().nth(4).and_then(|n| n.parse::<u64>().ok()) == Some(inode))
         });
@@ -399,13 +388,7 @@ impl Engine {
         }
         // The guest gets a file description of its own (the engine keeps its own open): once
         // the guest's last descriptor and mapping of it are gone, inotify says so.
-        let link = format!("{}/fd/{}", std::process::id(), fd.as_raw_fd());
-        let own = rustix::fs::openat(
-            &self.proc,
-            link.as_str(),
-            rustix::fs::OFlags::RDWR | rustix::fs::OFlags::CLOEXEC,
-            rustix::fs::Mode::empty(),
-        );
+        let own = crate::vfs::reopen(self.proc.as_fd(), fd.as_fd(), rustix::fs::OFlags::RDWR);
         let fd = match own {
             Ok(own) => {
                 if let (Ok(wd), Some(inode)) = (self.watch_close(&own), state.shim.inode(proc)) {
@@ -861,19 +844,7 @@ impl Guest for BridgeGuest<'_> {
     }
 
     fn mapping(&mut self, tid: u32, inode: u64) -> Option<(u64, u64)> {
-        let path = CString::new(format!("{tid}/maps")).ok()?;
-        let fd = crate::caps::with_ptrace(|| {
-            rustix::fs::openat(
-                self.proc,
-                path.as_c_str(),
-                rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::CLOEXEC,
-                rustix::fs::Mode::empty(),
-            )
-            .map_err(io::Error::from)
-        })
-        .ok()?;
-        let mut maps = String::new();
-        std::fs::File::from(fd).read_to_string(&mut maps).ok()?;
+        let maps = proc_text(self.proc.as_fd(), &format!("{tid}/maps")).ok()?;
         // "start-end perms offset dev inode path": the lowest mapping of the file at offset 0.
         maps.lines()
             .filter_map(|line| {
@@ -892,6 +863,20 @@ impl Guest for BridgeGuest<'_> {
             })
             .min()
     }
+}
+
+/// A guest task's file under the host's `/proc` (`<tid>/maps`), read with ptrace access
+/// should the task not be dumpable.
+fn proc_text(proc: BorrowedFd<'_>, name: &str) -> io::Result<String> {
+    crate::caps::with_ptrace(|| {
+        let fd = rustix::fs::openat(
+            proc,
+            name,
+            rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::CLOEXEC,
+            rustix::fs::Mode::empty(),
+        )?;
+        io::read_to_string(std::fs::File::from(fd))
+    })
 }
 
 fn pidfd_open(pid: u32) -> io::Result<OwnedFd> {

@@ -22,7 +22,6 @@
 //! answered at once, as before (`ENXIO`, or the reader's descriptor).
 
 use std::collections::HashMap;
-use std::ffi::CString;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
 use std::sync::Mutex;
 
@@ -247,17 +246,8 @@ impl Waiter {
 
     /// The FIFO behind an `O_PATH` descriptor, opened for writing without waiting.
     fn reopen(&self, fifo: &OwnedFd) -> std::io::Result<OwnedFd> {
-        let name = CString::new(format!("{}/fd/{}", std::process::id(), fifo.as_raw_fd())).expect("no NUL");
-        // SAFETY: openat on our /proc fd and a NUL-terminated name; the result is checked.
-        let fd = check(unsafe {
-            libc::openat(
-                self.proc.as_raw_fd(),
-                name.as_ptr(),
-                libc::O_WRONLY | libc::O_NONBLOCK | libc::O_CLOEXEC,
-            )
-        })?;
-        // SAFETY: a fresh descriptor nobody else owns.
-        Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+        use rustix::fs::OFlags;
+        crate::vfs::reopen(self.proc.as_fd(), fifo.as_fd(), OFlags::WRONLY | OFlags::NONBLOCK)
     }
 
     /// Answers `wait` with the descriptor `opened` (made blocking, as the guest asked), or its

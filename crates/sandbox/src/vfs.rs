@@ -306,11 +306,9 @@ impl Procmgr {
             }
         };
         drop(current);
-        let vmo = vmo.into_fd();
         // The VMO is sealed, but its fd is open for writing: the guest gets a read-only one.
-        let name = CString::new(format!("{}/fd/{}", std::process::id(), vmo.as_raw_fd()))
-            .map_err(|_| fail(libc::EINVAL))?;
-        open_at(proc.as_raw_fd(), &name, libc::O_RDONLY | libc::O_CLOEXEC)
+        reopen(proc.as_fd(), vmo.into_fd().as_fd(), rustix::fs::OFlags::RDONLY)
+            .map_err(|error| fail(error.raw_os_error().unwrap_or(libc::EIO)))
     }
 }
 
@@ -363,6 +361,23 @@ fn open_at(dirfd: RawFd, path: &std::ffi::CStr, flags: libc::c_int) -> Result<Ow
     }
     // SAFETY: a fresh fd nobody else owns.
     Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+}
+
+/// A new open file description of `file`, a descriptor of this process, with `flags`: opened
+/// again through its link in the host's `/proc` (`proc`), which vfs can name while its own
+/// `/proc/self` is the guest's.
+pub(crate) fn reopen(
+    proc: BorrowedFd<'_>,
+    file: BorrowedFd<'_>,
+    flags: rustix::fs::OFlags,
+) -> std::io::Result<OwnedFd> {
+    let link = format!("{}/fd/{}", std::process::id(), file.as_raw_fd());
+    Ok(rustix::fs::openat(
+        proc,
+        link.as_str(),
+        flags | rustix::fs::OFlags::CLOEXEC,
+        rustix::fs::Mode::empty(),
+    )?)
 }
 
 /// The inode of the mount namespace of host thread `tid`, through the host's `/proc`.
