@@ -114,10 +114,9 @@ pub fn server_main() -> Result<(), StartError> {
     let proc = take_startup_handle(PROC_FD)?.into_fd();
     let listener = take_startup_handle(LISTENER_FD)?.into_fd();
     let in_flight = std::fs::File::from(take_startup_handle(IN_FLIGHT_FD)?.into_fd());
-    let procmgr = take_startup_handle(PROCMGR_FD)
+    let procmgr_connector = take_startup_handle(PROCMGR_FD)
         .ok()
-        .and_then(|handle| Channel::try_from(handle).ok())
-        .map(|connector| std::sync::Arc::new(Procmgr::new(connector)));
+        .and_then(|handle| Channel::try_from(handle).ok());
     // The world's socket is a host path: connect before entering the sandbox's mounts.
     let world = match std::env::var_os(BINDER_WORLD_ENV) {
         Some(path) if !path.is_empty() => {
@@ -152,6 +151,8 @@ pub fn server_main() -> Result<(), StartError> {
         }
     }
     drop((user_ns, mount_ns));
+    // Made in the guest's mount namespace: it tells the guest's procfs by its device.
+    let procmgr = procmgr_connector.map(|connector| std::sync::Arc::new(Procmgr::new(connector)));
     // SAFETY: the supervisor made this memfd for us alone and never truncates it.
     let mut shared = unsafe { memmap2::MmapMut::map_mut(&in_flight) }.map_err(|source| StartError::Os {
         step: "mapping the in-flight slots",
@@ -264,14 +265,19 @@ pub struct Server {
 #[derive(Debug)]
 pub struct Procmgr {
     connector: Channel,
+    /// The device of the guest's procfs (`st_dev` of its `/proc`), where the files procmgr
+    /// builds are.
+    proc_dev: Option<u64>,
     /// `None` until the first call, and again after a call failed because procmgr died.
     channel: std::sync::Mutex<Option<Channel>>,
 }
 
 impl Procmgr {
+    /// Made in the guest's mount namespace.
     fn new(connector: Channel) -> Procmgr {
         Procmgr {
             connector,
+            proc_dev: rustix::fs::stat("/proc").ok().map(|stat| stat.st_dev),
             channel: std::sync::Mutex::new(None),
         }
     }
@@ -318,13 +324,9 @@ pub(crate) enum Opened {
     Wait(crate::fifo::Waiting),
 }
 
-fn is_fifo(file: &OwnedFd) -> bool {
-    rustix::fs::fstat(file)
-        .is_ok_and(|stat| rustix::fs::FileType::from_raw_mode(stat.st_mode) == rustix::fs::FileType::Fifo)
+fn is_fifo(stat: Option<&rustix::fs::Stat>) -> bool {
+    stat.is_some_and(|stat| rustix::fs::FileType::from_raw_mode(stat.st_mode) == rustix::fs::FileType::Fifo)
 }
-
-/// `PROC_SUPER_MAGIC`: the filesystem type of procfs.
-const PROC_SUPER_MAGIC: i64 = 0x9fa0;
 
 type Answer<T> = Result<Reply<T>, ErrorReply>;
 
@@ -707,7 +709,7 @@ impl Server {
                 if fifo >= 0 {
                     // SAFETY: a fresh fd nobody else owns.
                     let fifo = unsafe { OwnedFd::from_raw_fd(fifo) };
-                    if is_fifo(&fifo) {
+                    if is_fifo(rustix::fs::fstat(&fifo).ok().as_ref()) {
                         return Ok(Opened::Wait(crate::fifo::Waiting::Writer(fifo)));
                     }
                 }
@@ -716,7 +718,9 @@ impl Server {
         }
         // SAFETY: a fresh fd nobody else owns.
         let file = unsafe { OwnedFd::from_raw_fd(fd) };
-        if is_fifo(&file) {
+        // One stat for what follows: FIFOs wait, procmgr's files are swapped in.
+        let stat = rustix::fs::fstat(&file).ok();
+        if is_fifo(stat.as_ref()) {
             if let Some(waiter) = &self.fifo {
                 waiter.hint();
             }
@@ -733,7 +737,7 @@ impl Server {
                 check(libc::fcntl(fd, libc::F_SETFL, status & !libc::O_NONBLOCK))?;
             }
         }
-        let file = match self.built_by_procmgr(&file, flags)? {
+        let file = match self.built_by_procmgr(&file, stat.as_ref(), flags)? {
             Some(built) => built,
             None => file,
         };
@@ -743,17 +747,20 @@ impl Server {
     /// procmgr's version of `file` when it is one of the `/proc` files procmgr builds
     /// ([`crate::procmgr::PROC_FILES`]) opened for reading: decided on the file opened, so every
     /// spelling of its path (`..`, symlinks, a dirfd in `/proc`) gets the same answer.
-    fn built_by_procmgr(&self, file: &OwnedFd, flags: libc::c_int) -> Result<Option<OwnedFd>, ErrorReply> {
+    fn built_by_procmgr(
+        &self,
+        file: &OwnedFd,
+        stat: Option<&rustix::fs::Stat>,
+        flags: libc::c_int,
+    ) -> Result<Option<OwnedFd>, ErrorReply> {
         let Some(procmgr) = &self.procmgr else {
             return Ok(None);
         };
         if flags & libc::O_ACCMODE != libc::O_RDONLY || flags & libc::O_PATH != 0 {
             return Ok(None);
         }
-        // SAFETY: statfs is plain data; fstatfs writes one for an fd we own.
-        let mut fs: libc::statfs = unsafe { std::mem::zeroed() };
-        // SAFETY: as above.
-        if unsafe { libc::fstatfs(file.as_raw_fd(), &mut fs) } != 0 || fs.f_type != PROC_SUPER_MAGIC {
+        // On the guest's procfs, or not one of them.
+        if procmgr.proc_dev.is_none() || stat.map(|stat| stat.st_dev) != procmgr.proc_dev {
             return Ok(None);
         }
         // Where the file is in the guest's tree (vfs shares its mount namespace).
