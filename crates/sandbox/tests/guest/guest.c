@@ -36,6 +36,21 @@ static double now_ns(void) {
 /* errno of a raw syscall that is expected to fail, or 0 when it succeeded. */
 static int fails(long result) { return result == -1 ? errno : 0; }
 
+/* Waits until process `pid` is blocked in system call `nr` (its /proc syscall file names the
+ * call it is blocked in); ends this process with status 1 if that never comes. */
+static void wait_blocked_in(pid_t pid, long nr) {
+    for (long tries = 0;; tries++) {
+        char name[64], text[64] = {0};
+        snprintf(name, sizeof name, "/proc/%d/syscall", (int)pid);
+        int f = open(name, O_RDONLY);
+        ssize_t n = f < 0 ? -1 : read(f, text, sizeof text - 1);
+        if (f >= 0) close(f);
+        if (n > 0 && atol(text) == nr) return;
+        if (tries > 10000000) _exit(1);
+        sched_yield();
+    }
+}
+
 /* A postcard String: a varint length (texts here are under 128 bytes), then the bytes. */
 static size_t put_string(unsigned char *out, const char *text) {
     size_t length = strlen(text);
@@ -155,16 +170,7 @@ int main(int argc, char **argv) {
         if (child < 0) return 1;
         if (child == 0) {
             /* The parent blocks in its ioctl: its notification is queued. */
-            for (long tries = 0;; tries++) {
-                char name[64], text[64] = {0};
-                snprintf(name, sizeof name, "/proc/%d/syscall", (int)parent);
-                int f = open(name, O_RDONLY);
-                ssize_t n = f < 0 ? -1 : read(f, text, sizeof text - 1);
-                if (f >= 0) close(f);
-                if (n > 0 && atoi(text) == SYS_ioctl) break;
-                if (tries > 10000000) _exit(1);
-                sched_yield();
-            }
+            wait_blocked_in(parent, SYS_ioctl);
             /* Notifications are received in order: once this later call is served, the
              * parent's has been received (parked, or in hand: both fail with EIO). */
             struct stat st;
@@ -193,18 +199,8 @@ int main(int argc, char **argv) {
             pid_t child = fork();
             if (child < 0) return 1;
             if (child == 0) {
-                /* Round 1: open only once the parent is in its openat (its /proc syscall file
-                 * names the call it is blocked in). */
-                for (int tries = 0; round == 1; tries++) {
-                    char name[64], text[64] = {0};
-                    snprintf(name, sizeof name, "/proc/%d/syscall", (int)parent);
-                    int f = open(name, O_RDONLY);
-                    ssize_t n = f < 0 ? -1 : read(f, text, sizeof text - 1);
-                    if (f >= 0) close(f);
-                    if (n > 0 && atoi(text) == SYS_openat) break;
-                    if (tries > 10000000) _exit(1);
-                    sched_yield();
-                }
+                /* Round 1: open only once the parent is in its openat. */
+                if (round == 1) wait_blocked_in(parent, SYS_openat);
                 int w = open("fifo", O_WRONLY);
                 _exit(w >= 0 && write(w, "through", 7) == 7 ? 0 : 1);
             }
