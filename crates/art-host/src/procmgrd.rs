@@ -32,13 +32,18 @@ pub fn server_main() -> Result<(), Error> {
     sandbox::procmgr::serve(control)
 }
 
-/// A copy of a process handle.
-fn copy(process: &Process) -> Result<Process, Error> {
-    let fd = process.as_fd().try_clone_to_owned().map_err(|source| Error::Io {
-        op: "duplicating a process handle",
+/// A handle of its own to the object behind `object`.
+fn handle_of(object: &impl AsFd) -> Result<Handle, Error> {
+    let fd = object.as_fd().try_clone_to_owned().map_err(|source| Error::Io {
+        op: "duplicating a handle",
         source,
     })?;
-    Process::try_from(Handle::from(fd))
+    Ok(Handle::from(fd))
+}
+
+/// A copy of a process handle.
+fn copy(process: &Process) -> Result<Process, Error> {
+    Process::try_from(handle_of(process)?)
 }
 
 #[derive(Debug)]
@@ -71,11 +76,7 @@ impl Shared {
     fn forward<M: Method>(&self, request: &M::Request, handle: &impl AsFd) -> Result<(), Error> {
         let mut state = self.lock();
         loop {
-            let handle = Handle::from(handle.as_fd().try_clone_to_owned().map_err(|source| Error::Io {
-                op: "duplicating a handle",
-                source,
-            })?);
-            match rpc::send::<M>(&state.control, request, vec![handle]) {
+            match rpc::send::<M>(&state.control, request, vec![handle_of(handle)?]) {
                 Err(Error::PeerClosed) if !self.stopping.load(Ordering::SeqCst) => {
                     let dead = state.starts;
                     state = self
@@ -98,7 +99,7 @@ fn spawn(
 ) -> Result<(Process, Channel), Error> {
     let (process, control) = crate::svcmgrd::spawn_server(exe, PROCMGR_SERVER)?;
     for (request, first) in sandboxes.values() {
-        rpc::send::<procmgr::Register>(&control, request, vec![Handle::from(copy(first)?)])?;
+        rpc::send::<procmgr::Register>(&control, request, vec![handle_of(first)?])?;
     }
     Ok((process, control))
 }
