@@ -908,15 +908,9 @@ fn read_status(proc: &OwnedFd, tid: u32) -> io::Result<Status> {
     )?;
     let mut text = String::new();
     std::fs::File::from(fd).read_to_string(&mut text)?;
-    let field = |name: &str| {
-        text.lines()
-            .find_map(|line| line.strip_prefix(name))
-            .map(str::split_whitespace)
-    };
+    let field = |key: &str| crate::procmgr::field(&text, key);
     let bad = || io::Error::from_raw_os_error(libc::EINVAL);
-    let tgid: u32 = field("Tgid:")
-        .and_then(|mut f| f.next()?.parse().ok())
-        .ok_or_else(bad)?;
+    let tgid = field("Tgid").next().ok_or_else(bad)?;
     // NSpid lists the thread's ids from the outermost namespace in; the process's guest pid
     // is its thread group leader's innermost one.
     let leader = if tgid == tid {
@@ -926,12 +920,8 @@ fn read_status(proc: &OwnedFd, tid: u32) -> io::Result<Status> {
     };
     let guest_pid = match leader {
         Some(leader) => leader.guest_pid,
-        None => field("NSpid:")
-            .and_then(|f| f.last()?.parse().ok())
-            .ok_or_else(bad)?,
+        None => field("NSpid").last().ok_or_else(bad)?,
     };
-    let uid = field("Uid:")
-        .and_then(|mut f| f.nth(1)?.parse().ok())
-        .ok_or_else(bad)?;
+    let uid = field("Uid").nth(1).ok_or_else(bad)?;
     Ok(Status { tgid, guest_pid, uid })
 }

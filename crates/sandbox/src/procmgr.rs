@@ -192,19 +192,16 @@ impl Task {
     }
 }
 
-/// The values of a `status` line (`NSpid:`, `Uid:`, …).
-fn field<'a>(status: &'a str, key: &str) -> impl Iterator<Item = u32> + 'a {
-    let key = format!("{key}:");
-    status
+/// The numbers of a `/proc/<pid>/status` line by its key (`NSpid`, `Uid`, …); none when the
+/// line is missing.
+pub(crate) fn field<'a>(status: &'a str, key: &str) -> impl Iterator<Item = u32> + use<'a> {
+    let values = status
         .lines()
-        .find_map(|line| line.strip_prefix(key.as_str()).map(str::to_owned))
+        .find_map(|line| line.strip_prefix(key)?.strip_prefix(':'));
+    values
         .into_iter()
-        .flat_map(|values| {
-            values
-                .split_whitespace()
-                .filter_map(|value| value.parse().ok())
-                .collect::<Vec<u32>>()
-        })
+        .flat_map(str::split_whitespace)
+        .filter_map(|value| value.parse().ok())
 }
 
 /// The host pid behind a pidfd (its `fdinfo`).

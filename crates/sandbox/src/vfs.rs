@@ -619,14 +619,11 @@ impl Server {
     fn guest_ids(&self, tid: u32) -> Result<(u32, u32), ErrorReply> {
         let status = self.status(tid)?;
         let last = |key: &str| {
-            status
-                .lines()
-                .find_map(|line| line.strip_prefix(key))
-                .and_then(|ids| ids.split_whitespace().last())
-                .and_then(|id| id.parse().ok())
+            crate::procmgr::field(&status, key)
+                .last()
                 .ok_or_else(|| fail(libc::ESRCH))
         };
-        Ok((last("NStgid:")?, last("NSpid:")?))
+        Ok((last("NStgid")?, last("NSpid")?))
     }
 
     /// The caller's umask, for creating files as it would.
