@@ -1,0 +1,81 @@
+//! Where the parts of the hidden-API data file lie, as byte ranges into its text.
+//!
+//! This module is compiled twice: by `build.rs`, which inflates `data/hiddenapi.txt.gz` and
+//! writes the text and these ranges into `OUT_DIR`, and by the library, whose tests check the
+//! format. At run time the analyzer only maps the text and the index from its own binary: no
+//! inflating, no parsing, and only the pages a lookup touches become resident.
+//!
+//! The text is line-based: `#key: value` provenance lines, `P <package>` (a platform package),
+//! `U <package>` (a package whose every member is unsupported), and per class a line
+//! `C <class> [supertypes]` followed by its member lines (`\t<member> <flag>`, sorted by member).
+//! Classes are sorted.
+
+/// A byte range `start..end` of the text.
+pub type Range = [u32; 2];
+
+/// The ranges of one class: its descriptor, its supertypes' text (empty when unknown) and its
+/// member lines.
+pub type Class = [Range; 3];
+
+/// Every part of the file, in file order.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Layout {
+    pub classes: Vec<Class>,
+    pub packages: Vec<Range>,
+    pub unsupported_packages: Vec<Range>,
+    /// (key, value) of each `#key: value` line.
+    pub provenance: Vec<[Range; 2]>,
+}
+
+impl Layout {
+    /// The layout of `text`; `None` when it is larger than `u32` offsets can address.
+    pub fn of(text: &str) -> Option<Layout> {
+        u32::try_from(text.len()).ok()?;
+        let at = |start: usize, len: usize| [start as u32, (start + len) as u32];
+        let mut layout = Layout::default();
+        let mut offset = 0;
+        // The open class: its descriptor and supertypes, and where its member lines begin.
+        let mut open: Option<(Range, Range, usize)> = None;
+        for line in text.split_inclusive('\n') {
+            let start = offset;
+            offset += line.len();
+            if line.starts_with('\t') {
+                continue;
+            }
+            if let Some((class, supers, from)) = open.take() {
+                layout.classes.push([class, supers, at(from, start - from)]);
+            }
+            let body = line.trim_end_matches('\n');
+            if let Some(rest) = body.strip_prefix('#') {
+                if let Some((key, value)) = rest.split_once(": ") {
+                    let value_start = start + 1 + key.len() + 2;
+                    layout
+                        .provenance
+                        .push([at(start + 1, key.len()), at(value_start, value.len())]);
+                }
+            } else if let Some(package) = body.strip_prefix("P ") {
+                layout.packages.push(at(start + 2, package.len()));
+            } else if let Some(package) = body.strip_prefix("U ") {
+                layout.unsupported_packages.push(at(start + 2, package.len()));
+            } else if let Some(rest) = body.strip_prefix("C ") {
+                let (class, supers) = rest.split_once(' ').unwrap_or((rest, ""));
+                let supers_start = start + 2 + class.len() + usize::from(!supers.is_empty());
+                open = Some((at(start + 2, class.len()), at(supers_start, supers.len()), offset));
+            }
+        }
+        if let Some((class, supers, from)) = open {
+            layout.classes.push([class, supers, at(from, text.len() - from)]);
+        }
+        Some(layout)
+    }
+}
+
+/// The text of the gzip member that `scripts/gen-hiddenapi` writes (no optional header fields).
+pub fn inflate_gzip(data: &[u8]) -> Option<String> {
+    if data.len() < 18 || data[..3] != [0x1f, 0x8b, 8] || data[3] != 0 {
+        return None;
+    }
+    let raw = &data[10..data.len() - 8];
+    let bytes = miniz_oxide::inflate::decompress_to_vec_with_limit(raw, 64 << 20).ok()?;
+    String::from_utf8(bytes).ok()
+}
