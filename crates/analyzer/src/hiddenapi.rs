@@ -98,6 +98,8 @@ pub struct Resolved {
 
 /// The data file's text and index, both mapped from the binary (see `build.rs`).
 static TEXT: &str = include_str!(concat!(env!("OUT_DIR"), "/hiddenapi.txt"));
+/// The class descriptors of [`CLASSES`], in order, one per line (ranges: [`CLASS_NAMES`]).
+static NAMES: &str = include_str!(concat!(env!("OUT_DIR"), "/hiddenapi-classes.txt"));
 include!(concat!(env!("OUT_DIR"), "/hiddenapi_layout.rs"));
 
 // The range types at run time; the functions are the build script's, and tests check them.
@@ -132,16 +134,28 @@ fn table() -> &'static Table {
     })
 }
 
-fn class_entry(class: &layout::Class) -> ClassEntry {
-    (text(class[0]), text(class[1]), text(class[2]))
+fn class_name(i: usize) -> &'static str {
+    let [start, end] = CLASS_NAMES[i];
+    &NAMES[start as usize..end as usize]
+}
+
+fn class_entry(i: usize) -> ClassEntry {
+    let [supers, members] = CLASSES[i];
+    (class_name(i), text(supers), text(members))
 }
 
 impl Table {
     fn class(&self, class: &str) -> Option<ClassEntry> {
-        CLASSES
-            .binary_search_by(|entry| text(entry[0]).cmp(class))
-            .ok()
-            .map(|i| class_entry(&CLASSES[i]))
+        let (mut lo, mut hi) = (0, CLASS_NAMES.len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            match class_name(mid).cmp(class) {
+                std::cmp::Ordering::Equal => return Some(class_entry(mid)),
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+            }
+        }
+        None
     }
 
     /// The flag of `member` declared by `class`: the exact signature, or else an entry that
@@ -410,16 +424,22 @@ mod tests {
         let committed = include_bytes!("../data/hiddenapi.txt.gz");
         assert_eq!(layout::inflate_gzip(committed).as_deref(), Some(TEXT));
         let layout = layout::Layout::of(TEXT).unwrap();
-        assert_eq!(layout.classes, CLASSES);
+        assert_eq!(layout.classes.len(), CLASSES.len());
+        for (i, class) in layout.classes.iter().enumerate() {
+            assert_eq!(
+                (text(class[0]), [class[1], class[2]]),
+                (class_name(i), CLASSES[i])
+            );
+        }
         assert_eq!(layout.packages, PACKAGES);
         assert_eq!(layout.unsupported_packages, UNSUPPORTED_PACKAGES);
         assert_eq!(layout.provenance, PROVENANCE);
         assert!(CLASSES.len() > 10_000);
         // Sorted, as the binary searches need them.
-        assert!(CLASSES.windows(2).all(|w| text(w[0][0]) < text(w[1][0])));
+        assert!((1..CLASSES.len()).all(|i| class_name(i - 1) < class_name(i)));
         assert!(table().packages.windows(2).all(|w| w[0] < w[1]));
         assert!(table().unsupported_packages.windows(2).all(|w| w[0] < w[1]));
-        let (class, supers, members) = class_entry(&CLASSES[0]);
+        let (class, supers, members) = class_entry(0);
         assert!(class.starts_with('L') && class.ends_with(';'), "{class}");
         assert!(
             !supers.ends_with('\n') && members.starts_with('\t'),
@@ -528,7 +548,7 @@ mod tests {
         assert_eq!(find_member("", "a"), None);
         // Every line of the real data is found where it is, so the file is sorted as the search
         // needs it.
-        for (class, _, members) in CLASSES.iter().map(class_entry) {
+        for (class, _, members) in (0..CLASSES.len()).map(class_entry) {
             for line in members.lines() {
                 let (name, flag) = line[1..].rsplit_once(' ').unwrap();
                 assert_eq!(find_member(members, name), Some(flag), "{class} {name}");
