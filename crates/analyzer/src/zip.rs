@@ -358,19 +358,10 @@ impl<'a> ZipArchive<'a> {
             // Like libziparchive, which Android installs with, every method but 0 is inflated:
             // an APK whose entries claim method 21 installs and verifies.
             Method::Deflated | Method::Other(_) => {
-                let limit = entry.uncompressed_size as usize;
-                let out = miniz_oxide::inflate::decompress_to_vec_with_limit(raw, limit).map_err(|err| {
-                    ZipError::CorruptData {
-                        name: name(),
-                        reason: match err.status {
-                            miniz_oxide::inflate::TINFLStatus::HasMoreOutput => {
-                                "inflates to more bytes than declared"
-                            }
-                            _ => "invalid deflate stream",
-                        },
-                    }
-                })?;
-                if out.len() as u64 != entry.uncompressed_size {
+                let declared = entry.uncompressed_size as usize;
+                let out = inflate_raw(raw, declared)
+                    .map_err(|reason| ZipError::CorruptData { name: name(), reason })?;
+                if out.len() != declared {
                     return Err(ZipError::CorruptData {
                         name: name(),
                         reason: "inflates to fewer bytes than declared",
@@ -577,9 +568,75 @@ pub(crate) fn stored_zip(entries: &[(&str, &[u8])], comment: &[u8]) -> Vec<u8> {
     out
 }
 
+/// Inflates the raw deflate stream `raw`, which declares `declared` bytes, into a buffer that
+/// starts small and grows with what the stream really produces (up to the declared size), so
+/// that a damaged size costs nothing. The stream must end by the declared size.
+fn inflate_raw(raw: &[u8], declared: usize) -> Result<Vec<u8>, &'static str> {
+    const INVALID: &str = "invalid deflate stream";
+    let mut inflater = zlib_rs::Inflate::new(false, 15);
+    let mut out = vec![0u8; declared.min(raw.len().saturating_mul(4).max(64 << 10))];
+    loop {
+        let (read, written) = (inflater.total_in() as usize, inflater.total_out() as usize);
+        let status = inflater
+            .decompress(&raw[read..], &mut out[written..], zlib_rs::InflateFlush::NoFlush)
+            .map_err(|_| INVALID)?;
+        let now = inflater.total_out() as usize;
+        if status == zlib_rs::Status::StreamEnd {
+            out.truncate(now);
+            return Ok(out);
+        }
+        if now < out.len() {
+            // Room was left: the call stopped for lack of input, or went on making progress.
+            if inflater.total_in() as usize == read && now == written {
+                return Err(INVALID);
+            }
+        } else if out.len() < declared {
+            out.resize(declared.min(out.len().saturating_mul(2)), 0);
+        } else {
+            // Full at the declared size: the stream must end here, with no more output.
+            let mut probe = [0u8; 1];
+            let read = inflater.total_in() as usize;
+            let status = inflater
+                .decompress(&raw[read..], &mut probe, zlib_rs::InflateFlush::NoFlush)
+                .map_err(|_| INVALID)?;
+            return match status {
+                _ if inflater.total_out() as usize > declared => Err("inflates to more bytes than declared"),
+                zlib_rs::Status::StreamEnd => Ok(out),
+                _ => Err(INVALID),
+            };
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn inflate_checks_the_declared_size_and_grows_only_with_the_stream() {
+        let data: Vec<u8> = (0..300_000u32).flat_map(|i| (i % 251).to_le_bytes()).collect();
+        let raw = miniz_oxide::deflate::compress_to_vec(&data, 6);
+        assert_eq!(inflate_raw(&raw, data.len()).unwrap(), data);
+        assert_eq!(
+            inflate_raw(&raw, data.len() - 1),
+            Err("inflates to more bytes than declared")
+        );
+        // Declared larger: the stream ends first; the caller reports the shortfall.
+        assert_eq!(inflate_raw(&raw, data.len() + 10).unwrap().len(), data.len());
+        assert_eq!(
+            inflate_raw(&raw[..raw.len() / 2], data.len()),
+            Err("invalid deflate stream")
+        );
+        assert_eq!(inflate_raw(&[0xff; 64], 1000), Err("invalid deflate stream"));
+        let empty = miniz_oxide::deflate::compress_to_vec(b"", 6);
+        assert_eq!(inflate_raw(&empty, 0).unwrap(), b"");
+        assert_eq!(inflate_raw(&raw, 0), Err("inflates to more bytes than declared"));
+        // A small stream declaring 1 GiB gets a buffer the size of what it holds.
+        let small = miniz_oxide::deflate::compress_to_vec(b"hello", 6);
+        let out = inflate_raw(&small, 1 << 30).unwrap();
+        assert_eq!(out, b"hello");
+        assert!(out.capacity() <= 64 << 10, "{}", out.capacity());
+    }
 
     #[test]
     fn reads_entries_offsets_and_comment() {
