@@ -333,6 +333,42 @@ impl<'a> ZipArchive<'a> {
     /// The uncompressed bytes of an entry: borrowed when stored, inflated when deflated.
     /// Sizes and the CRC-32 are checked against the central directory.
     pub fn read(&self, entry: &ZipEntry<'a>) -> Result<Cow<'a, [u8]>, ZipError> {
+        let raw = self.checked_raw(entry)?;
+        if entry.method == Method::Stored {
+            // Stored entries are read in place: checked piecewise so that a large one (a
+            // framework's resources.arsc) is not left resident just for the check.
+            self.pieces(entry, raw, &mut |_| {})?;
+            return Ok(Cow::Borrowed(raw));
+        }
+        let declared = entry.uncompressed_size as usize;
+        // Inflated in place into a buffer that grows with what the stream really produces (one
+        // byte past the declared size at most, to see a stream that goes on), so that a damaged
+        // size costs nothing.
+        let mut out = vec![0; (declared + 1).min(raw.len().saturating_mul(4).max(64 << 10))];
+        let filled = inflate(raw, declared, &mut out, &mut |out, _| {
+            out.resize((declared + 1).min(out.len().saturating_mul(2)), 0);
+            false
+        })
+        .map_err(|reason| corrupt(entry, reason))?;
+        out.truncate(filled);
+        if crc32fast::hash(&out) != entry.crc32 {
+            return Err(corrupt(entry, "CRC-32 mismatch"));
+        }
+        // The compressed bytes are not needed again.
+        crate::pager::done_with(raw);
+        Ok(Cow::Owned(out))
+    }
+
+    /// The uncompressed bytes of an entry, a piece at a time, checked as [`ZipArchive::read`]
+    /// checks them, with nothing the size of the entry allocated (for digests over entries).
+    /// `piece` may have seen some of the data when an error is returned.
+    pub fn read_pieces(&self, entry: &ZipEntry<'a>, mut piece: impl FnMut(&[u8])) -> Result<(), ZipError> {
+        let raw = self.checked_raw(entry)?;
+        self.pieces(entry, raw, &mut piece)
+    }
+
+    /// The entry's raw data, once the entry is one this reader can give the bytes of.
+    fn checked_raw(&self, entry: &ZipEntry<'a>) -> Result<&'a [u8], ZipError> {
         let name = || entry.name_lossy().into_owned();
         if entry.is_encrypted() {
             return Err(ZipError::Encrypted { name: name() });
@@ -344,51 +380,44 @@ impl<'a> ZipArchive<'a> {
                 limit: MAX_INFLATED_SIZE,
             });
         }
-        let raw = self.raw_data(entry);
-        let bytes: Cow<'a, [u8]> = match entry.method {
-            Method::Stored => {
-                if entry.compressed_size != entry.uncompressed_size {
-                    return Err(ZipError::CorruptData {
-                        name: name(),
-                        reason: "stored entry with different compressed and uncompressed sizes",
-                    });
-                }
-                Cow::Borrowed(raw)
-            }
-            // Like libziparchive, which Android installs with, every method but 0 is inflated:
-            // an APK whose entries claim method 21 installs and verifies.
-            Method::Deflated | Method::Other(_) => {
-                let declared = entry.uncompressed_size as usize;
-                let out = inflate_raw(raw, declared)
-                    .map_err(|reason| ZipError::CorruptData { name: name(), reason })?;
-                if out.len() != declared {
-                    return Err(ZipError::CorruptData {
-                        name: name(),
-                        reason: "inflates to fewer bytes than declared",
-                    });
-                }
-                // The compressed bytes are not needed again.
-                crate::pager::done_with(raw);
-                Cow::Owned(out)
-            }
-        };
-        // Stored entries are read in place: check them piecewise so that a large one (a
-        // framework's resources.arsc) is not left resident just for the check.
-        let crc = match &bytes {
-            Cow::Borrowed(raw) => {
-                let mut hasher = crc32fast::Hasher::new();
-                crate::pager::for_each_piece(raw, |piece| hasher.update(piece));
-                hasher.finalize()
-            }
-            Cow::Owned(inflated) => crc32fast::hash(inflated),
-        };
-        if crc != entry.crc32 {
-            return Err(ZipError::CorruptData {
-                name: name(),
-                reason: "CRC-32 mismatch",
-            });
+        if entry.method == Method::Stored && entry.compressed_size != entry.uncompressed_size {
+            return Err(corrupt(
+                entry,
+                "stored entry with different compressed and uncompressed sizes",
+            ));
         }
-        Ok(bytes)
+        Ok(self.raw_data(entry))
+    }
+
+    /// Feeds `raw`'s uncompressed bytes to `piece`, checking their length and CRC-32.
+    fn pieces(
+        &self,
+        entry: &ZipEntry<'a>,
+        raw: &'a [u8],
+        piece: &mut dyn FnMut(&[u8]),
+    ) -> Result<(), ZipError> {
+        let mut crc = crc32fast::Hasher::new();
+        let mut take = |data: &[u8]| {
+            crc.update(data);
+            piece(data);
+        };
+        if entry.method == Method::Stored {
+            crate::pager::for_each_piece(raw, take);
+        } else {
+            let declared = entry.uncompressed_size as usize;
+            let mut buffer = vec![0; (declared + 1).min(1 << 18)];
+            let filled = inflate(raw, declared, &mut buffer, &mut |buffer, filled| {
+                take(&buffer[..filled]);
+                true
+            })
+            .map_err(|reason| corrupt(entry, reason))?;
+            take(&buffer[..filled]);
+            crate::pager::done_with(raw);
+        }
+        if crc.finalize() != entry.crc32 {
+            return Err(corrupt(entry, "CRC-32 mismatch"));
+        }
+        Ok(())
     }
 }
 
@@ -568,44 +597,56 @@ pub(crate) fn stored_zip(entries: &[(&str, &[u8])], comment: &[u8]) -> Vec<u8> {
     out
 }
 
-/// Inflates the raw deflate stream `raw`, which declares `declared` bytes, into a buffer that
-/// starts small and grows with what the stream really produces (up to the declared size), so
-/// that a damaged size costs nothing. The stream must end by the declared size.
-fn inflate_raw(raw: &[u8], declared: usize) -> Result<Vec<u8>, &'static str> {
+fn corrupt(entry: &ZipEntry<'_>, reason: &'static str) -> ZipError {
+    ZipError::CorruptData {
+        name: entry.name_lossy().into_owned(),
+        reason,
+    }
+}
+
+/// Inflates the raw deflate stream `raw`, which declares `declared` bytes, into `out`. Whenever
+/// `out` is full, `full(out, filled)` either makes it longer (and returns `false`) or takes its
+/// bytes (`true`), which are then written over. Returns how many bytes at the start of `out`
+/// hold data at the end. Like libziparchive, which Android installs with, the stream must end
+/// at the declared size exactly.
+fn inflate(
+    raw: &[u8],
+    declared: usize,
+    out: &mut Vec<u8>,
+    full: &mut dyn FnMut(&mut Vec<u8>, usize) -> bool,
+) -> Result<usize, &'static str> {
     const INVALID: &str = "invalid deflate stream";
     let mut inflater = zlib_rs::Inflate::new(false, 15);
-    let mut out = vec![0u8; declared.min(raw.len().saturating_mul(4).max(64 << 10))];
+    let mut filled = 0;
     loop {
-        let (read, written) = (inflater.total_in() as usize, inflater.total_out() as usize);
-        let status = inflater
-            .decompress(&raw[read..], &mut out[written..], zlib_rs::InflateFlush::NoFlush)
-            .map_err(|_| INVALID)?;
-        let now = inflater.total_out() as usize;
-        if status == zlib_rs::Status::StreamEnd {
-            out.truncate(now);
-            return Ok(out);
-        }
-        if now < out.len() {
-            // Room was left: the call stopped for lack of input, or went on making progress.
-            if inflater.total_in() as usize == read && now == written {
-                return Err(INVALID);
+        if filled == out.len() {
+            if full(out, filled) {
+                filled = 0;
+            } else if filled == out.len() {
+                // Not grown: no room for more than is already there.
+                return Err("inflates to more bytes than declared");
             }
-        } else if out.len() < declared {
-            out.resize(declared.min(out.len().saturating_mul(2)), 0);
-        } else {
-            // Full at the declared size: the stream must end here, with no more output.
-            let mut probe = [0u8; 1];
-            let read = inflater.total_in() as usize;
-            let status = inflater
-                .decompress(&raw[read..], &mut probe, zlib_rs::InflateFlush::NoFlush)
-                .map_err(|_| INVALID)?;
-            return match status {
-                _ if inflater.total_out() as usize > declared => Err("inflates to more bytes than declared"),
-                zlib_rs::Status::StreamEnd => Ok(out),
-                _ => Err(INVALID),
-            };
+        }
+        let (read, before) = (inflater.total_in() as usize, inflater.total_out());
+        let status = inflater
+            .decompress(&raw[read..], &mut out[filled..], zlib_rs::InflateFlush::NoFlush)
+            .map_err(|_| INVALID)?;
+        filled += (inflater.total_out() - before) as usize;
+        if inflater.total_out() > declared as u64 {
+            return Err("inflates to more bytes than declared");
+        }
+        if status == zlib_rs::Status::StreamEnd {
+            break;
+        }
+        if inflater.total_out() == before && inflater.total_in() as usize == read && filled < out.len() {
+            // No progress with room left: the input ended before the stream did.
+            return Err(INVALID);
         }
     }
+    if inflater.total_out() != declared as u64 {
+        return Err("inflates to fewer bytes than declared");
+    }
+    Ok(filled)
 }
 
 #[cfg(test)]
@@ -613,29 +654,47 @@ mod tests {
     use super::*;
 
     #[test]
-    fn inflate_checks_the_declared_size_and_grows_only_with_the_stream() {
-        let data: Vec<u8> = (0..300_000u32).flat_map(|i| (i % 251).to_le_bytes()).collect();
-        let raw = miniz_oxide::deflate::compress_to_vec(&data, 6);
-        assert_eq!(inflate_raw(&raw, data.len()).unwrap(), data);
-        assert_eq!(
-            inflate_raw(&raw, data.len() - 1),
-            Err("inflates to more bytes than declared")
-        );
-        // Declared larger: the stream ends first; the caller reports the shortfall.
-        assert_eq!(inflate_raw(&raw, data.len() + 10).unwrap().len(), data.len());
-        assert_eq!(
-            inflate_raw(&raw[..raw.len() / 2], data.len()),
-            Err("invalid deflate stream")
-        );
-        assert_eq!(inflate_raw(&[0xff; 64], 1000), Err("invalid deflate stream"));
-        let empty = miniz_oxide::deflate::compress_to_vec(b"", 6);
-        assert_eq!(inflate_raw(&empty, 0).unwrap(), b"");
-        assert_eq!(inflate_raw(&raw, 0), Err("inflates to more bytes than declared"));
-        // A small stream declaring 1 GiB gets a buffer the size of what it holds.
-        let small = miniz_oxide::deflate::compress_to_vec(b"hello", 6);
-        let out = inflate_raw(&small, 1 << 30).unwrap();
-        assert_eq!(out, b"hello");
-        assert!(out.capacity() <= 64 << 10, "{}", out.capacity());
+    fn inflate_checks_the_declared_size_whole_or_in_pieces() {
+        // Whole: grown in place; in pieces: a 1,000-byte buffer taken each time it is full.
+        let whole = |raw: &[u8], declared: usize| {
+            let mut out = vec![0; 10];
+            inflate(raw, declared, &mut out, &mut |out, _| {
+                out.resize((declared + 1).min(out.len() * 2), 0);
+                false
+            })
+            .map(|filled| out[..filled].to_vec())
+        };
+        let pieces = |raw: &[u8], declared: usize| {
+            let (mut got, mut buffer) = (Vec::new(), vec![0; 1000]);
+            inflate(raw, declared, &mut buffer, &mut |buffer, filled| {
+                got.extend_from_slice(&buffer[..filled]);
+                true
+            })
+            .map(|filled| [got.as_slice(), &buffer[..filled]].concat())
+        };
+        check(whole);
+        check(pieces);
+        fn check(inflate: impl Fn(&[u8], usize) -> Result<Vec<u8>, &'static str>) {
+            let data: Vec<u8> = (0..300_000u32).flat_map(|i| (i % 251).to_le_bytes()).collect();
+            let raw = miniz_oxide::deflate::compress_to_vec(&data, 6);
+            let empty = miniz_oxide::deflate::compress_to_vec(b"", 6);
+            assert_eq!(inflate(&raw, data.len()).unwrap(), data);
+            assert_eq!(
+                inflate(&raw, data.len() - 1),
+                Err("inflates to more bytes than declared")
+            );
+            assert_eq!(
+                inflate(&raw, data.len() + 10),
+                Err("inflates to fewer bytes than declared")
+            );
+            assert_eq!(
+                inflate(&raw[..raw.len() / 2], data.len()),
+                Err("invalid deflate stream")
+            );
+            assert_eq!(inflate(&[0xff; 64], 1000), Err("invalid deflate stream"));
+            assert_eq!(inflate(&empty, 0).unwrap(), b"");
+            assert_eq!(inflate(&raw, 0), Err("inflates to more bytes than declared"));
+        }
     }
 
     #[test]

@@ -14,7 +14,7 @@ use der::{Decode, Encode};
 
 use super::x509::{self, HashAlgorithm, SignatureKind};
 use super::{SchemeResult, SignatureError, SignerInfo};
-use crate::zip::{Method, ZipArchive, ZipEntry, ZipError};
+use crate::zip::{ZipArchive, ZipEntry, ZipError};
 
 const MANIFEST: &str = "META-INF/MANIFEST.MF";
 /// apksigner refuses more signers than this.
@@ -416,15 +416,17 @@ fn verify_inner(
         if digests.is_empty() {
             return Err(entry_error("no digest in META-INF/MANIFEST.MF"));
         }
-        let data = read_entry(zip, entry).map_err(|e| entry_error(&e.to_string()))?;
-        for (algorithm, expected) in digests {
-            if algorithm.digest(&[&data]) != expected {
+        // Hashed as it is inflated: a large native library is never held whole for this.
+        let mut hashers: Vec<_> = digests.iter().map(|(algorithm, _)| algorithm.hasher()).collect();
+        zip.read_pieces(entry, |piece| hashers.iter_mut().for_each(|h| h.update(piece)))
+            .map_err(|e| entry_error(&e.to_string()))?;
+        for (hasher, (_, expected)) in hashers.into_iter().zip(digests) {
+            if *hasher.finalize() != *expected {
                 return Err(entry_error(
                     "digest does not match META-INF/MANIFEST.MF: modified after signing",
                 ));
             }
         }
-        crate::pager::done_with(&data);
     }
     let Some(first_signers) = first_signers else {
         return Err(SignatureError::JarEntry {
@@ -439,13 +441,9 @@ fn verify_inner(
 }
 
 /// An entry's uncompressed bytes. Like apksigner (and Android), any method other than stored
-/// is inflated: an unknown method number does not hide an entry from verification.
+/// is inflated (as [`ZipArchive::read`] does): an unknown method number does not hide an entry
+/// from verification.
 fn read_entry<'a>(zip: &ZipArchive<'a>, entry: &ZipEntry<'a>) -> Result<Cow<'a, [u8]>, ZipError> {
-    if let Method::Other(_) = entry.method {
-        let mut deflated = entry.clone();
-        deflated.method = Method::Deflated;
-        return zip.read(&deflated);
-    }
     zip.read(entry)
 }
 

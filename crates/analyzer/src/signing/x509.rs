@@ -39,20 +39,22 @@ pub enum HashAlgorithm {
 impl HashAlgorithm {
     /// The digest of the concatenation of `parts`.
     pub fn digest(self, parts: &[&[u8]]) -> Vec<u8> {
-        fn run<D: Digest>(parts: &[&[u8]]) -> Vec<u8> {
-            let mut hasher = D::new();
-            for part in parts {
-                hasher.update(part);
-            }
-            hasher.finalize().to_vec()
+        let mut hasher = self.hasher();
+        for part in parts {
+            hasher.update(part);
         }
+        hasher.finalize().into_vec()
+    }
+
+    /// A hasher for data that comes a piece at a time.
+    pub fn hasher(self) -> Box<dyn sha2::digest::DynDigest> {
         match self {
-            HashAlgorithm::Md5 => run::<md5::Md5>(parts),
-            HashAlgorithm::Sha1 => run::<Sha1>(parts),
-            HashAlgorithm::Sha224 => run::<Sha224>(parts),
-            HashAlgorithm::Sha256 => run::<Sha256>(parts),
-            HashAlgorithm::Sha384 => run::<Sha384>(parts),
-            HashAlgorithm::Sha512 => run::<Sha512>(parts),
+            HashAlgorithm::Md5 => Box::new(md5::Md5::new()),
+            HashAlgorithm::Sha1 => Box::new(Sha1::new()),
+            HashAlgorithm::Sha224 => Box::new(Sha224::new()),
+            HashAlgorithm::Sha256 => Box::new(Sha256::new()),
+            HashAlgorithm::Sha384 => Box::new(Sha384::new()),
+            HashAlgorithm::Sha512 => Box::new(Sha512::new()),
         }
     }
 
