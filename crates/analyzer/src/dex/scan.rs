@@ -11,7 +11,7 @@
 //! overwrite it, and a branch target forgets everything: a string is reported only when it
 //! certainly is the argument.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use super::code::{Instruction, Op, Reference, Registers};
 use super::{DexError, DexFile, NO_INDEX};
@@ -390,10 +390,13 @@ fn scan_method(
     interesting: &HashMap<u32, (CallKind, String)>,
     out: &mut CodeScan,
 ) -> Result<(), DexError> {
-    let targets: HashSet<u32> = instructions
+    // Branch targets, sorted: the instructions come in pc order, so one cursor walks them.
+    let mut targets: Vec<u32> = instructions
         .iter()
         .filter_map(|i| i.branch.map(|b| i.pc.wrapping_add_signed(b)))
         .collect();
+    targets.sort_unstable();
+    let mut next_target = 0;
     let mut strings: HashMap<u16, u32> = HashMap::new();
     let mut method_name: Option<String> = None;
     let mut location = |pc: u32| -> Result<CodeLocation, DexError> {
@@ -412,14 +415,17 @@ fn scan_method(
         })
     };
     for instruction in instructions {
-        if targets.contains(&instruction.pc) {
+        while targets.get(next_target).is_some_and(|&t| t < instruction.pc) {
+            next_target += 1;
+        }
+        if targets.get(next_target) == Some(&instruction.pc) {
             strings.clear();
         }
         let regs = registers(&instruction.registers);
         match (instruction.op, instruction.reference) {
             // const-string, const-string/jumbo
             (Op::Opcode(0x1a | 0x1b), Some(Reference::String(index))) => {
-                let Some(&dest) = regs.first() else { continue };
+                let Some(dest) = regs.clone().next() else { continue };
                 strings.insert(dest, index);
                 let text = dex.string(index)?.to_str();
                 if text.starts_with("/dev/") && !full(out) {
@@ -434,8 +440,8 @@ fn scan_method(
                     && !full(out)
                 {
                     let string = regs
-                        .iter()
-                        .find_map(|r| strings.get(r))
+                        .clone()
+                        .find_map(|r| strings.get(&r))
                         .map(|&s| dex.string(s).map(|t| t.to_str().into_owned()))
                         .transpose()?;
                     out.calls.push(Call {
@@ -448,6 +454,9 @@ fn scan_method(
             }
             _ => {
                 // Anything else that names a register may overwrite it (wide values: two).
+                if strings.is_empty() {
+                    continue;
+                }
                 for reg in regs {
                     strings.remove(&reg);
                     strings.remove(&reg.wrapping_add(1));
@@ -464,11 +473,15 @@ fn full(out: &mut CodeScan) -> bool {
     full
 }
 
-fn registers(registers: &Registers) -> Vec<u16> {
-    match *registers {
-        Registers::List { regs, count } => regs[..usize::from(count)].to_vec(),
-        Registers::Range { first, count } => (0..count).map(|i| first.wrapping_add(i)).collect(),
-    }
+/// The registers an instruction names, without allocating (this runs for every instruction).
+fn registers(registers: &Registers) -> impl Iterator<Item = u16> + Clone + '_ {
+    let (list, first, count): (&[u16], u16, u16) = match registers {
+        Registers::List { regs, count } => (&regs[..usize::from(*count).min(5)], 0, 0),
+        Registers::Range { first, count } => (&[], *first, *count),
+    };
+    list.iter()
+        .copied()
+        .chain((0..count).map(move |i| first.wrapping_add(i)))
 }
 
 #[cfg(test)]
