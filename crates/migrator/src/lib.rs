@@ -60,8 +60,11 @@ pub fn repack_and_sign(
             }
             let name = std::str::from_utf8(entry.name())
                 .map_err(|_| SignError::UnsignableName(String::from_utf8_lossy(entry.name()).into_owned()))?;
-            let data = entry.uncompressed(&zip).map_err(SignError::from)?;
-            digests.insert(name.to_string(), signer.digest(&data));
+            // Hashed as it is inflated: no entry is held whole for its digest.
+            let digest = signer
+                .digest(|piece| entry.uncompressed_pieces(&zip, piece))
+                .map_err(SignError::from)?;
+            digests.insert(name.to_string(), digest);
             analyzer::pager::done_with(entry.data());
         }
         let scheme_ids: Vec<u32> = [(options.v2, 2), (options.v3, 3)]

@@ -245,6 +245,27 @@ impl<'a> PlannedEntry<'a> {
         }
     }
 
+    /// [`PlannedEntry::uncompressed`], a piece at a time, without holding the whole entry.
+    pub fn uncompressed_pieces(
+        &self,
+        zip: &ZipArchive<'a>,
+        piece: &mut dyn FnMut(&[u8]),
+    ) -> Result<(), ZipError> {
+        match &self.content {
+            Content::Stored(bytes) => analyzer::pager::for_each_piece(bytes, piece),
+            Content::Deflated {
+                source: Source::Bytes(bytes),
+                ..
+            } => piece(bytes),
+            // Every method but stored is inflated, as the analyzer's reader does.
+            Content::Deflated {
+                source: Source::Input(entry),
+                ..
+            } => zip.read_pieces(entry, piece)?,
+        }
+        Ok(())
+    }
+
     pub(crate) fn data(&self) -> &[u8] {
         match &self.content {
             Content::Stored(bytes) => bytes,

@@ -70,12 +70,24 @@ impl<'k> JarSigner<'k> {
         Ok(JarSigner { key, legacy })
     }
 
-    /// The digests the manifest will carry for an entry with these bytes.
-    pub fn digest(&self, data: &[u8]) -> EntryDigests {
-        EntryDigests {
-            sha256: Sha256::digest(data).into(),
-            sha1: self.legacy.then(|| Sha1::digest(data).into()),
-        }
+    /// The digests the manifest will carry for an entry whose bytes `feed` gives, a piece at a
+    /// time, to the function it is passed.
+    pub fn digest<E>(
+        &self,
+        feed: impl FnOnce(&mut dyn FnMut(&[u8])) -> Result<(), E>,
+    ) -> Result<EntryDigests, E> {
+        let mut sha256 = Sha256::new();
+        let mut sha1 = self.legacy.then(Sha1::new);
+        feed(&mut |piece| {
+            sha256.update(piece);
+            if let Some(sha1) = &mut sha1 {
+                sha1.update(piece);
+            }
+        })?;
+        Ok(EntryDigests {
+            sha256: sha256.finalize().into(),
+            sha1: sha1.map(|sha1| sha1.finalize().into()),
+        })
     }
 
     /// The signature files for `entries` (name → digests), in the order they are added to the
