@@ -253,16 +253,16 @@ fn fix_input(
         v3: true,
         min_sdk: Some(min_sdk),
     };
-    let fixed =
-        migrator::repack_and_sign(data, &changes, &key, &sign).map_err(|err| format!("{name}: {err}"))?;
+    // Written to a temporary file beside the output as it is made (the v2/v3 digest is taken
+    // on the way), so the output is never held in memory; renamed into place once complete.
     let mut file = Output::open(Some(output))?;
-    file.write_all(&fixed)
-        .and_then(|()| file.finish())
+    migrator::repack_and_sign_into(data, &changes, &key, &sign, &mut file)
+        .map_err(|err| format!("{name}: {err}"))?;
+    file.finish()
         .map_err(|err| format!("{}: {err}", output.display()))?;
 
     // The output is checked from the file it went to (mapped, pages let go as the analysis
-    // passes them), not from the buffer: the two would otherwise be resident together.
-    drop(fixed);
+    // passes them).
     drop(changes);
     let output_name = output.display().to_string();
     let after = analyzer::source::analyze_path_named(output, &output_name, options);

@@ -17,7 +17,9 @@ pub mod sign;
 
 use std::collections::BTreeMap;
 
+use analyzer::signing::v2v3::Chunked;
 use analyzer::zip::ZipArchive;
+use sha2::Sha256;
 
 pub use repack::{Changes, Compression, RepackError};
 pub use sign::{KeyError, KeyKind, PasswordSource, SignError, SignOptions, SigningKey};
@@ -35,13 +37,30 @@ pub enum FixError {
     Sign(#[from] SignError),
 }
 
-/// Repacks `input` with `changes` (see [`repack`]) and signs it with `key` as `options` say.
+/// Repacks `input` with `changes` (see [`repack`]) and signs it with `key` as `options` say,
+/// into memory.
 pub fn repack_and_sign(
     input: &[u8],
     changes: &Changes,
     key: &SigningKey,
     options: &SignOptions,
 ) -> Result<Vec<u8>, FixError> {
+    let mut out = Vec::new();
+    repack_and_sign_into(input, changes, key, options, &mut out)?;
+    Ok(out)
+}
+
+/// [`repack_and_sign`] written to `out` as it is made: entries, then the APK Signing Block,
+/// the central directory and the end record, with nothing the size of the output in memory
+/// (the v2/v3 digest is taken from the bytes on their way out). On an error, `out` holds a
+/// partial APK that must be thrown away.
+pub fn repack_and_sign_into(
+    input: &[u8],
+    changes: &Changes,
+    key: &SigningKey,
+    options: &SignOptions,
+    out: &mut dyn std::io::Write,
+) -> Result<(), FixError> {
     if !(options.v1 || options.v2 || options.v3) {
         return Err(SignError::NoScheme.into());
     }
@@ -75,15 +94,32 @@ pub fn repack_and_sign(
             entries.push(PlannedEntry::new_deflated(name, data));
         }
     }
-    let written = repack::write(&entries)?;
-    if !(options.v2 || options.v3) {
-        return Ok(written.bytes);
-    }
     let schemes = BlockSchemes {
         v2: options.v2,
         v3: options.v3,
     };
-    Ok(block::sign(written, key, schemes)?)
+    let block_signed = schemes.v2 || schemes.v3;
+    let write_error = |error: std::io::Error| FixError::from(RepackError::Write(error.to_string()));
+    let mut digest = Chunked::<Sha256>::default();
+    let tail = repack::write_entries(&entries, &mut |piece| {
+        if block_signed {
+            digest.update(piece);
+        }
+        out.write_all(piece)
+    })?;
+    let mut end = tail.end;
+    if block_signed {
+        for section in [&tail.central_directory, &end] {
+            digest.end_section();
+            digest.update(section);
+        }
+        let block = block::block(&digest.finish(), key, schemes)?;
+        end = block::moved_end(&end, tail.entries_len, block.len())?;
+        out.write_all(&block).map_err(write_error)?;
+    }
+    out.write_all(&tail.central_directory).map_err(write_error)?;
+    out.write_all(&end).map_err(write_error)?;
+    Ok(())
 }
 
 /// The min SDK of the manifest among the planned entries.

@@ -57,9 +57,6 @@ const VERSION_DEFLATED: u16 = 20;
 /// writes them.
 const NEW_ENTRY_MADE_BY: u16 = 20;
 const RESOURCE_TABLE: &[u8] = b"resources.arsc";
-/// Room left after the written zip for an APK Signing Block (a few pages for one signer with
-/// a short chain), so that inserting it moves only the central directory.
-const SIGNING_BLOCK_ROOM: usize = 64 << 10;
 /// Compression level for entries the caller adds as deflated: zlib's best, as aapt uses.
 const DEFLATE_LEVEL: u8 = 9;
 
@@ -86,6 +83,8 @@ pub enum RepackError {
     BadChange { name: String, reason: &'static str },
     #[error("output needs ZIP64, which this writer does not produce: {what}")]
     TooLarge { what: &'static str },
+    #[error("writing the output: {0}")]
+    Write(String),
 }
 
 /// How an entry the caller supplies is stored.
@@ -438,6 +437,10 @@ pub struct WrittenZip {
     pub eocd_offset: usize,
 }
 
+fn write_error(error: std::io::Error) -> RepackError {
+    RepackError::Write(error.to_string())
+}
+
 fn too_large(what: &'static str) -> RepackError {
     RepackError::TooLarge { what }
 }
@@ -450,12 +453,11 @@ fn put32(out: &mut Vec<u8>, value: u32) {
     out.extend_from_slice(&value.to_le_bytes());
 }
 
-/// Writes `entries` as a zip, aligning stored data.
+/// Writes `entries` as a zip, aligning stored data, into memory.
 pub fn write(entries: &[PlannedEntry<'_>]) -> Result<WrittenZip, RepackError> {
-    let count = u16::try_from(entries.len()).map_err(|_| too_large("more than 65,535 entries"))?;
     // The most the output can take, so that it is never reallocated (which would briefly hold
     // it twice): data once, names twice (local and central headers), headers, the largest
-    // padding each alignment can need, and room for the signing block inserted later.
+    // padding each alignment can need.
     let per_entry = LOCAL_HEADER_LEN as usize + CENTRAL_HEADER_LEN + ALIGNMENT_EXTRA_HEADER_LEN as usize;
     let capacity: usize = entries
         .iter()
@@ -464,10 +466,43 @@ pub fn write(entries: &[PlannedEntry<'_>]) -> Result<WrittenZip, RepackError> {
             e.data().len() + 2 * e.name.len() + per_entry + padding
         })
         .sum();
-    let mut out = Vec::with_capacity(capacity + EOCD_LEN + SIGNING_BLOCK_ROOM);
+    let mut out = Vec::with_capacity(capacity + EOCD_LEN);
+    let tail = write_entries(entries, &mut |piece| {
+        out.extend_from_slice(piece);
+        Ok(())
+    })?;
+    let central_directory_offset = out.len();
+    out.extend_from_slice(&tail.central_directory);
+    let eocd_offset = out.len();
+    out.extend_from_slice(&tail.end);
+    Ok(WrittenZip {
+        bytes: out,
+        central_directory_offset,
+        eocd_offset,
+    })
+}
+
+/// What follows a zip's entries, built in memory while they are written: the central directory
+/// and the end record, whose central directory offset is `entries_len`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ZipTail {
+    pub entries_len: usize,
+    pub central_directory: Vec<u8>,
+    pub end: Vec<u8>,
+}
+
+/// Writes `entries` (local headers and data, stored data aligned) to `sink` in order, a piece
+/// at a time, and returns the central directory and end record that go after them.
+pub fn write_entries(
+    entries: &[PlannedEntry<'_>],
+    sink: &mut dyn FnMut(&[u8]) -> std::io::Result<()>,
+) -> Result<ZipTail, RepackError> {
+    let count = u16::try_from(entries.len()).map_err(|_| too_large("more than 65,535 entries"))?;
+    let mut written: u64 = 0;
     let mut offsets = Vec::with_capacity(entries.len());
+    let mut header = Vec::new();
     for entry in entries {
-        let offset = out.len() as u64;
+        let offset = written;
         let name_len =
             u16::try_from(entry.name.len()).map_err(|_| too_large("an entry name over 65,535 bytes"))?;
         let data = entry.data();
@@ -490,25 +525,34 @@ pub fn write(entries: &[PlannedEntry<'_>]) -> Result<WrittenZip, RepackError> {
             }
             None => Vec::new(),
         };
-        put32(&mut out, LOCAL_HEADER_SIGNATURE);
-        put16(&mut out, entry.version_needed());
-        put16(&mut out, entry.flags);
-        put16(&mut out, entry.method());
-        put16(&mut out, entry.modified_time);
-        put16(&mut out, entry.modified_date);
-        put32(&mut out, entry.crc32);
-        put32(&mut out, compressed_size);
-        put32(&mut out, uncompressed_size);
-        put16(&mut out, name_len);
-        put16(&mut out, extra.len() as u16);
+        header.clear();
+        let out = &mut header;
+        put32(out, LOCAL_HEADER_SIGNATURE);
+        put16(out, entry.version_needed());
+        put16(out, entry.flags);
+        put16(out, entry.method());
+        put16(out, entry.modified_time);
+        put16(out, entry.modified_date);
+        put32(out, entry.crc32);
+        put32(out, compressed_size);
+        put32(out, uncompressed_size);
+        put16(out, name_len);
+        put16(out, extra.len() as u16);
         out.extend_from_slice(&entry.name);
         out.extend_from_slice(&extra);
+        sink(&header).map_err(write_error)?;
         // Copied a piece at a time, each piece's input pages let go once copied (a hint to a
         // mapped input's pager): a 30 MB resources.arsc is then never resident twice.
-        analyzer::pager::for_each_piece(data, |piece| out.extend_from_slice(piece));
+        for piece in data.chunks(1 << 20) {
+            sink(piece).map_err(write_error)?;
+            analyzer::pager::done_with(piece);
+        }
+        written += (header.len() + data.len()) as u64;
         offsets.push(u32::try_from(offset).map_err(|_| too_large("entries past 4 GiB"))?);
     }
-    let central_directory_offset = out.len();
+    let central_directory_offset =
+        usize::try_from(written).map_err(|_| too_large("entries past the address space"))?;
+    let mut out = Vec::new();
     for (entry, offset) in entries.iter().zip(offsets) {
         put32(&mut out, CENTRAL_HEADER_SIGNATURE);
         put16(&mut out, entry.version_made_by);
@@ -530,8 +574,9 @@ pub fn write(entries: &[PlannedEntry<'_>]) -> Result<WrittenZip, RepackError> {
         put32(&mut out, offset);
         out.extend_from_slice(&entry.name);
     }
-    let eocd_offset = out.len();
-    let cd_size = u32::try_from(eocd_offset - central_directory_offset)
+    let central_directory = out;
+    let mut out = Vec::new();
+    let cd_size = u32::try_from(central_directory.len())
         .map_err(|_| too_large("a central directory of 4 GiB or more"))?;
     let cd_offset =
         u32::try_from(central_directory_offset).map_err(|_| too_large("a central directory past 4 GiB"))?;
@@ -543,10 +588,10 @@ pub fn write(entries: &[PlannedEntry<'_>]) -> Result<WrittenZip, RepackError> {
     put32(&mut out, cd_size);
     put32(&mut out, cd_offset);
     put16(&mut out, 0); // comment length
-    Ok(WrittenZip {
-        bytes: out,
-        central_directory_offset,
-        eocd_offset,
+    Ok(ZipTail {
+        entries_len: central_directory_offset,
+        central_directory,
+        end: out,
     })
 }
 

@@ -503,23 +503,95 @@ fn content_digest(apk: &ApkSections<'_>, digest: ContentDigest) -> Result<Vec<u8
 /// signer (`migrator::sign`), which must compute exactly what is verified here.
 pub fn chunked<D: Digest>(sections: &[&[u8]]) -> Vec<u8> {
     let mut count: u32 = 0;
-    let mut top = D::new();
     let mut chunk_digests = Vec::new();
     for section in sections {
         for chunk in section.chunks(CHUNK_SIZE) {
-            let mut hasher = D::new();
-            hasher.update([0xa5]);
-            hasher.update((chunk.len() as u32).to_le_bytes());
-            hasher.update(chunk);
+            chunk_digests.extend_from_slice(&chunk_digest::<D>(chunk));
             crate::pager::done_with(chunk);
-            chunk_digests.extend_from_slice(&hasher.finalize());
             count = count.wrapping_add(1);
         }
     }
+    top_digest::<D>(count, &chunk_digests)
+}
+
+fn chunk_digest<D: Digest>(chunk: &[u8]) -> sha2::digest::Output<D> {
+    let mut hasher = D::new();
+    hasher.update([0xa5]);
+    hasher.update((chunk.len() as u32).to_le_bytes());
+    hasher.update(chunk);
+    hasher.finalize()
+}
+
+fn top_digest<D: Digest>(count: u32, chunk_digests: &[u8]) -> Vec<u8> {
+    let mut top = D::new();
     top.update([0x5a]);
     top.update(count.to_le_bytes());
-    top.update(&chunk_digests);
+    top.update(chunk_digests);
     top.finalize().to_vec()
+}
+
+/// [`chunked`] over sections that arrive a piece at a time (a signer writing its output):
+/// [`Chunked::update`] with a section's bytes, [`Chunked::end_section`] after each section,
+/// then [`Chunked::finish`]. Holds at most one chunk (1 MiB).
+pub struct Chunked<D: Digest> {
+    chunk: Vec<u8>,
+    count: u32,
+    chunk_digests: Vec<u8>,
+    hash: std::marker::PhantomData<D>,
+}
+
+impl<D: Digest> std::fmt::Debug for Chunked<D> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Chunked")
+            .field("pending", &self.chunk.len())
+            .field("chunks", &self.count)
+            .finish()
+    }
+}
+
+impl<D: Digest> Default for Chunked<D> {
+    fn default() -> Self {
+        Chunked {
+            chunk: Vec::new(),
+            count: 0,
+            chunk_digests: Vec::new(),
+            hash: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<D: Digest> Chunked<D> {
+    /// The next bytes of the current section.
+    pub fn update(&mut self, mut data: &[u8]) {
+        while !data.is_empty() {
+            let take = (CHUNK_SIZE - self.chunk.len()).min(data.len());
+            self.chunk.extend_from_slice(&data[..take]);
+            data = &data[take..];
+            if self.chunk.len() == CHUNK_SIZE {
+                self.end_chunk();
+            }
+        }
+    }
+
+    /// Ends the current section: its last chunk may be shorter than 1 MiB.
+    pub fn end_section(&mut self) {
+        if !self.chunk.is_empty() {
+            self.end_chunk();
+        }
+    }
+
+    fn end_chunk(&mut self) {
+        self.chunk_digests
+            .extend_from_slice(&chunk_digest::<D>(&self.chunk));
+        self.count = self.count.wrapping_add(1);
+        self.chunk.clear();
+    }
+
+    /// The digest of every section given, the last one ended here.
+    pub fn finish(mut self) -> Vec<u8> {
+        self.end_section();
+        top_digest::<D>(self.count, &self.chunk_digests)
+    }
 }
 
 /// The fs-verity style digest: the root of a SHA-256 Merkle tree over 4 KiB pages of the
@@ -579,6 +651,42 @@ fn verity(sections: &[&[u8]]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn chunked_in_pieces_equals_chunked_whole() {
+        let data: Vec<u8> = (0..5_000_000u32)
+            .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+            .collect();
+        // Sections around the chunk size: empty, shorter, exactly one chunk, several and a rest.
+        for lengths in [
+            [0, 10, 22],
+            [1 << 20, 5, 1],
+            [(1 << 20) + 1, 3 << 20, 100],
+            [2_000_000, 0, 7],
+        ] {
+            let mut at = 0;
+            let sections: Vec<&[u8]> = lengths
+                .iter()
+                .map(|&len| {
+                    let section = &data[at..at + len];
+                    at += len;
+                    section
+                })
+                .collect();
+            for piece in [1, 4096, 333_333, 1 << 20, 5 << 20] {
+                let mut streamed = Chunked::<Sha256>::default();
+                for section in &sections {
+                    section.chunks(piece).for_each(|p| streamed.update(p));
+                    streamed.end_section();
+                }
+                assert_eq!(
+                    streamed.finish(),
+                    chunked::<Sha256>(&sections),
+                    "{lengths:?} in pieces of {piece}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn lineages_must_be_version_one_and_well_formed() {

@@ -10,13 +10,10 @@
 //! stripping-protection attribute naming scheme 3. A verity padding pair rounds the block up
 //! to a multiple of 4096 bytes, as apksigner lays it out.
 
-use analyzer::signing::v2v3::chunked;
 use analyzer::signing_block::{STRIPPING_PROTECTION_ID, V2_SCHEME_ID, V3_SCHEME_ID, VERITY_PADDING_ID};
-use sha2::Sha256;
 
 use super::keys::{KeyKind, SignatureDigest, SigningKey};
 use super::{SDK_P, SignError, put_prefixed};
-use crate::repack::WrittenZip;
 
 const MAGIC: &[u8; 16] = b"APK Sig Block 42";
 const PAGE: usize = 4096;
@@ -43,48 +40,40 @@ pub struct BlockSchemes {
     pub v3: bool,
 }
 
-/// Signs `zip` (written without a signing block) and returns the signed APK: entries, the
-/// APK Signing Block, the central directory, and the end record pointing past the block.
-pub fn sign(zip: WrittenZip, key: &SigningKey, schemes: BlockSchemes) -> Result<Vec<u8>, SignError> {
+/// The APK Signing Block for a zip whose v2 chunked SHA-256 digest (over its entries, central
+/// directory and end record, written without a block) is `digest`.
+pub fn block(digest: &[u8], key: &SigningKey, schemes: BlockSchemes) -> Result<Vec<u8>, SignError> {
     if !schemes.v2 && !schemes.v3 {
         return Err(SignError::NoScheme);
     }
-    let WrittenZip {
-        mut bytes,
-        central_directory_offset: cd,
-        eocd_offset: eocd,
-    } = zip;
-    let malformed = || SignError::Encoding {
-        what: "zip sections",
-        reason: "central directory offsets outside the written zip".into(),
-    };
-    let entries = bytes.get(..cd).ok_or_else(malformed)?;
-    let central = bytes.get(cd..eocd).ok_or_else(malformed)?;
-    let end = bytes.get(eocd..).ok_or_else(malformed)?;
-    let digest = chunked::<Sha256>(&[entries, central, end]);
-
     let mut pairs: Vec<(u32, Vec<u8>)> = Vec::new();
     if schemes.v2 {
-        pairs.push((V2_SCHEME_ID, scheme_block(key, &digest, None, schemes.v3)?));
+        pairs.push((V2_SCHEME_ID, scheme_block(key, digest, None, schemes.v3)?));
     }
     if schemes.v3 {
         pairs.push((
             V3_SCHEME_ID,
-            scheme_block(key, &digest, Some((SDK_P, V3_MAX_SDK)), false)?,
+            scheme_block(key, digest, Some((SDK_P, V3_MAX_SDK)), false)?,
         ));
     }
-    let block = signing_block(&pairs)?;
+    signing_block(&pairs)
+}
 
-    let block_len = block.len();
-    let new_cd = u32::try_from(cd + block_len).map_err(|_| SignError::TooLarge)?;
-    bytes.splice(cd..cd, block);
-    // The end record moved by the block's length; its central directory offset is at 16.
-    let field_at = eocd + block_len + 16;
-    bytes
-        .get_mut(field_at..field_at + 4)
-        .ok_or_else(malformed)?
+/// The end record `end` of a zip whose entries take `entries_len` bytes, with its central
+/// directory offset (at 16) moved past a signing block of `block_len` bytes inserted there.
+pub fn moved_end(end: &[u8], entries_len: usize, block_len: usize) -> Result<Vec<u8>, SignError> {
+    let new_cd = entries_len
+        .checked_add(block_len)
+        .and_then(|cd| u32::try_from(cd).ok())
+        .ok_or(SignError::TooLarge)?;
+    let mut end = end.to_vec();
+    end.get_mut(16..20)
+        .ok_or_else(|| SignError::Encoding {
+            what: "zip sections",
+            reason: "an end record shorter than 22 bytes".into(),
+        })?
         .copy_from_slice(&new_cd.to_le_bytes());
-    Ok(bytes)
+    Ok(end)
 }
 
 /// The value of a v2 (`sdk_range` `None`) or v3 block: one signer.
