@@ -99,7 +99,7 @@ pub fn repack_and_sign_into(
         v3: options.v3,
     };
     let block_signed = schemes.v2 || schemes.v3;
-    let write_error = |error: std::io::Error| FixError::from(RepackError::Write(error.to_string()));
+    let write_error = |error| FixError::from(repack::write_error(error));
     let mut digest = Chunked::<Sha256>::default();
     let tail = repack::write_entries(&entries, &mut |piece| {
         if block_signed {

@@ -240,7 +240,7 @@ impl<'a> PlannedEntry<'a> {
             Content::Deflated {
                 source: Source::Input(entry),
                 ..
-            } => inflate(zip, entry),
+            } => zip.read(entry),
         }
     }
 
@@ -284,17 +284,6 @@ impl<'a> PlannedEntry<'a> {
 
 fn name_flags(name: &str) -> u16 {
     if name.is_ascii() { 0 } else { UTF8_NAME_FLAG }
-}
-
-/// Inflates an input entry. Like Android's `libziparchive`, every method but stored means
-/// deflate.
-fn inflate<'a>(zip: &ZipArchive<'a>, entry: &ZipEntry<'a>) -> Result<Cow<'a, [u8]>, ZipError> {
-    if let Method::Other(_) = entry.method {
-        let mut deflated = entry.clone();
-        deflated.method = Method::Deflated;
-        return zip.read(&deflated);
-    }
-    zip.read(entry)
 }
 
 /// Refuses inputs that readers could disagree about.
@@ -381,7 +370,8 @@ fn copied<'a>(zip: &ZipArchive<'a>, entry: &ZipEntry<'a>) -> Result<PlannedEntry
             Content::Stored(Cow::Borrowed(zip.raw_data(entry)))
         }
         Method::Deflated | Method::Other(_) if entry.name == RESOURCE_TABLE => {
-            Content::Stored(inflate(zip, entry)?)
+            // The analyzer's reader inflates every method but stored, as `libziparchive` does.
+            Content::Stored(zip.read(entry)?)
         }
         // Other methods are written as deflate: that is how Android reads them.
         Method::Deflated | Method::Other(_) => Content::Deflated {
@@ -429,15 +419,7 @@ fn supplied<'a>(name: &'a str, data: &'a [u8], compression: Compression) -> Plan
     }
 }
 
-/// A written zip: entries, central directory, end record.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct WrittenZip {
-    pub bytes: Vec<u8>,
-    pub central_directory_offset: usize,
-    pub eocd_offset: usize,
-}
-
-fn write_error(error: std::io::Error) -> RepackError {
+pub(crate) fn write_error(error: std::io::Error) -> RepackError {
     RepackError::Write(error.to_string())
 }
 
@@ -454,7 +436,7 @@ fn put32(out: &mut Vec<u8>, value: u32) {
 }
 
 /// Writes `entries` as a zip, aligning stored data, into memory.
-pub fn write(entries: &[PlannedEntry<'_>]) -> Result<WrittenZip, RepackError> {
+pub fn write(entries: &[PlannedEntry<'_>]) -> Result<Vec<u8>, RepackError> {
     // The most the output can take, so that it is never reallocated (which would briefly hold
     // it twice): data once, names twice (local and central headers), headers, the largest
     // padding each alignment can need.
@@ -471,15 +453,9 @@ pub fn write(entries: &[PlannedEntry<'_>]) -> Result<WrittenZip, RepackError> {
         out.extend_from_slice(piece);
         Ok(())
     })?;
-    let central_directory_offset = out.len();
     out.extend_from_slice(&tail.central_directory);
-    let eocd_offset = out.len();
     out.extend_from_slice(&tail.end);
-    Ok(WrittenZip {
-        bytes: out,
-        central_directory_offset,
-        eocd_offset,
-    })
+    Ok(out)
 }
 
 /// What follows a zip's entries, built in memory while they are written: the central directory
@@ -614,5 +590,5 @@ impl PlannedEntry<'_> {
 /// Repacks `input` with `changes`, aligned and without signatures: [`plan`] then [`write`].
 pub fn repack(input: &[u8], changes: &Changes) -> Result<Vec<u8>, RepackError> {
     let zip = ZipArchive::parse(input)?;
-    Ok(write(&plan(&zip, changes)?)?.bytes)
+    write(&plan(&zip, changes)?)
 }

@@ -14,7 +14,7 @@ use der::{Decode, Encode};
 
 use super::x509::{self, HashAlgorithm, SignatureKind};
 use super::{SchemeResult, SignatureError, SignerInfo};
-use crate::zip::{ZipArchive, ZipEntry, ZipError};
+use crate::zip::ZipArchive;
 
 const MANIFEST: &str = "META-INF/MANIFEST.MF";
 /// apksigner refuses more signers than this.
@@ -276,7 +276,9 @@ fn verify_inner(
     }
     let read = |name: &str| -> Result<Vec<u8>, SignatureError> {
         let entry = zip.entry(name).ok_or(SignatureError::NoManifest)?;
-        read_entry(zip, entry)
+        // Like apksigner (and Android), any method other than stored is inflated, as the zip
+        // reader does: an unknown method number does not hide an entry from verification.
+        zip.read(entry)
             .map(|b| b.into_owned())
             .map_err(|e| SignatureError::JarEntry {
                 entry: name.to_string(),
@@ -438,13 +440,6 @@ fn verify_inner(
         .into_iter()
         .filter_map(|i| remaining[i].info.clone())
         .collect())
-}
-
-/// An entry's uncompressed bytes. Like apksigner (and Android), any method other than stored
-/// is inflated (as [`ZipArchive::read`] does): an unknown method number does not hide an entry
-/// from verification.
-fn read_entry<'a>(zip: &ZipArchive<'a>, entry: &ZipEntry<'a>) -> Result<Cow<'a, [u8]>, ZipError> {
-    zip.read(entry)
 }
 
 /// Checks a `.SF` against the manifest; `Ok(false)` when apksigner ignores the signer.
