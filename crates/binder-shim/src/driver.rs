@@ -29,6 +29,13 @@ pub trait Guest {
     fn read(&mut self, tid: u32, addr: u64, buf: &mut [u8]) -> Result<(), i32>;
     /// Writes `data` at `addr` in the address space of thread `tid`.
     fn write(&mut self, tid: u32, addr: u64, data: &[u8]) -> Result<(), i32>;
+    /// Writes two pieces, `first` then `second` (address and bytes each), in the address space
+    /// of thread `tid`: what a read returns and the `binder_write_read` that counts it. One
+    /// copy where the guest can do it in one.
+    fn write_two(&mut self, tid: u32, first: (u64, &[u8]), second: (u64, &[u8])) -> Result<(), i32> {
+        self.write(tid, first.0, first.1)?;
+        self.write(tid, second.0, second.1)
+    }
     /// A duplicate of descriptor `fd` of the process of thread `tid`.
     fn take_fd(&mut self, tid: u32, fd: i32) -> Result<OwnedFd, i32>;
     /// Installs `file` in the process whose call `call` is pending; its new number.
@@ -730,9 +737,9 @@ impl Shim {
             return Outcome::Done(-i64::from(e));
         }
         if bwr.read_size > 0 {
-            match self.read(guest, proc, tid, call, &mut bwr) {
-                Ok(true) => {}
-                Ok(false) => {
+            match self.read(guest, proc, tid, call, &bwr) {
+                Ok(Some(out)) => return done(hand_over(guest, tid, arg, &mut bwr, &out)),
+                Ok(None) => {
                     self.thread_mut(proc, tid).parked = Some(Parked { call, arg, bwr });
                     return Outcome::Parked;
                 }
@@ -1531,23 +1538,23 @@ impl Shim {
         }
     }
 
-    /// Fills the read buffer from the thread's and (when it may take it) its process's work.
-    /// `Ok(false)`: nothing to return, the thread waits.
+    /// What the read buffer gets from the thread's and (when it may take it) its process's
+    /// work, for [`hand_over`] to copy out. `Ok(None)`: nothing to return, the thread waits.
     fn read(
         &mut self,
         guest: &mut dyn Guest,
         proc: ProcId,
         tid: u32,
         call: u64,
-        bwr: &mut WriteRead,
-    ) -> Result<bool, i32> {
+        bwr: &WriteRead,
+    ) -> Result<Option<Vec<u8>>, i32> {
         if bwr.read_consumed > bwr.read_size {
             return Err(EINVAL);
         }
         let room = usize::try_from(bwr.read_size - bwr.read_consumed).map_err(|_| EINVAL)?;
         let fresh = bwr.read_consumed == 0;
         if !self.has_work(proc, tid) {
-            return Ok(false);
+            return Ok(None);
         }
         let mut out: Vec<u8> = Vec::new();
         if fresh {
@@ -1579,7 +1586,7 @@ impl Shim {
             }
         }
         if fresh && out.len() == 4 {
-            return Ok(false);
+            return Ok(None);
         }
         // Ask for one more looper when none is idle and the process allows more.
         let p = &self.procs[&proc];
@@ -1603,9 +1610,7 @@ impl Shim {
             out[0..4].copy_from_slice(&BR_SPAWN_LOOPER.to_le_bytes());
             self.proc_mut(proc).requested_threads += 1;
         }
-        guest.write(tid, bwr.read_buffer.wrapping_add(bwr.read_consumed), &out)?;
-        bwr.read_consumed += out.len() as u64;
-        Ok(true)
+        Ok(Some(out))
     }
 
     /// Whether a read by the thread would return something ([`Thread::has_work`]).
@@ -1932,15 +1937,15 @@ impl Shim {
                 continue;
             }
             let mut bwr = parked.bwr;
-            match self.read(guest, proc, tid, parked.call, &mut bwr) {
-                Ok(true) => {
-                    let result = match guest.write(tid, parked.arg, &bwr.bytes()) {
+            match self.read(guest, proc, tid, parked.call, &bwr) {
+                Ok(Some(out)) => {
+                    let result = match hand_over(guest, tid, parked.arg, &mut bwr, &out) {
                         Ok(()) => 0,
                         Err(e) => -i64::from(e),
                     };
                     guest.answer(parked.call, result);
                 }
-                Ok(false) => {
+                Ok(None) => {
                     self.thread_mut(proc, tid).parked = Some(Parked { bwr, ..parked });
                     return;
                 }
@@ -1995,6 +2000,22 @@ fn read_u32(guest: &mut dyn Guest, tid: u32, addr: u64) -> Result<u32, i32> {
     let mut raw = [0u8; 4];
     guest.read(tid, addr, &mut raw)?;
     Ok(u32::from_le_bytes(raw))
+}
+
+/// Copies what a read returns (`out`) to the thread's read buffer and the counted
+/// `binder_write_read` back to `arg`, in one go. Should that fail, the `binder_write_read` is
+/// written alone with nothing counted as read, and the read fails with `EFAULT`, as the
+/// kernel's fails when the read buffer cannot be written.
+fn hand_over(guest: &mut dyn Guest, tid: u32, arg: u64, bwr: &mut WriteRead, out: &[u8]) -> Result<(), i32> {
+    let at = bwr.read_buffer.wrapping_add(bwr.read_consumed);
+    let before = bwr.read_consumed;
+    bwr.read_consumed += out.len() as u64;
+    if guest.write_two(tid, (at, out), (arg, &bwr.bytes())).is_ok() {
+        return Ok(());
+    }
+    bwr.read_consumed = before;
+    let _ = guest.write(tid, arg, &bwr.bytes());
+    Err(EFAULT)
 }
 
 fn done(result: Result<(), i32>) -> Outcome {

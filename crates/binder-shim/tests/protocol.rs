@@ -1032,3 +1032,33 @@ fn the_context_manager_reads_the_counts_of_a_node_it_holds() {
     w.write_read(manager, cmds, &[], &[], false);
     assert_eq!(info(&mut w, manager, handle, [0; 5]).0, einval);
 }
+
+#[test]
+fn a_read_buffer_that_cannot_be_written_fails_the_call_with_efault_and_reads_nothing() {
+    let mut w = World::new();
+    let (_manager, client, _wait) = manager_and_client(&mut w);
+    // A one-way call, whose BR_TRANSACTION_COMPLETE the same ioctl would read into a buffer
+    // outside the client's memory.
+    let commands = Commands::default().transaction(BC_TRANSACTION, 0, 3, TF_ONE_WAY, 1, 0);
+    w.fake.poke(client.tid, WRITE_AT, &commands.0);
+    w.fake.poke(client.tid, DATA_AT, b"x");
+    let unmapped = MEM + MEM_SIZE as u64 + 0x1000;
+    let bwr = Commands::default()
+        .u64(commands.0.len() as u64)
+        .u64(0)
+        .u64(WRITE_AT)
+        .u64(READ_SIZE as u64)
+        .u64(0)
+        .u64(unmapped);
+    w.fake.poke(client.tid, bwr_at(client.tid), &bwr.0);
+    let (_, outcome) = w.ioctl(client, BINDER_WRITE_READ, bwr_at(client.tid));
+    assert_eq!(outcome, Outcome::Done(-i64::from(libc::EFAULT)));
+    let back = w.fake.peek(client.tid, bwr_at(client.tid), 48);
+    let field = |i: usize| u64::from_le_bytes(back[i * 8..i * 8 + 8].try_into().unwrap());
+    assert_eq!(
+        field(1),
+        commands.0.len() as u64,
+        "the commands ran: write_consumed counts them"
+    );
+    assert_eq!(field(4), 0, "read_consumed: nothing was read");
+}

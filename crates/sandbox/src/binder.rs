@@ -806,6 +806,14 @@ impl Guest for BridgeGuest<'_> {
         }
     }
 
+    fn write_two(&mut self, tid: u32, first: (u64, &[u8]), second: (u64, &[u8])) -> Result<(), i32> {
+        if crate::bridge::vm_write_pieces(tid, [first, second]) {
+            Ok(())
+        } else {
+            Err(libc::EFAULT)
+        }
+    }
+
     fn take_fd(&mut self, tid: u32, fd: i32) -> Result<OwnedFd, i32> {
         let tgid = read_status(self.proc, tid).map_err(|_| libc::ESRCH)?.tgid;
         let pidfd = pidfd_open(tgid).map_err(|e| e.raw_os_error().unwrap_or(libc::ESRCH))?;

@@ -1048,18 +1048,35 @@ pub(crate) fn vm_read(tid: u32, address: u64, buffer: &mut [u8]) -> bool {
 
 /// Copies `bytes` to `address` in the address space of thread `tid`; whether all were written.
 pub(crate) fn vm_write(tid: u32, address: u64, bytes: &[u8]) -> bool {
-    let local = libc::iovec {
+    vm_write_pieces(tid, [(address, bytes)])
+}
+
+/// Copies each `(address, bytes)` piece into the address space of thread `tid`, in order and
+/// with one `process_vm_writev`; whether all were written.
+pub(crate) fn vm_write_pieces<const N: usize>(tid: u32, pieces: [(u64, &[u8]); N]) -> bool {
+    let local = pieces.map(|(_, bytes)| libc::iovec {
         iov_base: bytes.as_ptr().cast_mut().cast(),
         iov_len: bytes.len(),
-    };
-    let remote = libc::iovec {
+    });
+    let remote = pieces.map(|(address, bytes)| libc::iovec {
         iov_base: address as *mut libc::c_void,
         iov_len: bytes.len(),
-    };
+    });
+    let wanted = pieces.iter().map(|(_, bytes)| bytes.len()).sum();
     crate::caps::with_ptrace(|| {
-        // SAFETY: the local iovec covers `bytes`; the remote one is checked by the kernel.
-        let written = unsafe { libc::process_vm_writev(tid as libc::pid_t, &local, 1, &remote, 1, 0) };
-        whole(written, bytes.len())
+        // SAFETY: each local iovec covers one of `pieces`' slices; the remote ones are checked
+        // by the kernel.
+        let written = unsafe {
+            libc::process_vm_writev(
+                tid as libc::pid_t,
+                local.as_ptr(),
+                N as libc::c_ulong,
+                remote.as_ptr(),
+                N as libc::c_ulong,
+                0,
+            )
+        };
+        whole(written, wanted)
     })
     .is_ok()
 }

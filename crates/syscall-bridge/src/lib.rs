@@ -17,6 +17,8 @@ mod table;
 
 pub use docs::markdown;
 
+use std::sync::OnceLock;
+
 /// An architecture whose Linux syscall numbering the table records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Arch {
@@ -273,7 +275,25 @@ pub fn by_name(name: &str) -> Option<&'static Row> {
 
 /// The row of the syscall with this number on `arch`; `None` when the number is not a syscall
 /// there (the kernel answers `ENOSYS`).
+///
+/// The bridge asks this for every notification, so the ordinary numbers (below
+/// [`DENSE_NUMBERS`]) are answered from a table indexed by number, built on first use; the
+/// rest (ARM's private calls at `0xf0000`) by binary search.
 pub fn lookup(arch: Arch, number: u64) -> Option<&'static Row> {
+    static DENSE: [OnceLock<Vec<Option<&'static Row>>>; Arch::ALL.len()] =
+        [const { OnceLock::new() }; Arch::ALL.len()];
+    let dense = DENSE[arch as usize].get_or_init(|| (0..DENSE_NUMBERS).map(|n| search(arch, n)).collect());
+    match usize::try_from(number).ok().and_then(|n| dense.get(n)) {
+        Some(row) => *row,
+        None => search(arch, number),
+    }
+}
+
+/// Numbers below this are looked up in a table of their own (every arch's ordinary calls lie
+/// below it: x86-64's end at 547, i386's at 471).
+const DENSE_NUMBERS: u64 = 1024;
+
+fn search(arch: Arch, number: u64) -> Option<&'static Row> {
     let number = u32::try_from(number).ok()?;
     let (_, by_number) = numbers::BY_NUMBER.iter().find(|(a, _)| *a == arch)?;
     let i = by_number.binary_search_by_key(&number, |&(n, _)| n).ok()?;
@@ -314,6 +334,20 @@ mod tests {
             let with_number = numbers::ALL.iter().filter(|(_, n)| n.get(arch).is_some()).count();
             assert_eq!(with_number, by_number.len(), "{arch:?}");
         }
+    }
+
+    #[test]
+    fn the_dense_table_answers_as_the_search_does() {
+        for (i, arch) in Arch::ALL.into_iter().enumerate() {
+            assert_eq!(arch as usize, i, "Arch::ALL is in declaration order");
+            let beyond = [0xf_0000, 0xf_0005, 0xf_ffff, u64::from(u32::MAX), u64::MAX];
+            for number in (0..2 * DENSE_NUMBERS).chain(beyond) {
+                assert_eq!(lookup(arch, number), search(arch, number), "{arch:?} {number}");
+            }
+        }
+        // Both sides of the table's edge hold real calls somewhere, or the test proves little.
+        assert!(Arch::ALL.iter().any(|&arch| lookup(arch, 0xf_0005).is_some()));
+        assert_eq!(lookup(Arch::X86_64, 39).map(|row| row.name), Some("getpid"));
     }
 
     #[test]
