@@ -346,6 +346,29 @@ fn last_error() -> ErrorReply {
     )
 }
 
+/// `statx(dirfd, path, flags, mask)` with the request's flags and mask.
+fn statx(dirfd: RawFd, path: &std::ffi::CStr, request: &vfs::StatRequest) -> Answer<vfs::StatResponse> {
+    let mut buffer = [0u8; 256];
+    // SAFETY: statx writes at most sizeof(struct statx) = 256 bytes into the buffer; dirfd is
+    // live (or AT_FDCWD) and the path NUL-terminated.
+    let result = unsafe {
+        libc::syscall(
+            libc::SYS_statx,
+            dirfd,
+            path.as_ptr(),
+            request.flags as libc::c_int,
+            request.mask,
+            buffer.as_mut_ptr(),
+        )
+    };
+    if result < 0 {
+        return Err(last_error());
+    }
+    done(vfs::StatResponse {
+        statx: buffer.to_vec(),
+    })
+}
+
 fn check(result: libc::c_int) -> Result<(), ErrorReply> {
     if result < 0 { Err(last_error()) } else { Ok(()) }
 }
@@ -775,25 +798,45 @@ impl Server {
     }
 
     pub fn stat(&self, request: vfs::StatRequest, _: Vec<Handle>) -> Answer<vfs::StatResponse> {
-        let at = self.resolve(&request.at)?;
-        let mut buffer = [0u8; 256];
-        // SAFETY: statx writes at most sizeof(struct statx) = 256 bytes into the buffer.
-        let result = unsafe {
-            libc::syscall(
-                libc::SYS_statx,
-                at.dirfd(),
-                at.path.as_ptr(),
-                request.flags as libc::c_int,
-                request.mask,
-                buffer.as_mut_ptr(),
-            )
-        };
-        if result < 0 {
-            return Err(last_error());
+        if let Some(answer) = self.stat_from_cwd(&request) {
+            return answer;
         }
-        done(vfs::StatResponse {
-            statx: buffer.to_vec(),
-        })
+        let at = self.resolve(&request.at)?;
+        statx(at.dirfd(), &at.path, &request)
+    }
+
+    /// The `stat` of a path relative to the caller's working directory (the most common
+    /// kind), as one `statx` of `<tid>/cwd/<path>` in the host's `/proc`: the kernel follows
+    /// the caller's `cwd` link, with the same ptrace-access check as opening it, and resolves
+    /// the rest from there, as [`Server::resolve`] does with an fd of the directory, without
+    /// opening and closing that fd (about 0.8 µs of a 5 µs `stat` here). `None` where that
+    /// would not answer as the guest's own call would, and the general path must:
+    /// - other callers than the bridge's, whose thread is checked first ([`Server::check_caller`]);
+    /// - a path that the prefix would take past `PATH_MAX`;
+    /// - `EACCES`/`EPERM`, which may be the link's ptrace-access check (a caller that is not
+    ///   dumpable; the general path retries that with `CAP_SYS_PTRACE`, which must not be in
+    ///   effect for the rest of the path), and `ELOOP`, as the link counts towards the
+    ///   kernel's limit of 40 links in a path.
+    fn stat_from_cwd(&self, request: &vfs::StatRequest) -> Option<Answer<vfs::StatResponse>> {
+        let at = &request.at;
+        if self.untrusted_callers.is_some()
+            || self.fault.is_some()
+            || at.dirfd != At::CWD
+            || at.path.first().is_none_or(|&b| b == b'/')
+        {
+            return None;
+        }
+        let mut path = format!("{}/cwd/", at.tid).into_bytes();
+        path.extend_from_slice(&at.path);
+        if path.len() >= libc::PATH_MAX as usize {
+            return None;
+        }
+        // A NUL inside the path: the general path gives the error.
+        let path = CString::new(path).ok()?;
+        match statx(self.proc.as_raw_fd(), &path, request) {
+            Err(error) if matches!(error.errno, libc::EACCES | libc::EPERM | libc::ELOOP) => None,
+            answer => Some(answer),
+        }
     }
 
     pub fn statfs(&self, request: vfs::StatfsRequest, _: Vec<Handle>) -> Answer<vfs::StatfsResponse> {

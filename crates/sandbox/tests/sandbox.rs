@@ -221,6 +221,33 @@ fn blocking_fifo_opens_wait_for_the_other_end() {
 }
 
 #[test]
+fn relative_paths_stat_as_the_kernel_answers_them_natively() {
+    let Some(guest) = guest() else {
+        return;
+    };
+    let native_dir = tempfile::tempdir().unwrap();
+    let native = Command::new(guest)
+        .arg("relative")
+        .current_dir(native_dir.path())
+        .output()
+        .expect("run the guest natively");
+    assert!(native.status.success(), "{native:?}");
+    assert_eq!(
+        stdout(&native).trim_end(),
+        format!(
+            "plain=0 size=3 up=0 missing={enoent} notdir={enotdir} trailing={enotdir} lstat=0 is_link=1 l40=0 l41={eloop} above=0 is_root=1",
+            enoent = libc::ENOENT,
+            enotdir = libc::ENOTDIR,
+            eloop = libc::ELOOP
+        ),
+        "the kernel's own answers"
+    );
+    let cli = sandboxed(&["relative"]).unwrap();
+    assert!(cli.status.success(), "{cli:?}");
+    assert_eq!(stdout(&cli), stdout(&native), "{cli:?}");
+}
+
+#[test]
 fn a_program_that_makes_itself_undumpable_keeps_its_path_calls_and_its_privacy() {
     let Some(guest) = guest() else {
         return;

@@ -213,6 +213,41 @@ int main(int argc, char **argv) {
             close(r);
         }
         printf("nonblocking_writer=%d writer_first=%s reader_first=%s\n", nonblocking_writer, got[0], got[1]);
+    } else if (!strcmp(mode, "relative")) {
+        /* stat of paths relative to the working directory, which vfs resolves in one call
+         * through the caller's /proc/<tid>/cwd link: every answer must be the kernel's own,
+         * including at the limit of 40 symbolic links in a path (the link vfs goes through
+         * must not count against the guest's). */
+        struct stat st, root;
+        char name[32], target[32];
+        if (mkdir("rel", 0755) != 0 || chdir("rel") != 0) return 1;
+        int f = open("f", O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
+        if (f < 0 || write(f, "abc", 3) != 3) return 1;
+        close(f);
+        if (symlink("f", "l1") != 0) return 1;
+        /* l<n> is n links away from f. */
+        for (int i = 2; i <= 41; i++) {
+            snprintf(name, sizeof name, "l%d", i);
+            snprintf(target, sizeof target, "l%d", i - 1);
+            if (symlink(target, name) != 0) return 1;
+        }
+#define ERRNO_OF(call) ((call) == 0 ? 0 : errno)
+        int plain = ERRNO_OF(stat("f", &st));
+        long size = plain ? -1 : (long)st.st_size;
+        int up = ERRNO_OF(stat("../rel/./f", &st));
+        int missing = ERRNO_OF(stat("missing", &st));
+        int notdir = ERRNO_OF(stat("f/x", &st));
+        int trailing = ERRNO_OF(stat("f/", &st));
+        int link = ERRNO_OF(lstat("l1", &st));
+        int is_link = !link && S_ISLNK(st.st_mode);
+        int deepest = ERRNO_OF(stat("l40", &st));
+        int too_deep = ERRNO_OF(stat("l41", &st));
+        if (stat("/", &root) != 0) return 1;
+        int above = ERRNO_OF(stat("../../../../../../../..", &st));
+        int is_root = !above && st.st_ino == root.st_ino && st.st_dev == root.st_dev;
+#undef ERRNO_OF
+        printf("plain=%d size=%ld up=%d missing=%d notdir=%d trailing=%d lstat=%d is_link=%d l40=%d l41=%d above=%d is_root=%d\n",
+               plain, size, up, missing, notdir, trailing, link, is_link, deepest, too_deep, above, is_root);
     } else if (!strcmp(mode, "undumpable")) {
         /* A child that closes itself to other processes of its user, then the program does
          * the same and makes path calls: its own, served, and its sibling's memory, refused
