@@ -201,7 +201,7 @@ fn fix_input(
     profile: &Profile,
     options: &Options<'_>,
 ) -> Result<(), String> {
-    let before = report::analyze_with(name, data, options);
+    let mut before = report::analyze_with(name, data, options);
     if let Some(error) = &before.error {
         return Err(format!("{name}: {error}"));
     }
@@ -253,6 +253,9 @@ fn fix_input(
         v3: true,
         min_sdk: Some(min_sdk),
     };
+    // Only the input's findings are wanted from here on (for the outcome): its facts, the
+    // code scans above all, go before the output is written and analysed.
+    before.facts = None;
     // Written to a temporary file beside the output as it is made (the v2/v3 digest is taken
     // on the way), so the output is never held in memory; renamed into place once complete.
     let mut file = Output::open(Some(output))?;
