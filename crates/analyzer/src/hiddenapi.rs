@@ -48,18 +48,17 @@ impl ApiFlag {
     }
 
     fn parse(text: &str) -> Option<ApiFlag> {
-        // ART's kMaxSdkVersions: greylist-max-o is allowed up to O_MR1 (27).
-        Some(match text {
-            "sdk" => ApiFlag::Sdk,
-            "unsupported" => ApiFlag::Unsupported,
-            "max-target-o" => ApiFlag::MaxTarget(27),
-            "max-target-p" => ApiFlag::MaxTarget(28),
-            "max-target-q" => ApiFlag::MaxTarget(29),
-            "max-target-r" => ApiFlag::MaxTarget(30),
-            "max-target-s" => ApiFlag::MaxTarget(31),
-            "max-target-t" => ApiFlag::MaxTarget(33),
-            _ => return None,
-        })
+        ApiFlag::from_code(layout::flag_code(text))
+    }
+
+    /// The flag of a member index entry ([`layout::flag_code`]).
+    fn from_code(code: u8) -> Option<ApiFlag> {
+        match code {
+            0 => Some(ApiFlag::Sdk),
+            1 => Some(ApiFlag::Unsupported),
+            layout::UNKNOWN_FLAG => None,
+            level => Some(ApiFlag::MaxTarget(level)),
+        }
     }
 
     /// Whether ART denies the member to an app with this targetSdkVersion.
@@ -100,6 +99,13 @@ pub struct Resolved {
 static TEXT: &str = include_str!(concat!(env!("OUT_DIR"), "/hiddenapi.txt"));
 /// The class descriptors of [`CLASSES`], in order, one per line (ranges: [`CLASS_NAMES`]).
 static NAMES: &str = include_str!(concat!(env!("OUT_DIR"), "/hiddenapi-classes.txt"));
+/// The supertypes' text of every class, one after another (ranges: `CLASSES[i][0]`).
+static SUPERS: &str = include_str!(concat!(env!("OUT_DIR"), "/hiddenapi-supers.txt"));
+/// The member index ([`layout::member_index`]): every class's member hashes, 8 bytes each
+/// (little-endian), sorted within the class (entries: `CLASSES[i][2]`) ...
+static MEMBER_HASHES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/hiddenapi-member-hashes.bin"));
+/// ... and the flag code of each.
+static MEMBER_FLAGS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/hiddenapi-member-flags.bin"));
 include!(concat!(env!("OUT_DIR"), "/hiddenapi_layout.rs"));
 
 // The range types at run time; the functions are the build script's, and tests check them.
@@ -110,9 +116,6 @@ mod layout;
 fn text(range: layout::Range) -> &'static str {
     &TEXT[range[0] as usize..range[1] as usize]
 }
-
-/// (class, supertypes text or "" when the class's supertypes are unknown, member lines).
-type ClassEntry = (&'static str, &'static str, &'static str);
 
 /// The small lists of the data file, as strings.
 struct Table {
@@ -139,18 +142,46 @@ fn class_name(i: usize) -> &'static str {
     &NAMES[start as usize..end as usize]
 }
 
-fn class_entry(i: usize) -> ClassEntry {
-    let [supers, members] = CLASSES[i];
-    (class_name(i), text(supers), text(members))
+/// Class `i`'s supertypes' text, "" when they are unknown (no public API declares the class).
+fn supers_of(i: usize) -> &'static str {
+    let [start, end] = CLASSES[i][0];
+    &SUPERS[start as usize..end as usize]
+}
+
+/// Class `i`'s member lines in the text (`\t<member> <flag>\n`, sorted by member).
+fn member_lines(i: usize) -> &'static str {
+    text(CLASSES[i][1])
+}
+
+/// The flag code of `member` in class `i`'s member index, if it has the member: a binary
+/// search over the class's hashes, reading nothing of the text.
+fn member_code(i: usize, member: &str) -> Option<u8> {
+    let [start, end] = CLASSES[i][2];
+    let key = layout::member_hash(member);
+    let hash = |k: usize| {
+        let bytes = &MEMBER_HASHES[k * 8..k * 8 + 8];
+        u64::from_le_bytes(bytes.try_into().expect("8 bytes"))
+    };
+    let (mut lo, mut hi) = (start as usize, end as usize);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        match hash(mid).cmp(&key) {
+            std::cmp::Ordering::Equal => return Some(MEMBER_FLAGS[mid]),
+            std::cmp::Ordering::Less => lo = mid + 1,
+            std::cmp::Ordering::Greater => hi = mid,
+        }
+    }
+    None
 }
 
 impl Table {
-    fn class(&self, class: &str) -> Option<ClassEntry> {
+    /// The index of `class` in the data, if it has the class.
+    fn class(&self, class: &str) -> Option<usize> {
         let (mut lo, mut hi) = (0, CLASS_NAMES.len());
         while lo < hi {
             let mid = lo + (hi - lo) / 2;
             match class_name(mid).cmp(class) {
-                std::cmp::Ordering::Equal => return Some(class_entry(mid)),
+                std::cmp::Ordering::Equal => return Some(mid),
                 std::cmp::Ordering::Less => lo = mid + 1,
                 std::cmp::Ordering::Greater => hi = mid,
             }
@@ -160,50 +191,28 @@ impl Table {
 
     /// The flag of `member` declared by `class`: the exact signature, or else an entry that
     /// names the member without its types (from an `@UnsupportedAppUsage` annotation).
+    ///
+    /// Members are found by the 64-bit hash of their name in the class's index, not by
+    /// comparing text: the build fails should two members of one class share a hash, and a
+    /// member the data lacks would have to match one of the class's few hundred hashes by
+    /// chance (about one lookup in 10^16) to be taken for it.
     fn member(&self, class: &str, member: &str) -> Option<ApiFlag> {
-        let (_, _, members) = self.class(class)?;
-        if let Some(flag) = find_member(members, member) {
-            return ApiFlag::parse(flag);
+        let i = self.class(class)?;
+        if let Some(code) = member_code(i, member) {
+            return ApiFlag::from_code(code);
         }
         let wildcard = match member.find(['(', ':']) {
-            Some(i) if member.as_bytes()[i] == b'(' => format!("{}(*)", &member[..i]),
-            Some(i) => format!("{}:*", &member[..i]),
+            Some(at) if member.as_bytes()[at] == b'(' => format!("{}(*)", &member[..at]),
+            Some(at) => format!("{}:*", &member[..at]),
             None => return None,
         };
-        find_member(members, &wildcard).and_then(ApiFlag::parse)
+        member_code(i, &wildcard).and_then(ApiFlag::from_code)
     }
 
     fn in_list(list: &[&str], class: &str) -> bool {
         let package = package_of(class);
         list.binary_search(&package).is_ok()
     }
-}
-
-/// Binary search of a class's member lines (`\t<member> <flag>\n`, sorted by member) for
-/// `member`'s flag, over the text itself: no index to build or keep.
-fn find_member<'t>(block: &'t str, member: &str) -> Option<&'t str> {
-    let bytes = block.as_bytes();
-    // `lo` is always a line start; the answer, if any, starts in lo..hi.
-    let (mut lo, mut hi) = (0, bytes.len());
-    while lo < hi {
-        let mid = lo + (hi - lo) / 2;
-        let start = bytes[lo..mid]
-            .iter()
-            .rposition(|&b| b == b'\n')
-            .map_or(lo, |p| lo + p + 1);
-        let end = bytes[start..]
-            .iter()
-            .position(|&b| b == b'\n')
-            .map_or(bytes.len(), |p| start + p + 1);
-        let line = block[start..end].trim_end_matches('\n');
-        let (name, flag) = line.strip_prefix('\t')?.rsplit_once(' ')?;
-        match name.cmp(member) {
-            std::cmp::Ordering::Equal => return Some(flag),
-            std::cmp::Ordering::Less => lo = end,
-            std::cmp::Ordering::Greater => hi = start,
-        }
-    }
-    None
 }
 
 /// The supertypes in a class line's text (`Lsuper; Liface;...`, `-` for none).
@@ -277,7 +286,7 @@ pub fn resolve(class: &str, member: &str, app: &dyn AppClasses) -> Option<Resolv
                     flag,
                     declaration: format!("{current}->{member}"),
                 };
-                let supers = table.class(current).map_or("", |(_, s, _)| s);
+                let supers = table.class(current).map_or("", supers_of);
                 if !is_method || supers.is_empty() {
                     return Some(resolved);
                 }
@@ -290,8 +299,8 @@ pub fn resolve(class: &str, member: &str, app: &dyn AppClasses) -> Option<Resolv
             _ => {}
         }
         if candidate.is_some() {
-            if let Some((_, supers, _)) = table.class(current) {
-                queue.extend(supertypes(supers));
+            if let Some(i) = table.class(current) {
+                queue.extend(supertypes(supers_of(i)));
             }
             continue;
         }
@@ -301,8 +310,8 @@ pub fn resolve(class: &str, member: &str, app: &dyn AppClasses) -> Option<Resolv
                 declaration: format!("{current}->{member}"),
             });
         }
-        match table.class(current) {
-            Some((_, supers, _)) if !supers.is_empty() => {
+        match table.class(current).map(supers_of) {
+            Some(supers) if !supers.is_empty() => {
                 public_seen = true;
                 queue.extend(supertypes(supers));
             }
@@ -340,9 +349,9 @@ pub fn resolve_by_name(class: &str, name: &str, field: bool, inherited: bool) ->
     while i < queue.len() && i < 64 {
         let current = queue[i];
         i += 1;
-        let entry = table.class(current);
-        if let Some((_, supers, members)) = entry {
-            for line in members.lines() {
+        if let Some(i) = table.class(current) {
+            let supers = supers_of(i);
+            for line in member_lines(i).lines() {
                 let Some((member, flag)) = line.strip_prefix('\t').and_then(|l| l.rsplit_once(' ')) else {
                     continue;
                 };
@@ -427,10 +436,26 @@ mod tests {
         assert_eq!(layout.classes.len(), CLASSES.len());
         for (i, class) in layout.classes.iter().enumerate() {
             assert_eq!(
-                (text(class[0]), [class[1], class[2]]),
-                (class_name(i), CLASSES[i])
+                (text(class[0]), text(class[1]), class[2]),
+                (class_name(i), supers_of(i), CLASSES[i][1])
+            );
+            // The member index holds each member line's hash and flag, sorted by hash.
+            let [start, end] = CLASSES[i][2];
+            let index: Vec<(u64, u8)> = (start as usize..end as usize)
+                .map(|k| {
+                    let hash = u64::from_le_bytes(MEMBER_HASHES[k * 8..k * 8 + 8].try_into().unwrap());
+                    (hash, MEMBER_FLAGS[k])
+                })
+                .collect();
+            assert_eq!(
+                Some(index),
+                layout::member_index(text(class[2])),
+                "{}",
+                class_name(i)
             );
         }
+        assert_eq!(MEMBER_HASHES.len(), 8 * MEMBER_FLAGS.len());
+        assert_eq!(CLASSES.last().map(|c| c[2][1] as usize), Some(MEMBER_FLAGS.len()));
         assert_eq!(layout.packages, PACKAGES);
         assert_eq!(layout.unsupported_packages, UNSUPPORTED_PACKAGES);
         assert_eq!(layout.provenance, PROVENANCE);
@@ -439,7 +464,7 @@ mod tests {
         assert!((1..CLASSES.len()).all(|i| class_name(i - 1) < class_name(i)));
         assert!(table().packages.windows(2).all(|w| w[0] < w[1]));
         assert!(table().unsupported_packages.windows(2).all(|w| w[0] < w[1]));
-        let (class, supers, members) = class_entry(0);
+        let (class, supers, members) = (class_name(0), supers_of(0), member_lines(0));
         assert!(class.starts_with('L') && class.ends_with(';'), "{class}");
         assert!(
             !supers.ends_with('\n') && members.starts_with('\t'),
@@ -536,24 +561,51 @@ mod tests {
     }
 
     #[test]
-    fn member_lines_are_found_by_binary_search() {
-        let block = "\ta()V sdk\n\tb(*) unsupported\n\tb(I)V max-target-o\n\tc:I sdk\n";
-        assert_eq!(find_member(block, "a()V"), Some("sdk"));
-        assert_eq!(find_member(block, "b(*)"), Some("unsupported"));
-        assert_eq!(find_member(block, "b(I)V"), Some("max-target-o"));
-        assert_eq!(find_member(block, "c:I"), Some("sdk"));
-        assert_eq!(find_member(block, "b(J)V"), None);
-        assert_eq!(find_member(block, "0"), None);
-        assert_eq!(find_member(block, "z"), None);
-        assert_eq!(find_member("", "a"), None);
-        // Every line of the real data is found where it is, so the file is sorted as the search
-        // needs it.
-        for (class, _, members) in (0..CLASSES.len()).map(class_entry) {
-            for line in members.lines() {
+    fn every_member_line_is_found_in_the_index_with_its_flag() {
+        let table = table();
+        let mut checked = 0;
+        for i in 0..CLASSES.len() {
+            let class = class_name(i);
+            for line in member_lines(i).lines() {
                 let (name, flag) = line[1..].rsplit_once(' ').unwrap();
-                assert_eq!(find_member(members, name), Some(flag), "{class} {name}");
+                assert_eq!(
+                    member_code(i, name),
+                    Some(layout::flag_code(flag)),
+                    "{class} {name}"
+                );
+                assert_eq!(table.member(class, name), ApiFlag::parse(flag), "{class} {name}");
+                checked += 1;
             }
         }
+        assert!(checked > 100_000, "{checked} member lines");
+        // Members the data does not have: another overload, another class's, a prefix.
+        let activity = table.class("Landroid/app/Activity;").unwrap();
+        assert_eq!(
+            member_code(activity, "onCreate(Landroid/os/Bundle;)V").map(ApiFlag::from_code),
+            Some(Some(ApiFlag::Sdk))
+        );
+        assert_eq!(member_code(activity, "onCreate(I)V"), None);
+        assert_eq!(member_code(activity, "onCreate"), None);
+        assert_eq!(member_code(activity, ""), None);
+    }
+
+    #[test]
+    fn flag_codes_round_trip() {
+        for flag in [
+            "sdk",
+            "unsupported",
+            "max-target-o",
+            "max-target-p",
+            "max-target-q",
+            "max-target-r",
+            "max-target-s",
+            "max-target-t",
+        ] {
+            let parsed = ApiFlag::parse(flag).unwrap();
+            assert!(parsed.name() == flag, "{flag} -> {parsed:?}");
+        }
+        assert_eq!(ApiFlag::parse("whitelist"), None);
+        assert_eq!(ApiFlag::parse(""), None);
     }
 
     #[test]

@@ -70,6 +70,51 @@ impl Layout {
     }
 }
 
+/// The key of a member line in the member index: FNV-1a (64 bits) of `name(args)ret` or
+/// `name:type` as the line spells it.
+pub fn member_hash(member: &str) -> u64 {
+    member.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// A member line's flag as one byte of the index: 0 `sdk`, 1 `unsupported`, the API level of
+/// a `max-target-*` list, [`UNKNOWN_FLAG`] for a list the analyzer does not know.
+pub fn flag_code(flag: &str) -> u8 {
+    match flag {
+        "sdk" => 0,
+        "unsupported" => 1,
+        // ART's kMaxSdkVersions: greylist-max-o is allowed up to O_MR1 (27).
+        "max-target-o" => 27,
+        "max-target-p" => 28,
+        "max-target-q" => 29,
+        "max-target-r" => 30,
+        "max-target-s" => 31,
+        "max-target-t" => 33,
+        _ => UNKNOWN_FLAG,
+    }
+}
+
+/// The code of a flag the analyzer does not know.
+pub const UNKNOWN_FLAG: u8 = u8::MAX;
+
+/// The member index of one class's member lines (`\t<member> <flag>\n`): each member's
+/// [`member_hash`] and [`flag_code`], sorted by hash, so a lookup reads a few of its 8-byte
+/// keys instead of the text. `None` when the lines are not of that form, or two members of the
+/// class share a hash (the build then fails, and the hash must change).
+pub fn member_index(lines: &str) -> Option<Vec<(u64, u8)>> {
+    let mut index = Vec::new();
+    for line in lines.lines() {
+        let (member, flag) = line.strip_prefix('\t')?.rsplit_once(' ')?;
+        index.push((member_hash(member), flag_code(flag)));
+    }
+    index.sort_unstable();
+    if index.windows(2).any(|pair| pair[0].0 == pair[1].0) {
+        return None;
+    }
+    Some(index)
+}
+
 /// The text of the gzip member that `scripts/gen-hiddenapi` writes (no optional header fields).
 pub fn inflate_gzip(data: &[u8]) -> Option<String> {
     if data.len() < 18 || data[..3] != [0x1f, 0x8b, 8] || data[3] != 0 {

@@ -265,8 +265,9 @@ fn fix_input(
         .map_err(|err| format!("{}: {err}", output.display()))?;
 
     // The output is checked from the file it went to (mapped, pages let go as the analysis
-    // passes them).
+    // passes them). The input is not read again: what of it is still resident goes first.
     drop(changes);
+    analyzer::pager::done_with(data);
     let output_name = output.display().to_string();
     let after = analyzer::source::analyze_path_named(output, &output_name, options);
     if let Some(error) = &after.error {
