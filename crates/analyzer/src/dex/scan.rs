@@ -83,15 +83,27 @@ pub struct DefinedClass {
 
 /// A field or method the code uses (invoke, field access) that this DEX file does not declare:
 /// the framework's, a library's the app does not bundle, or a class in another DEX file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// Compact, as a large app has tens of thousands of them, held until the rules have run: its
+/// names are ranges of [`CodeScan::names`] (read them with [`CodeScan::name`]), each class and
+/// calling method stored once however many references share it, and where it is first used
+/// is made into a [`CodeLocation`] only when asked ([`CodeScan::location`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MemberRef {
     /// `Landroid/app/Activity;`, the class the reference names (not necessarily the declaring one).
-    pub class: String,
+    pub class: NameRange,
     /// `getSystemService(Ljava/lang/String;)Ljava/lang/Object;` or `mContext:Landroid/content/Context;`.
-    pub member: String,
-    /// The first instruction that uses it.
-    pub at: CodeLocation,
+    pub member: NameRange,
+    /// The class whose code first uses it: an index into [`CodeScan::classes`].
+    pub at_class: u32,
+    /// That code's method, `onCreate(Landroid/os/Bundle;)V`.
+    pub at_method: NameRange,
+    /// Code units from the start of that method.
+    pub at_pc: u32,
 }
+
+/// A range `start..end` of [`CodeScan::names`].
+pub type NameRange = [u32; 2];
 
 /// The key of a declared member in [`CodeScan::declared`]: FNV-1a over `Lclass;->member`.
 pub fn member_key(class: &str, member: &str) -> u64 {
@@ -121,6 +133,30 @@ pub struct CodeScan {
     pub declared: Vec<u64>,
     /// Members used by the code but declared elsewhere, with their first use.
     pub member_refs: Vec<MemberRef>,
+    /// The names [`MemberRef`]s point into, one after another.
+    pub names: String,
+}
+
+impl CodeScan {
+    /// The text of `range` in [`CodeScan::names`] ("" should it not be one).
+    pub fn name(&self, range: NameRange) -> &str {
+        self.names
+            .get(range[0] as usize..range[1] as usize)
+            .unwrap_or_default()
+    }
+
+    /// Where `reference` is first used.
+    pub fn location(&self, reference: &MemberRef) -> CodeLocation {
+        CodeLocation {
+            class: self
+                .classes
+                .get(reference.at_class as usize)
+                .map(|class| class.descriptor.clone())
+                .unwrap_or_default(),
+            method: self.name(reference.at_method).to_string(),
+            pc: reference.at_pc,
+        }
+    }
 }
 
 /// Per field or method id of one DEX file, while the methods are walked: whether a class here
@@ -305,6 +341,17 @@ fn member_refs(
                 .filter(|(i, u)| u.is_some() && !m.declared[*i])
                 .map(move |(i, u)| (is_field, i as u32, u.unwrap_or_default()))
         });
+    // Referenced classes and calling methods repeat: each is stored once.
+    let mut names = String::new();
+    let mut stored: HashMap<String, NameRange> = HashMap::new();
+    let mut store_once = |names: &mut String, text: &str| -> NameRange {
+        if let Some(&range) = stored.get(text) {
+            return range;
+        }
+        let range = push_name(names, text);
+        stored.insert(text.to_string(), range);
+        range
+    };
     for (is_field, index, (class_slot, method, pc)) in uses {
         if out.member_refs.len() >= MAX_MEMBER_REFS {
             out.truncated = true;
@@ -315,27 +362,30 @@ fn member_refs(
         } else {
             dex.method_signature(index)?
         };
-        let (class, member) = match signature.split_once("->") {
-            Some((class, member)) => (class.to_string(), member.to_string()),
-            None => (signature, String::new()),
-        };
+        let (class, member) = signature.split_once("->").unwrap_or((&signature, ""));
         let caller = dex.method_signature(method)?;
-        let Some(defined) = out.classes.get(class_slot as usize) else {
+        if out.classes.get(class_slot as usize).is_none() {
             continue;
+        }
+        let caller = caller.split_once("->").map_or(caller.as_str(), |(_, m)| m);
+        let reference = MemberRef {
+            class: store_once(&mut names, class),
+            member: push_name(&mut names, member),
+            at_class: class_slot,
+            at_method: store_once(&mut names, caller),
+            at_pc: pc,
         };
-        out.member_refs.push(MemberRef {
-            class,
-            member,
-            at: CodeLocation {
-                class: defined.descriptor.clone(),
-                method: caller
-                    .split_once("->")
-                    .map_or(caller.clone(), |(_, m)| m.to_string()),
-                pc,
-            },
-        });
+        out.member_refs.push(reference);
     }
+    out.names = names;
     Ok(())
+}
+
+/// Appends `text` to `names`; its range there.
+fn push_name(names: &mut String, text: &str) -> NameRange {
+    let start = names.len() as u32;
+    names.push_str(text);
+    [start, names.len() as u32]
 }
 
 /// FNV-1a, fed in pieces (equal to [`member_key`] over the concatenation).

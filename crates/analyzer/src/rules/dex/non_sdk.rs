@@ -56,11 +56,12 @@ pub fn uses(facts: &Facts) -> Vec<NonSdkUse> {
     reflective(facts, &mut out);
     for code in &facts.code {
         for r in &code.scan.member_refs {
+            let (class, member) = (code.scan.name(r.class), code.scan.name(r.member));
             // Arrays' members (`[I->clone()`) are the runtime's, never in the lists.
-            if r.class.starts_with('[') {
+            if class.starts_with('[') {
                 continue;
             }
-            let Some(resolved) = hiddenapi::resolve(&r.class, &r.member, &app) else {
+            let Some(resolved) = hiddenapi::resolve(class, member, &app) else {
                 continue;
             };
             if resolved.flag == ApiFlag::Sdk {
@@ -68,10 +69,10 @@ pub fn uses(facts: &Facts) -> Vec<NonSdkUse> {
             }
             out.push(NonSdkUse {
                 entry: code.entry.clone(),
-                reference: format!("{}->{}", r.class, r.member),
+                reference: format!("{class}->{member}"),
                 declaration: resolved.declaration,
                 flag: resolved.flag,
-                at: r.at.clone(),
+                at: code.scan.location(r),
             });
         }
     }
