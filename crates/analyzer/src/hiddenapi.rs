@@ -72,10 +72,10 @@ impl ApiFlag {
 }
 
 /// The supertypes of an app class, as its DEX class definition names them.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Supertypes<'s> {
     pub superclass: Option<&'s str>,
-    pub interfaces: &'s [String],
+    pub interfaces: Vec<&'s str>,
 }
 
 /// What the app defines, for resolution through its own classes.
@@ -270,7 +270,7 @@ pub fn resolve(class: &str, member: &str, app: &dyn AppClasses) -> Option<Resolv
                 return None;
             }
             queue.extend(supers.superclass);
-            queue.extend(supers.interfaces.iter().map(String::as_str));
+            queue.extend(supers.interfaces);
             continue;
         }
         let found = table.member(current, member);

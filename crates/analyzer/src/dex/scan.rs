@@ -73,12 +73,15 @@ pub struct DevicePath {
     pub at: CodeLocation,
 }
 
-/// A class the DEX file defines.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A class the DEX file defines. Its names are ranges of [`CodeScan::names`], as in
+/// [`MemberRef`]: read them with [`CodeScan::name`] and [`CodeScan::interfaces_of`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DefinedClass {
-    pub descriptor: String,
-    pub superclass: Option<String>,
-    pub interfaces: Vec<String>,
+    pub descriptor: NameRange,
+    /// `None` for `java.lang.Object` (and a class that names none).
+    pub superclass: Option<NameRange>,
+    /// A range of [`CodeScan::interfaces`].
+    pub interfaces: [u32; 2],
 }
 
 /// A field or method the code uses (invoke, field access) that this DEX file does not declare:
@@ -133,8 +136,10 @@ pub struct CodeScan {
     pub declared: Vec<u64>,
     /// Members used by the code but declared elsewhere, with their first use.
     pub member_refs: Vec<MemberRef>,
-    /// The names [`MemberRef`]s point into, one after another.
+    /// The names [`DefinedClass`]es and [`MemberRef`]s point into, one after another.
     pub names: String,
+    /// The interfaces of every [`DefinedClass`], one class's after another's.
+    pub interfaces: Vec<NameRange>,
 }
 
 impl CodeScan {
@@ -145,13 +150,23 @@ impl CodeScan {
             .unwrap_or_default()
     }
 
+    /// The interfaces `class` names.
+    pub fn interfaces_of(&self, class: &DefinedClass) -> impl Iterator<Item = &str> {
+        let [start, end] = class.interfaces;
+        self.interfaces
+            .get(start as usize..end as usize)
+            .unwrap_or_default()
+            .iter()
+            .map(|&range| self.name(range))
+    }
+
     /// Where `reference` is first used.
     pub fn location(&self, reference: &MemberRef) -> CodeLocation {
         CodeLocation {
             class: self
                 .classes
                 .get(reference.at_class as usize)
-                .map(|class| class.descriptor.clone())
+                .map(|class| self.name(class.descriptor).to_string())
                 .unwrap_or_default(),
             method: self.name(reference.at_method).to_string(),
             pc: reference.at_pc,
@@ -242,25 +257,27 @@ pub fn scan(dex: &DexFile<'_>) -> Result<CodeScan, DexError> {
     }
     let mut methods = Members::new(dex.header.method_ids);
     let mut fields = Members::new(dex.header.field_ids);
+    let mut blob = NameBlob::default();
     for class_def in dex.class_defs() {
         let class_def = class_def?;
         let descriptor = dex.type_descriptor(class_def.class)?.to_str();
         *out.packages.entry(package_of(&descriptor)).or_default() += 1;
         let class_slot = out.classes.len();
+        let superclass = match class_def.superclass {
+            NO_INDEX => None,
+            index => Some(blob.once(&mut out.names, &dex.type_descriptor(index)?.to_str())),
+        };
+        let first_interface = out.interfaces.len() as u32;
+        if class_def.interfaces_off != 0 {
+            for t in dex.type_list(class_def.interfaces_off)?.iter() {
+                let interface = blob.once(&mut out.names, &dex.type_descriptor(t)?.to_str());
+                out.interfaces.push(interface);
+            }
+        }
         out.classes.push(DefinedClass {
-            descriptor: descriptor.to_string(),
-            superclass: match class_def.superclass {
-                NO_INDEX => None,
-                index => Some(dex.type_descriptor(index)?.to_str().into_owned()),
-            },
-            interfaces: match class_def.interfaces_off {
-                0 => Vec::new(),
-                offset => dex
-                    .type_list(offset)?
-                    .iter()
-                    .map(|t| dex.type_descriptor(t).map(|d| d.to_str().into_owned()))
-                    .collect::<Result<_, _>>()?,
-            },
+            descriptor: blob.once(&mut out.names, &descriptor),
+            superclass,
+            interfaces: [first_interface, out.interfaces.len() as u32],
         });
         let Some(data) = dex.class_data(&class_def)? else {
             continue;
@@ -306,7 +323,7 @@ pub fn scan(dex: &DexFile<'_>) -> Result<CodeScan, DexError> {
             )?;
         }
     }
-    member_refs(dex, &methods, &fields, &mut out)?;
+    member_refs(dex, &methods, &fields, &mut out, &mut blob)?;
     Ok(out)
 }
 
@@ -316,6 +333,7 @@ fn member_refs(
     methods: &Members,
     fields: &Members,
     out: &mut CodeScan,
+    blob: &mut NameBlob,
 ) -> Result<(), DexError> {
     for (index, _) in methods.declared.iter().enumerate().filter(|(_, d)| **d) {
         out.declared.push(method_key(dex, index as u32)?);
@@ -341,17 +359,6 @@ fn member_refs(
                 .filter(|(i, u)| u.is_some() && !m.declared[*i])
                 .map(move |(i, u)| (is_field, i as u32, u.unwrap_or_default()))
         });
-    // Referenced classes and calling methods repeat: each is stored once.
-    let mut names = String::new();
-    let mut stored: HashMap<String, NameRange> = HashMap::new();
-    let mut store_once = |names: &mut String, text: &str| -> NameRange {
-        if let Some(&range) = stored.get(text) {
-            return range;
-        }
-        let range = push_name(names, text);
-        stored.insert(text.to_string(), range);
-        range
-    };
     for (is_field, index, (class_slot, method, pc)) in uses {
         if out.member_refs.len() >= MAX_MEMBER_REFS {
             out.truncated = true;
@@ -368,16 +375,16 @@ fn member_refs(
             continue;
         }
         let caller = caller.split_once("->").map_or(caller.as_str(), |(_, m)| m);
+        // Referenced classes and calling methods repeat: each is stored once.
         let reference = MemberRef {
-            class: store_once(&mut names, class),
-            member: push_name(&mut names, member),
+            class: blob.once(&mut out.names, class),
+            member: push_name(&mut out.names, member),
             at_class: class_slot,
-            at_method: store_once(&mut names, caller),
+            at_method: blob.once(&mut out.names, caller),
             at_pc: pc,
         };
         out.member_refs.push(reference);
     }
-    out.names = names;
     Ok(())
 }
 
@@ -386,6 +393,24 @@ fn push_name(names: &mut String, text: &str) -> NameRange {
     let start = names.len() as u32;
     names.push_str(text);
     [start, names.len() as u32]
+}
+
+/// The names already in [`CodeScan::names`], so that a repeated one is stored once.
+#[derive(Default)]
+struct NameBlob {
+    stored: HashMap<String, NameRange>,
+}
+
+impl NameBlob {
+    /// The range of `text` in `names`, appended the first time.
+    fn once(&mut self, names: &mut String, text: &str) -> NameRange {
+        if let Some(&range) = self.stored.get(text) {
+            return range;
+        }
+        let range = push_name(names, text);
+        self.stored.insert(text.to_string(), range);
+        range
+    }
 }
 
 /// FNV-1a, fed in pieces (equal to [`member_key`] over the concatenation).

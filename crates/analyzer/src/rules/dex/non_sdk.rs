@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use crate::dex::scan::{CallKind, CodeLocation, DefinedClass, member_key};
+use crate::dex::scan::{CallKind, CodeLocation, CodeScan, DefinedClass, member_key};
 use crate::hiddenapi::{self, ApiFlag, AppClasses, Supertypes};
 use crate::report::Facts;
 
@@ -20,17 +20,17 @@ pub struct NonSdkUse {
     pub at: CodeLocation,
 }
 
-/// The app's classes across all of its DEX files.
+/// The app's classes across all of its DEX files, with the scan that holds each one's names.
 struct App<'f> {
-    classes: HashMap<&'f str, &'f DefinedClass>,
+    classes: HashMap<&'f str, (&'f CodeScan, &'f DefinedClass)>,
     declared: Vec<&'f [u64]>,
 }
 
 impl AppClasses for App<'_> {
     fn supertypes(&self, class: &str) -> Option<Supertypes<'_>> {
-        self.classes.get(class).map(|c| Supertypes {
-            superclass: c.superclass.as_deref(),
-            interfaces: &c.interfaces,
+        self.classes.get(class).map(|&(scan, c)| Supertypes {
+            superclass: c.superclass.map(|range| scan.name(range)),
+            interfaces: scan.interfaces_of(c).collect(),
         })
     }
 
@@ -47,8 +47,8 @@ pub fn uses(facts: &Facts) -> Vec<NonSdkUse> {
         classes: facts
             .code
             .iter()
-            .flat_map(|c| &c.scan.classes)
-            .map(|c| (c.descriptor.as_str(), c))
+            .flat_map(|c| c.scan.classes.iter().map(|class| (&c.scan, class)))
+            .map(|(scan, class)| (scan.name(class.descriptor), (scan, class)))
             .collect(),
         declared: facts.code.iter().map(|c| c.scan.declared.as_slice()).collect(),
     };
