@@ -5,8 +5,10 @@
 //! quine or a nest of bombs ends in an error, not in exhausted memory.
 
 use std::borrow::Cow;
+use std::cell::Cell;
+use std::sync::{Condvar, Mutex};
 
-use crate::zip::{ZipArchive, ZipError};
+use crate::zip::{Method, ZipArchive, ZipError};
 
 /// How deep containers may nest (the input itself is depth 0).
 pub const MAX_DEPTH: u32 = 4;
@@ -198,6 +200,9 @@ impl Walk<'_> {
                     budget: self.total,
                 });
             }
+            // Held inflated while it (and what it contains) is visited: large ones wait their
+            // turn across the process's threads ([`Held`]).
+            let _held = (entry.method != Method::Stored).then(|| Held::take(entry.uncompressed_size));
             let bytes: Cow<'_, [u8]> = match zip.read(entry) {
                 Ok(bytes) => bytes,
                 Err(source) => {
@@ -214,6 +219,98 @@ impl Walk<'_> {
             self.at(&child_path, &bytes, depth + 1)?;
         }
         Ok(())
+    }
+}
+
+/// Inflated entries of at least this size count against [`INFLATED_AT_ONCE`].
+const LARGE_ENTRY: u64 = 1 << 20;
+
+/// How many inflated bytes of large entries the walks of all threads hold at once, unless one
+/// entry alone is larger. A batch analyses several files at a time, and a code-heavy app's
+/// DEX files are 5 to 15 MiB each once inflated, the largest part of its analysis's memory: two
+/// such files scanned side by side on two threads took the batch's peak above the size of its
+/// largest input. A thread that already holds an entry (a container being walked) never waits,
+/// so nested walks cannot deadlock; only a thread holding nothing waits, for others to let go.
+const INFLATED_AT_ONCE: u64 = 16 << 20;
+
+/// The bytes of large inflated entries that threads hold, against a limit.
+struct Window {
+    limit: u64,
+    /// Bytes held by all threads, and how many threads wait.
+    state: Mutex<(u64, usize)>,
+    /// Told when the bytes held fall.
+    released: Condvar,
+}
+
+/// The process's window: [`INFLATED_AT_ONCE`].
+static WINDOW: Window = Window::new(INFLATED_AT_ONCE);
+
+thread_local! {
+    /// Bytes of large inflated entries this thread holds (in whichever window).
+    static HELD_HERE: Cell<u64> = const { Cell::new(0) };
+}
+
+impl Window {
+    const fn new(limit: u64) -> Window {
+        Window {
+            limit,
+            state: Mutex::new((0, 0)),
+            released: Condvar::new(),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, (u64, usize)> {
+        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// A large entry's share of a [`Window`], held while it is inflated and visited.
+struct Held<'w> {
+    window: &'w Window,
+    size: u64,
+}
+
+impl Held<'static> {
+    fn take(size: u64) -> Held<'static> {
+        Held::take_from(&WINDOW, size)
+    }
+}
+
+impl<'w> Held<'w> {
+    /// Waits, if this thread holds nothing yet, until `size` bytes fit beside what the other
+    /// threads hold (or they hold nothing); small entries do not count.
+    fn take_from(window: &'w Window, size: u64) -> Held<'w> {
+        if size < LARGE_ENTRY {
+            return Held { window, size: 0 };
+        }
+        let size = size.min(window.limit);
+        let mut state = window.lock();
+        if HELD_HERE.get() == 0 {
+            state.1 += 1;
+            while state.0 > 0 && state.0 + size > window.limit {
+                state = window
+                    .released
+                    .wait(state)
+                    .unwrap_or_else(|poisoned| poisoned.into_inner());
+            }
+            state.1 -= 1;
+        }
+        state.0 += size;
+        HELD_HERE.set(HELD_HERE.get() + size);
+        Held { window, size }
+    }
+}
+
+impl Drop for Held<'_> {
+    fn drop(&mut self) {
+        if self.size == 0 {
+            return;
+        }
+        let mut state = self.window.lock();
+        state.0 -= self.size;
+        HELD_HERE.set(HELD_HERE.get() - self.size);
+        drop(state);
+        self.window.released.notify_all();
     }
 }
 
@@ -242,6 +339,41 @@ impl ContainerError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_thread_holding_nothing_waits_for_room_and_a_holder_never_waits() {
+        const MIB: u64 = 1 << 20;
+        static TEST_WINDOW: Window = Window::new(16 * MIB);
+        let window = &TEST_WINDOW;
+        let first = Held::take_from(window, 10 * MIB);
+        // Small entries do not count, and a thread that holds one takes more without waiting
+        // (a container's nested entries), even past the limit.
+        assert_eq!(Held::take_from(window, MIB - 1).size, 0);
+        let nested = Held::take_from(window, 10 * MIB);
+        assert_eq!(window.lock().0, 20 * MIB);
+        std::thread::scope(|scope| {
+            let other = scope.spawn(|| {
+                // Holding nothing: waits until the 10 MiB fit.
+                let held = Held::take_from(window, 10 * MIB);
+                let seen = window.lock().0;
+                drop(held);
+                seen
+            });
+            // Let go only once the other thread waits (it counts itself in before waiting).
+            while window.lock().1 == 0 {
+                assert!(!other.is_finished(), "the other thread did not wait");
+                std::thread::yield_now();
+            }
+            drop(nested);
+            drop(first);
+            assert_eq!(other.join().unwrap(), 10 * MIB, "it went in alone");
+        });
+        // A single entry larger than the window counts as the whole window.
+        let huge = Held::take_from(window, 64 * MIB);
+        assert_eq!(window.lock().0, 16 * MIB);
+        drop(huge);
+        assert_eq!(window.lock().0, 0);
+    }
 
     fn zip(entries: &[(&str, &[u8])]) -> Vec<u8> {
         crate::zip::stored_zip(entries, b"")
