@@ -108,10 +108,11 @@ static MEMBER_HASHES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/hiddenap
 static MEMBER_FLAGS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/hiddenapi-member-flags.bin"));
 include!(concat!(env!("OUT_DIR"), "/hiddenapi_layout.rs"));
 
-// The range types at run time; the functions are the build script's, and tests check them.
+// The range types and the hash at run time; the other functions are the build script's, and
+// tests check them.
 #[path = "hiddenapi_layout.rs"]
 #[cfg_attr(not(test), allow(dead_code))]
-mod layout;
+pub(crate) mod layout;
 
 fn text(range: layout::Range) -> &'static str {
     &TEXT[range[0] as usize..range[1] as usize]
@@ -153,19 +154,21 @@ fn member_lines(i: usize) -> &'static str {
     text(CLASSES[i][1])
 }
 
+/// The hash of entry `k` of the member index.
+fn index_hash(k: usize) -> u64 {
+    let bytes = &MEMBER_HASHES[k * 8..k * 8 + 8];
+    u64::from_le_bytes(bytes.try_into().expect("8 bytes"))
+}
+
 /// The flag code of `member` in class `i`'s member index, if it has the member: a binary
 /// search over the class's hashes, reading nothing of the text.
 fn member_code(i: usize, member: &str) -> Option<u8> {
     let [start, end] = CLASSES[i][2];
     let key = layout::member_hash(member);
-    let hash = |k: usize| {
-        let bytes = &MEMBER_HASHES[k * 8..k * 8 + 8];
-        u64::from_le_bytes(bytes.try_into().expect("8 bytes"))
-    };
     let (mut lo, mut hi) = (start as usize, end as usize);
     while lo < hi {
         let mid = lo + (hi - lo) / 2;
-        match hash(mid).cmp(&key) {
+        match index_hash(mid).cmp(&key) {
             std::cmp::Ordering::Equal => return Some(MEMBER_FLAGS[mid]),
             std::cmp::Ordering::Less => lo = mid + 1,
             std::cmp::Ordering::Greater => hi = mid,
@@ -442,10 +445,7 @@ mod tests {
             // The member index holds each member line's hash and flag, sorted by hash.
             let [start, end] = CLASSES[i][2];
             let index: Vec<(u64, u8)> = (start as usize..end as usize)
-                .map(|k| {
-                    let hash = u64::from_le_bytes(MEMBER_HASHES[k * 8..k * 8 + 8].try_into().unwrap());
-                    (hash, MEMBER_FLAGS[k])
-                })
+                .map(|k| (index_hash(k), MEMBER_FLAGS[k]))
                 .collect();
             assert_eq!(
                 Some(index),

@@ -70,12 +70,29 @@ impl Layout {
     }
 }
 
-/// The key of a member line in the member index: FNV-1a (64 bits) of `name(args)ret` or
-/// `name:type` as the line spells it.
+/// FNV-1a (64 bits), fed in pieces: the member index's keys, and the DEX scan's keys of
+/// declared members (`dex::scan::member_key`).
+pub struct Fnv(pub u64);
+
+impl Fnv {
+    pub fn new() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+
+    pub fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 ^= u64::from(byte);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+/// The key of a member line in the member index: [`Fnv`] of `name(args)ret` or `name:type` as
+/// the line spells it.
 pub fn member_hash(member: &str) -> u64 {
-    member.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
-        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
-    })
+    let mut hash = Fnv::new();
+    hash.write(member.as_bytes());
+    hash.0
 }
 
 /// A member line's flag as one byte of the index: 0 `sdk`, 1 `unsupported`, the API level of

@@ -14,7 +14,10 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::code::{Instruction, Op, Reference, Registers};
+// FNV-1a, fed in pieces (equal to [`member_key`] over the concatenation): the same hash the
+// non-SDK data's member index uses.
 use super::{DexError, DexFile, NO_INDEX};
+use crate::hiddenapi::layout::Fnv;
 
 /// At most this many call sites and strings are kept per DEX file (an obfuscated app can
 /// hold millions of string constants; the rules need the first few of each kind).
@@ -410,22 +413,6 @@ impl NameBlob {
         let range = push_name(names, text);
         self.stored.insert(text.to_string(), range);
         range
-    }
-}
-
-/// FNV-1a, fed in pieces (equal to [`member_key`] over the concatenation).
-struct Fnv(u64);
-
-impl Fnv {
-    fn new() -> Fnv {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &byte in bytes {
-            self.0 ^= u64::from(byte);
-            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
-        }
     }
 }
 
