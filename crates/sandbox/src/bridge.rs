@@ -111,6 +111,29 @@ pub fn serve(
     bridge.run()
 }
 
+/// Whether every task of the listener's filter has exited (`POLLHUP`): no call can come any
+/// more. Asked only after a failed receive, so it costs nothing per call.
+fn orphaned(listener: BorrowedFd<'_>) -> bool {
+    let mut poll = [rustix::event::PollFd::new(
+        &listener,
+        rustix::event::PollFlags::IN,
+    )];
+    matches!(
+        rustix::event::poll(&mut poll, Some(&rustix::event::Timespec::default())),
+        Ok(1)
+    ) && poll[0].revents().contains(rustix::event::PollFlags::HUP)
+}
+
+/// Parks a bridge thread whose sandbox is gone until the supervisor ends the process: newer
+/// kernels (6.18 here) fail `RECV` at once on such a listener, where older ones block, and
+/// retrying kept both CPUs busy for the milliseconds the supervisor takes to notice the exit.
+/// Not returning keeps this process's exit the supervisor's decision, never a server death.
+fn idle_until_ended() -> ! {
+    loop {
+        std::thread::park();
+    }
+}
+
 /// A bridge thread's slot in the memory it shares with the supervisor: the call it is serving
 /// (all zero between calls).
 #[derive(Debug, Clone, Copy)]
@@ -313,9 +336,8 @@ impl Bridge<'_> {
     fn run(&mut self) -> Result<(), ServeError> {
         let fd = self.listener.as_raw_fd();
         loop {
-            // Blocks until a call arrives; never returns once the sandbox is gone (the kernel
-            // wakes only pollers then), which is why the supervisor ends this process when the
-            // program has exited. Not polling first saves a system call per call (about 1 µs).
+            // Blocks until a call arrives. Not polling first saves a system call per call
+            // (about 1 µs). Once the sandbox is gone, the supervisor ends this process.
             // The call is received straight into the shared slot: once the kernel has marked it
             // received, its id is in memory the supervisor reads should this process die, even
             // if it dies before the receive returns (a kill racing an arriving call).
@@ -328,8 +350,11 @@ impl Bridge<'_> {
             };
             if received != 0 {
                 match io::Error::last_os_error().raw_os_error() {
-                    // The task died or was interrupted before we took the call.
-                    Some(libc::ENOENT | libc::EINTR) => continue,
+                    Some(libc::EINTR) => continue,
+                    // The task died before we took the call, or (on kernels whose RECV no
+                    // longer waits on a filter without tasks) the sandbox is gone.
+                    Some(libc::ENOENT) if orphaned(self.listener) => idle_until_ended(),
+                    Some(libc::ENOENT) => continue,
                     _ => {
                         return Err(ServeError::Listener {
                             step: "SECCOMP_IOCTL_NOTIF_RECV",
@@ -1248,6 +1273,64 @@ mod tests {
             .filter(|name| !EMULATED.contains(name))
             .collect();
         assert_eq!(stubs, Vec::<&str>::new());
+    }
+
+    /// A listener whose filter is on one thread of this process: allow-all, so it notifies
+    /// nothing, but it is a listener like the sandbox's.
+    fn thread_with_listener() -> (
+        std::os::fd::OwnedFd,
+        std::sync::mpsc::Sender<()>,
+        std::thread::JoinHandle<()>,
+    ) {
+        let (fd_tx, fd_rx) = std::sync::mpsc::channel();
+        let (end_tx, end_rx) = std::sync::mpsc::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            let allow = [libc::sock_filter {
+                code: (libc::BPF_RET | libc::BPF_K) as u16,
+                jt: 0,
+                jf: 0,
+                k: libc::SECCOMP_RET_ALLOW,
+            }];
+            let program = libc::sock_fprog {
+                len: 1,
+                filter: allow.as_ptr().cast_mut(),
+            };
+            // SAFETY: no_new_privs for this thread only; the program outlives the call, which
+            // copies it; the listener it returns is a new fd this thread owns.
+            let listener = unsafe {
+                assert_eq!(libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), 0);
+                let fd = libc::syscall(
+                    libc::SYS_seccomp,
+                    libc::SECCOMP_SET_MODE_FILTER,
+                    libc::SECCOMP_FILTER_FLAG_NEW_LISTENER,
+                    &raw const program,
+                );
+                assert!(fd >= 0, "seccomp: {}", io::Error::last_os_error());
+                <std::os::fd::OwnedFd as std::os::fd::FromRawFd>::from_raw_fd(fd as i32)
+            };
+            fd_tx.send(listener).unwrap();
+            let _ = end_rx.recv();
+        });
+        (fd_rx.recv().unwrap(), end_tx, thread)
+    }
+
+    /// What lets a bridge thread stop receiving once the sandbox is gone (a 6.18 kernel fails
+    /// `RECV` at once then, and retrying spun both CPUs): orphaned only when no task is left.
+    #[test]
+    fn a_listener_is_orphaned_when_its_last_task_has_exited_and_not_before() {
+        use std::os::fd::AsFd;
+        let (listener, end, thread) = thread_with_listener();
+        assert!(!orphaned(listener.as_fd()));
+        end.send(()).unwrap();
+        thread.join().unwrap();
+        // The filter lets go of its task a little after join returns; the kernel wakes pollers
+        // with POLLHUP when it does.
+        let mut poll = [rustix::event::PollFd::new(
+            &listener,
+            rustix::event::PollFlags::IN,
+        )];
+        assert_eq!(rustix::event::poll(&mut poll, None), Ok(1));
+        assert!(orphaned(listener.as_fd()));
     }
 
     /// No x86-64 call is a stub today; a row the table gains would be reported like these.
