@@ -40,6 +40,10 @@ static int kill_service;
 /* `close`: the service closes its device and unmaps it, and lives on: as with the kernel's
  * driver, that releases its binder process (death notices go out); the manager then ends it. */
 static int close_service, closing;
+/* With BINDER_FAULT_PATH set: the manager and the service each write a byte here once they
+ * have nothing left to write and only read from then on; the client reads both before the
+ * call that kills hc-vfs. */
+static int settled[2] = {-1, -1};
 
 struct conn {
     int fd;
@@ -57,6 +61,10 @@ static void fail(void) {
 static void die(const char *what) {
     printf("error: %s: %s\n", what, strerror(errno));
     fail();
+}
+
+static void say_settled(void) {
+    if (settled[1] >= 0 && write(settled[1], "s", 1) != 1) die("settled pipe");
 }
 
 static void conn_open(struct conn *c) {
@@ -79,6 +87,9 @@ static size_t write_read(struct conn *c, const void *out, size_t out_size, void 
         .read_size = in_size, .read_buffer = (uintptr_t)in,
     };
     while (ioctl(c->fd, BINDER_WRITE_READ, &bwr) != 0) {
+        /* A read still on its way to being parked when hc-vfs dies fails with EIO, as every
+         * call in flight then does; having written nothing, it is simply made again. */
+        if (errno == EIO && out_size == 0 && settled[1] >= 0) continue;
         if (errno != EINTR) die("BINDER_WRITE_READ");
         bwr.write_size -= bwr.write_consumed;
         bwr.write_buffer += bwr.write_consumed;
@@ -118,6 +129,8 @@ static void ack_refs(struct conn *c, uint32_t cmd, const struct binder_ptr_cooki
 typedef int (*on_transaction)(struct conn *c, const struct binder_transaction_data *tr,
                               unsigned char *reply, size_t *reply_size, int *done);
 typedef void (*on_death)(struct conn *c, binder_uintptr_t cookie, int *done);
+static int manager_serve(struct conn *c, const struct binder_transaction_data *tr,
+                         unsigned char *reply, size_t *reply_size, int *done);
 
 /* Reads returns until a reply arrives (when waiting for one) or `done` is set, serving
  * transactions with `serve` and death notices with `dead`. Returns 0, or the BR_ error. */
@@ -180,6 +193,8 @@ static uint32_t loop(struct conn *c, int want_reply, struct binder_transaction_d
                         r.data.ptr.offsets = (uintptr_t)&offset;
                     }
                     send_command(c, BC_REPLY, &r, sizeof r);
+                    /* The manager's last write before the client's fault: the handle. */
+                    if (tr.code == 2 && serve == manager_serve) say_settled();
                 }
                 break;
             }
@@ -300,6 +315,7 @@ static void service(void) {
     free_buffer(&c, reply.data.ptr.buffer);
     uint32_t enter = BC_ENTER_LOOPER;
     write_read(&c, &enter, sizeof enter, NULL, 0);
+    say_settled();
     loop(&c, 0, &reply, service_serve, NULL);
     if (closing) {
         if (munmap(c.map, MAP_SIZE) != 0 || close(c.fd) != 0) die("closing the device");
@@ -358,6 +374,8 @@ static void client(void) {
      * parked reads: in a Binder world the restarted hc-vfs goes on, and so do they. */
     const char *fault = getenv("BINDER_FAULT_PATH");
     if (fault) {
+        char two[2];
+        if (read(settled[0], two, 1) != 1 || read(settled[0], two + 1, 1) != 1) die("settled pipe");
         int fd = open(fault, O_RDONLY | O_CREAT, 0600);
         printf("client: the call that killed hc-vfs: %s\n", fd < 0 ? strerror(errno) : "no error");
     }
@@ -470,6 +488,7 @@ int main(int argc, char **argv) {
         return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
     }
     if (close_service) alarm(90); /* see client() */
+    if (getenv("BINDER_FAULT_PATH") && pipe(settled) != 0) die("pipe");
     struct conn c;
     conn_open(&c);
     int zero = 0;
