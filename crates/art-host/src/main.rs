@@ -235,6 +235,12 @@ fn run(args: RunArgs) -> Result<ExitCode, Unusable> {
     } else {
         app.as_ref().is_some_and(|app| app.internet)
     };
+    if network && sandbox::launch::landlock_scopes() == 0 {
+        eprintln!(
+            "hyper-compat: warning: this kernel has no Landlock scopes (Linux 6.12+), so the program, \
+             sharing the host's network, can reach the host's abstract AF_UNIX sockets"
+        );
+    }
     let temporary = match &args.app_root {
         Some(dir) => {
             std::fs::create_dir_all(dir).map_err(|e| Unusable(format!("{}: {e}", dir.display())))?;

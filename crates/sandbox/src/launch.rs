@@ -75,7 +75,7 @@ fn namespaces(pid: libc::pid_t) -> Result<Namespaces, LaunchError> {
 
 /// What the child reports when a setup step fails, by index (sent as `index + 1`, then errno);
 /// the guest tree's own steps are numbered from [`TREE_STEPS`].
-const CHILD_STEPS: [&str; 15] = [
+const CHILD_STEPS: [&str; 16] = [
     "PR_SET_PDEATHSIG",
     "sethostname",
     "making mounts private",
@@ -91,6 +91,7 @@ const CHILD_STEPS: [&str; 15] = [
     "bringing up the loopback interface",
     "placing a startup handle",
     "installing Android's app seccomp policy",
+    "scoping abstract sockets with Landlock",
 ];
 const TREE_STEPS: u32 = 1000;
 
@@ -104,6 +105,8 @@ struct ChildPlan {
     exec: Exec,
     /// Whether the child has a network namespace of its own, whose loopback it brings up.
     private_network: bool,
+    /// The Landlock scopes the child confines itself to (0: none, the kernel has no scopes).
+    landlock_scoped: u64,
     /// Descriptors of the caller the program inherits (sorted); every other one from 3 up is
     /// closed at `execve`.
     keep_fds: Vec<RawFd>,
@@ -225,6 +228,7 @@ pub fn launch(
         startup,
         exec,
         private_network: !root.network,
+        landlock_scoped: landlock_scopes(),
         keep_fds,
         steps,
         app_dir: cstring(root.app_dir().as_os_str())?,
@@ -480,6 +484,23 @@ unsafe fn child(plan: &ChildPlan) -> ! {
         if libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 {
             fail(8);
         }
+        if plan.landlock_scoped != 0 {
+            let attr = LandlockRulesetAttr {
+                handled_access_fs: 0,
+                handled_access_net: 0,
+                scoped: plan.landlock_scoped,
+            };
+            let ruleset = libc::syscall(
+                libc::SYS_landlock_create_ruleset,
+                &raw const attr,
+                size_of::<LandlockRulesetAttr>(),
+                0,
+            );
+            if ruleset < 0 || libc::syscall(libc::SYS_landlock_restrict_self, ruleset, 0) != 0 {
+                fail(15);
+            }
+            libc::close(ruleset as c_int);
+        }
         let install_program = |flags: libc::c_ulong, program: &libc::sock_fprog| {
             libc::syscall(libc::SYS_seccomp, libc::SECCOMP_SET_MODE_FILTER, flags, program)
         };
@@ -679,6 +700,41 @@ unsafe fn build_tree(plan: &ChildPlan) {
         if libc::chdir(plan.app_dir.as_ptr()) != 0 {
             fail(7);
         }
+    }
+}
+
+/// `struct landlock_ruleset_attr` as of Landlock ABI 6 (Linux 6.12), the first with `scoped`.
+#[repr(C)]
+struct LandlockRulesetAttr {
+    handled_access_fs: u64,
+    handled_access_net: u64,
+    scoped: u64,
+}
+
+/// `LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET`: no connecting or sending to an abstract AF_UNIX
+/// socket bound outside the domain.
+const LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET: u64 = 1;
+
+/// The Landlock scopes the sandbox is put under: abstract AF_UNIX sockets, where the kernel
+/// has them (ABI 6, Linux 6.12), else none. Abstract names live in the network namespace, and
+/// an app that holds INTERNET shares the host's: without the scope it could reach every
+/// abstract socket of the host (container runtimes', D-Bus's, X11's), as in CVE-2020-15257.
+/// The sandbox's own processes still reach one another's (they share the domain).
+pub fn landlock_scopes() -> u64 {
+    const LANDLOCK_CREATE_RULESET_VERSION: libc::c_uint = 1;
+    // SAFETY: the version query reads no memory (null attr, size 0).
+    let abi = unsafe {
+        libc::syscall(
+            libc::SYS_landlock_create_ruleset,
+            ptr::null::<LandlockRulesetAttr>(),
+            0usize,
+            LANDLOCK_CREATE_RULESET_VERSION,
+        )
+    };
+    if abi >= 6 {
+        LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET
+    } else {
+        0
     }
 }
 

@@ -128,3 +128,48 @@ fn every_escape_attempt_fails_and_the_bridge_records_the_refused_calls() {
     assert!(app.path().join("probe.txt").exists());
     assert!(!Path::new("/null2").exists());
 }
+
+/// An app that holds INTERNET shares the host's network namespace, where the host's abstract
+/// AF_UNIX sockets are (container runtimes', D-Bus's, X11's; CVE-2020-15257 was this way out):
+/// connecting or sending to them must fail, while the sandbox's own abstract sockets work.
+/// Skipped, saying so, on kernels without Landlock scopes (before Linux 6.12), where
+/// `hc-sandbox --network` warns that they are reachable.
+#[test]
+fn sharing_the_host_network_does_not_reach_the_host_abstract_sockets() {
+    let Some(binary) = escape_binary() else {
+        return;
+    };
+    let name = format!("hypercompat-net-escape-{}", std::process::id());
+    let abstract_name =
+        |name: &str| std::os::unix::net::SocketAddr::from_abstract_name(name.as_bytes()).unwrap();
+    let _stream = std::os::unix::net::UnixListener::bind_addr(&abstract_name(&name)).unwrap();
+    let _datagram =
+        std::os::unix::net::UnixDatagram::bind_addr(&abstract_name(&format!("{name}-dgram"))).unwrap();
+    let app = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_hc-sandbox"))
+        .arg("--network")
+        .arg("--app-root")
+        .arg(app.path())
+        .arg("--")
+        .arg(&binary)
+        .args(["network", &name])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    if sandbox::launch::landlock_scopes() == 0 {
+        assert!(
+            stderr.contains("can reach the host's abstract AF_UNIX sockets"),
+            "{stderr}"
+        );
+        println!("SKIPPED: this kernel has no Landlock scopes");
+        return;
+    }
+    assert!(
+        stdout.contains("control own_abstract_socket reached"),
+        "{stdout}\n{stderr}"
+    );
+    assert!(stdout.contains("attempts 5 escapes 0"), "{stdout}\n{stderr}");
+    assert!(!stdout.contains("ESCAPED"), "{stdout}");
+    assert!(output.status.success(), "{output:?}");
+}

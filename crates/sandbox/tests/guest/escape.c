@@ -96,7 +96,47 @@ static void *flip(void *unused) {
     return NULL;
 }
 
+/* Run sharing the host's network (an app that holds INTERNET): the host's abstract AF_UNIX
+ * sockets are in the same namespace, and each way of reaching them must fail; the sandbox's
+ * own abstract sockets must still work (else the failures would prove nothing). */
+static int network_attempts(const char *name) {
+    struct sockaddr_un host = {.sun_family = AF_UNIX};
+    size_t length = strlen(name);
+    memcpy(host.sun_path + 1, name, length);
+    socklen_t host_length = offsetof(struct sockaddr_un, sun_path) + 1 + length;
+    struct sockaddr_un datagram = host;
+    memcpy(datagram.sun_path + 1 + length, "-dgram", 6);
+    socklen_t datagram_length = host_length + 6;
+
+    int stream = socket(AF_UNIX, SOCK_STREAM, 0);
+    expect_failure("shared_net_abstract_connect", connect(stream, (struct sockaddr *)&host, host_length));
+    int sender = socket(AF_UNIX, SOCK_DGRAM, 0);
+    expect_failure("shared_net_abstract_sendto",
+                   sendto(sender, "x", 1, 0, (struct sockaddr *)&datagram, datagram_length));
+    struct iovec byte = {"x", 1};
+    struct msghdr message = {.msg_name = &datagram, .msg_namelen = datagram_length, .msg_iov = &byte, .msg_iovlen = 1};
+    expect_failure("shared_net_abstract_sendmsg", sendmsg(sender, &message, 0));
+    struct mmsghdr messages = {.msg_hdr = message};
+    long sent = syscall(SYS_sendmmsg, sender, &messages, 1, 0);
+    expect_failure("shared_net_abstract_sendmmsg", sent > 0 ? sent : -1);
+    int connected = socket(AF_UNIX, SOCK_DGRAM, 0);
+    expect_failure("shared_net_abstract_dgram_connect",
+                   connect(connected, (struct sockaddr *)&datagram, datagram_length));
+
+    /* The control: an abstract socket of the sandbox's own, reached from inside. */
+    struct sockaddr_un own = {.sun_family = AF_UNIX};
+    snprintf(own.sun_path + 1, sizeof own.sun_path - 1, "%s-own", name);
+    socklen_t own_length = offsetof(struct sockaddr_un, sun_path) + 1 + strlen(own.sun_path + 1);
+    int listener = socket(AF_UNIX, SOCK_STREAM, 0), client = socket(AF_UNIX, SOCK_STREAM, 0);
+    int control = bind(listener, (struct sockaddr *)&own, own_length) == 0 && listen(listener, 1) == 0 &&
+                  connect(client, (struct sockaddr *)&own, own_length) == 0;
+    printf("control own_abstract_socket %s\n", control ? "reached" : strerror(errno));
+    printf("attempts %d escapes %d\n", attempts, escapes);
+    return escapes || !control ? 1 : 0;
+}
+
 int main(int argc, char **argv) {
+    if (argc == 3 && strcmp(argv[1], "network") == 0) return network_attempts(argv[2]);
     if (argc < 7) return 2;
     supervisor = atoi(argv[1]);
     shadow_dev = strtoull(argv[2], NULL, 10);
