@@ -188,6 +188,14 @@ fn test_block(index: u8, test: ArgumentTest) -> Vec<libc::sock_filter> {
             block.push(statement(libc::BPF_ALU | libc::BPF_AND | libc::BPF_K, mask));
             block.push(jump_eq(value, 1, 0));
         }
+        ArgumentTest::NoneOf(values) => {
+            // A match jumps past the instruction after the block; none falls through.
+            let count = values.len();
+            for (i, &value) in values.iter().enumerate() {
+                let past = u8::try_from(count - i).expect("a short list");
+                block.push(jump_eq(value, past, 0));
+            }
+        }
     }
     block
 }
@@ -302,10 +310,13 @@ mod tests {
         let program = x86_64();
         assert!(program.len() <= usize::from(libc::BPF_MAXINSNS as u16));
         for nr in 0..1024 {
-            let native_forms = syscall_bridge::lookup(Arch::X86_64, u64::from(nr))
-                .is_some_and(|row| !row.native_when.is_empty());
-            if native_forms {
-                // Decided by the arguments too: fd_only_forms_of_path_calls_run_natively.
+            let by_arguments = syscall_bridge::lookup(Arch::X86_64, u64::from(nr)).is_some_and(|row| {
+                !row.native_when.is_empty() || row.refused.iter().any(|rule| rule.test.holds(0))
+            });
+            if by_arguments {
+                // Decided by the arguments too, and all-zero ones decide otherwise (an
+                // AF_UNSPEC socket is refused): fd_only_forms_of_path_calls_run_natively,
+                // refused_arguments_of_passed_calls_are_notified.
                 continue;
             }
             let expected = action(Arch::X86_64, u64::from(nr)).ret();
@@ -385,6 +396,32 @@ mod tests {
         assert_eq!(prctl(libc::PR_CAPBSET_READ), libc::SECCOMP_RET_ALLOW);
         assert_eq!(prctl(libc::PR_SET_MM), eperm);
         assert_eq!(prctl(libc::PR_CAPBSET_DROP), eperm);
+        for call in ["socket", "socketpair"] {
+            let socket = |family: i32| {
+                let family = u64::from(family as u32);
+                run_with(&program, AUDIT_ARCH_X86_64, nr(call), [family, 1, 0, 0, 0, 0])
+            };
+            for family in [libc::AF_UNIX, libc::AF_INET, libc::AF_INET6, libc::AF_NETLINK] {
+                assert_eq!(socket(family), libc::SECCOMP_RET_ALLOW, "{call} {family}");
+            }
+            for family in [
+                0,
+                libc::AF_PACKET,
+                libc::AF_ALG,
+                libc::AF_VSOCK,
+                libc::AF_KEY,
+                46,
+                1000,
+            ] {
+                assert_eq!(socket(family), eperm, "{call} {family}");
+            }
+            // The filter reads the low 32 bits, as the kernel's int argument.
+            let high = u64::from(libc::AF_UNIX as u32) | 1 << 32;
+            assert_eq!(
+                run_with(&program, AUDIT_ARCH_X86_64, nr(call), [high, 1, 0, 0, 0, 0]),
+                libc::SECCOMP_RET_ALLOW
+            );
+        }
     }
 
     #[test]

@@ -96,22 +96,27 @@ pub enum Refusal {
     /// `EPERM`: the call exists but the app may not make it, as an unprivileged Linux or
     /// Android process is refused.
     Eperm,
+    /// `EAFNOSUPPORT`: a socket family the sandbox does not offer, as a kernel built without
+    /// it answers.
+    Eafnosupport,
 }
 
 impl Refusal {
-    /// The Linux errno value (x86-64, arm and aarch64 share these two).
+    /// The Linux errno value (x86-64, arm and aarch64 share these).
     pub fn errno(self) -> u16 {
         match self {
             Refusal::Enosys => 38,
             Refusal::Eperm => 1,
+            Refusal::Eafnosupport => 97,
         }
     }
 
-    /// `ENOSYS`, `EPERM`.
+    /// `ENOSYS`, `EPERM`, `EAFNOSUPPORT`.
     pub fn name(self) -> &'static str {
         match self {
             Refusal::Enosys => "ENOSYS",
             Refusal::Eperm => "EPERM",
+            Refusal::Eafnosupport => "EAFNOSUPPORT",
         }
     }
 }
@@ -137,6 +142,8 @@ pub enum ArgumentTest {
     /// The argument's bits under `mask` differ from `value` (an `ioctl` request of another
     /// type than Binder's).
     MaskedDiffers { mask: u32, value: u32 },
+    /// The argument is none of these values (a socket family outside those allowed).
+    NoneOf(&'static [u32]),
 }
 
 impl ArgumentTest {
@@ -147,6 +154,7 @@ impl ArgumentTest {
             ArgumentTest::AnyBit(mask) => low & mask != 0,
             ArgumentTest::Equals(value) => low == value,
             ArgumentTest::MaskedDiffers { mask, value } => low & mask != value,
+            ArgumentTest::NoneOf(values) => !values.contains(&low),
         }
     }
 }

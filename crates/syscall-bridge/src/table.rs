@@ -42,6 +42,19 @@ const CLONE_NAMESPACES: u32 =
 const PR_CAPBSET_DROP: u32 = 24;
 const PR_SET_MM: u32 = 35;
 
+/// The socket families an app gets: `AF_UNIX`, `AF_INET`, `AF_INET6`, `AF_NETLINK` (routes
+/// and addresses, for `getifaddrs`). Every other fails with `EAFNOSUPPORT`: `AF_VSOCK` reaches
+/// the hypervisor's host whatever the network namespace (an app without INTERNET would have a
+/// network after all), and the rest (`AF_ALG`, `AF_KEY`, `AF_RDS`, `AF_TIPC`, `AF_PACKET`, …)
+/// are kernel attack surface that Android's SELinux policy keeps from apps too.
+const SOCKET_FAMILIES: &[u32] = &[1, 2, 10, 16];
+const OTHER_SOCKET_FAMILIES: RefusedArgument = RefusedArgument {
+    index: 0,
+    test: ArgumentTest::NoneOf(SOCKET_FAMILIES),
+    refusal: Refusal::Eafnosupport,
+};
+const SOCKET_FAMILY_NOTE: &str = "sockets, in the sandbox's network namespace: a private one (loopback only) unless the app holds INTERNET; only AF_UNIX, AF_INET, AF_INET6 and AF_NETLINK (others fail with EAFNOSUPPORT: AF_VSOCK would reach the hypervisor's host from any namespace)";
+
 const fn refuse(index: u8, test: ArgumentTest) -> RefusedArgument {
     RefusedArgument {
         index,
@@ -665,7 +678,7 @@ pub(crate) static TABLE: &[Row] = &[
     pass("sigprocmask", SIGNALS),
     pass("sigreturn", SIGNALS),
     pass("sigsuspend", SIGNALS),
-    pass("socket", SOCKETS),
+    pass_partly("socket", SOCKET_FAMILY_NOTE, &[OTHER_SOCKET_FAMILIES]),
     translate(
         "socketcall",
         Handler::Vfs,
@@ -673,7 +686,7 @@ pub(crate) static TABLE: &[Row] = &[
         "the i386 socket multiplexer: its bind and connect go to vfs like the direct calls, the \
          rest to the host stack",
     ),
-    pass("socketpair", SOCKETS),
+    pass_partly("socketpair", SOCKET_FAMILY_NOTE, &[OTHER_SOCKET_FAMILIES]),
     pass("splice", FD),
     deny("ssetmask", OBSOLETE),
     path("stat"),

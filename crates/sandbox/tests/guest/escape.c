@@ -234,6 +234,10 @@ int main(int argc, char **argv) {
     int tcp = socket(AF_INET, SOCK_STREAM, 0);
     expect_failure("host_loopback_tcp", connect(tcp, (struct sockaddr *)&tcp_address, sizeof tcp_address));
 
+    /* vsock ignores network namespaces: the hypervisor's host (CID 2) answers from anywhere. */
+    expect_failure("vsock_socket", socket(40 /* AF_VSOCK */, SOCK_STREAM, 0));
+    expect_failure("alg_socket", socket(38 /* AF_ALG */, SOCK_SEQPACKET, 0));
+
     /* The terminal the sandbox was started from. */
     int tty = open("/dev/tty", O_RDWR);
     char push = 'x';
