@@ -324,11 +324,57 @@ pub(crate) enum Opened {
     Wait(crate::fifo::Waiting),
 }
 
+/// What `open_file` needs to know of a file it opened, from one `statx`.
+#[derive(Debug)]
+struct Facts {
+    mode: u32,
+    dev: u64,
+    ino: u64,
+    /// The id of its mount (as `mountinfo` numbers them).
+    mount: u64,
+}
+
+impl Facts {
+    fn of(file: &OwnedFd) -> Option<Facts> {
+        let statx = rustix::fs::statx(
+            file,
+            c"",
+            rustix::fs::AtFlags::EMPTY_PATH,
+            rustix::fs::StatxFlags::TYPE | rustix::fs::StatxFlags::INO | rustix::fs::StatxFlags::MNT_ID,
+        )
+        .ok()?;
+        Some(Facts {
+            mode: u32::from(statx.stx_mode),
+            dev: libc::makedev(statx.stx_dev_major, statx.stx_dev_minor),
+            ino: statx.stx_ino,
+            mount: statx.stx_mnt_id,
+        })
+    }
+}
+
 fn is_fifo(stat: Option<&rustix::fs::Stat>) -> bool {
     stat.is_some_and(|stat| rustix::fs::FileType::from_raw_mode(stat.st_mode) == rustix::fs::FileType::Fifo)
 }
 
 type Answer<T> = Result<Reply<T>, ErrorReply>;
+
+/// Reading is 1, writing 2: what open `flags` ask of a file (`O_TRUNC` writes; `O_PATH`
+/// neither).
+fn access_of(flags: libc::c_int) -> u32 {
+    if flags & libc::O_PATH != 0 {
+        return 0;
+    }
+    let mode = match flags & libc::O_ACCMODE {
+        libc::O_RDONLY => 1,
+        libc::O_WRONLY => 2,
+        _ => 3,
+    };
+    if flags & libc::O_TRUNC != 0 {
+        mode | 2
+    } else {
+        mode
+    }
+}
 
 fn fail(errno: i32) -> ErrorReply {
     // An errno of 0 would be success: never let one through as a failure.
@@ -738,9 +784,10 @@ impl Server {
         }
         // SAFETY: a fresh fd nobody else owns.
         let file = unsafe { OwnedFd::from_raw_fd(fd) };
-        // One stat for what follows: FIFOs wait, procmgr's files are swapped in.
-        let stat = rustix::fs::fstat(&file).ok();
-        if is_fifo(stat.as_ref()) {
+        // One stat for what follows: FIFOs wait, files outside the tree are checked, procmgr's
+        // files are swapped in.
+        let stat = Facts::of(&file);
+        if stat.as_ref().is_some_and(|stat| stat.mode & libc::S_IFMT == libc::S_IFIFO) {
             if let Some(waiter) = &self.fifo {
                 waiter.hint();
             }
@@ -757,11 +804,106 @@ impl Server {
                 check(libc::fcntl(fd, libc::F_SETFL, status & !libc::O_NONBLOCK))?;
             }
         }
+        self.no_more_than_its_descriptors(request.at.tid, stat.as_ref(), flags)?;
         let file = match self.built_by_procmgr(&file, stat.as_ref(), flags)? {
             Some(built) => built,
             None => file,
         };
         Ok(Opened::File(file))
+    }
+
+    /// A regular file or folder outside the guest's tree (on no mount of its namespace) can
+    /// only have been reached through one of its descriptors' magic links (`/proc/self/fd/1`,
+    /// `/dev/stdout`): its stdio, handed in by whoever started it. Reopening one must not give
+    /// more than the descriptors do: the guest runs as the user who owns such files, so the
+    /// kernel alone would let it read a log it was given to write to. Refused with `EACCES`
+    /// unless one of the caller's descriptors of the same file allows the access asked for;
+    /// pipes, sockets and devices (a terminal) reopen as on Linux.
+    fn no_more_than_its_descriptors(
+        &self,
+        tid: u32,
+        stat: Option<&Facts>,
+        flags: libc::c_int,
+    ) -> Result<(), ErrorReply> {
+        let Some(stat) = stat else {
+            return Ok(());
+        };
+        let kind = stat.mode & libc::S_IFMT;
+        if kind != libc::S_IFREG && kind != libc::S_IFDIR {
+            return Ok(());
+        }
+        if self.tree_mounts().contains(&stat.mount) {
+            return Ok(());
+        }
+        let wanted = access_of(flags);
+        let held = self.access_held(tid, stat);
+        if wanted & !held == 0 {
+            Ok(())
+        } else {
+            Err(fail(libc::EACCES))
+        }
+    }
+
+    /// The mount ids of the guest's namespace, which is vfs's own (read once: the guest can
+    /// mount nothing).
+    fn tree_mounts(&self) -> &'static [u64] {
+        static MOUNTS: std::sync::OnceLock<Vec<u64>> = std::sync::OnceLock::new();
+        MOUNTS.get_or_init(|| {
+            let name = format!("{}/mountinfo", std::process::id());
+            let mut text = String::new();
+            if let Ok(fd) =
+                rustix::fs::openat(&self.proc, name.as_str(), rustix::fs::OFlags::RDONLY, 0.into())
+            {
+                let _ = std::fs::File::from(fd).read_to_string(&mut text);
+            }
+            text.lines()
+                .filter_map(|line| line.split(' ').next()?.parse().ok())
+                .collect()
+        })
+    }
+
+    /// What the caller's descriptors of the file `stat` describes let it do: the union of
+    /// their access modes ([`access_of`]).
+    fn access_held(&self, tid: u32, stat: &Facts) -> u32 {
+        let folder = format!("{tid}/fd");
+        let Ok(fds) = rustix::fs::openat(
+            &self.proc,
+            folder.as_str(),
+            rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::DIRECTORY | rustix::fs::OFlags::CLOEXEC,
+            0.into(),
+        ) else {
+            return 0;
+        };
+        let Ok(entries) = rustix::fs::Dir::read_from(&fds) else {
+            return 0;
+        };
+        let mut held = 0;
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy();
+            if name.starts_with('.') {
+                continue;
+            }
+            let same = rustix::fs::statat(&fds, name.as_ref(), rustix::fs::AtFlags::empty())
+                .is_ok_and(|other| other.st_dev == stat.dev && other.st_ino == stat.ino);
+            if !same {
+                continue;
+            }
+            let info = format!("{tid}/fdinfo/{name}");
+            let mut text = String::new();
+            if let Ok(fd) =
+                rustix::fs::openat(&self.proc, info.as_str(), rustix::fs::OFlags::RDONLY, 0.into())
+            {
+                let _ = std::fs::File::from(fd).read_to_string(&mut text);
+            }
+            let flags = text
+                .lines()
+                .find_map(|line| line.strip_prefix("flags:"))
+                .and_then(|octal| i64::from_str_radix(octal.trim(), 8).ok());
+            if let Some(flags) = flags {
+                held |= access_of(flags as libc::c_int & !libc::O_TRUNC);
+            }
+        }
+        held
     }
 
     /// procmgr's version of `file` when it is one of the `/proc` files procmgr builds
@@ -770,7 +912,7 @@ impl Server {
     fn built_by_procmgr(
         &self,
         file: &OwnedFd,
-        stat: Option<&rustix::fs::Stat>,
+        stat: Option<&Facts>,
         flags: libc::c_int,
     ) -> Result<Option<OwnedFd>, ErrorReply> {
         let Some(procmgr) = &self.procmgr else {
@@ -780,7 +922,7 @@ impl Server {
             return Ok(None);
         }
         // On the guest's procfs, or not one of them.
-        if procmgr.proc_dev.is_none() || stat.map(|stat| stat.st_dev) != procmgr.proc_dev {
+        if procmgr.proc_dev.is_none() || stat.map(|stat| stat.dev) != procmgr.proc_dev {
             return Ok(None);
         }
         // Where the file is in the guest's tree (vfs shares its mount namespace).

@@ -174,3 +174,47 @@ fn sharing_the_host_network_does_not_reach_the_host_abstract_sockets() {
     assert!(!stdout.contains("ESCAPED"), "{stdout}");
     assert!(output.status.success(), "{output:?}");
 }
+
+/// The program's stdout is a host file it was given to write to, reachable by its magic link
+/// (`/proc/self/fd/1`, `/dev/stdout`). Reopening that for reading would show what the host
+/// wrote there before (the guest runs as the file's owner, so the kernel alone allows it);
+/// reopening it to write, as `> /dev/stdout` does, works as on Linux. Likewise its stdin, a
+/// host file handed in to read, cannot be reopened to write.
+#[test]
+fn a_host_file_handed_in_to_write_to_cannot_be_reopened_to_read() {
+    if escape_binary().is_none() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("host.log");
+    std::fs::write(&log, "host secret\n").unwrap();
+    let stdout = std::fs::OpenOptions::new().append(true).open(&log).unwrap();
+    let app = tempfile::tempdir().unwrap();
+    // `exec 4<` opens for reading without moving stdout; a subshell, as a failed `exec` ends
+    // the shell. fd 3 is a copy of stdout.
+    let script = "exec 3>&1; for path in /proc/self/fd/1 /dev/stdout /dev/fd/3; do \
+                    if ( exec 4<$path ) 2>/dev/null; then echo \"read $path: ESCAPED\"; \
+                    else echo \"read $path: refused\"; fi; \
+                  done; \
+                  if ( exec 4>>/dev/stdin ) 2>/dev/null; then echo 'write /dev/stdin: ESCAPED'; \
+                  else echo 'write /dev/stdin: refused'; fi; \
+                  echo 'written through /dev/stdout' >> /dev/stdout && echo 'append: ok'";
+    // stdin: a host file handed in to read, which must stay as it is.
+    let input = dir.path().join("host.input");
+    std::fs::write(&input, "host input\n").unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_hc-sandbox"))
+        .arg("--app-root")
+        .arg(app.path())
+        .args(["--", "/bin/sh", "-c", script])
+        .stdin(std::fs::File::open(&input).unwrap())
+        .stdout(stdout)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(
+        std::fs::read_to_string(&log).unwrap(),
+        "host secret\nread /proc/self/fd/1: refused\nread /dev/stdout: refused\n\
+         read /dev/fd/3: refused\nwrite /dev/stdin: refused\nwritten through /dev/stdout\nappend: ok\n"
+    );
+    assert_eq!(std::fs::read_to_string(&input).unwrap(), "host input\n");
+}
