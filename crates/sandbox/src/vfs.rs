@@ -787,7 +787,10 @@ impl Server {
         // One stat for what follows: FIFOs wait, files outside the tree are checked, procmgr's
         // files are swapped in.
         let stat = Facts::of(&file);
-        if stat.as_ref().is_some_and(|stat| stat.mode & libc::S_IFMT == libc::S_IFIFO) {
+        if stat
+            .as_ref()
+            .is_some_and(|stat| stat.mode & libc::S_IFMT == libc::S_IFIFO)
+        {
             if let Some(waiter) = &self.fifo {
                 waiter.hint();
             }
@@ -832,7 +835,11 @@ impl Server {
         if kind != libc::S_IFREG && kind != libc::S_IFDIR {
             return Ok(());
         }
-        if self.tree_mounts().contains(&stat.mount) {
+        // In the tree; or on a mount of no namespace (a memfd's, `O_TMPFILE`'s on an internal
+        // mount): no file of the host's.
+        if self.tree_mounts().contains(&stat.mount)
+            || self.host_mounts().is_some_and(|host| !host.contains(&stat.mount))
+        {
             return Ok(());
         }
         let wanted = access_of(flags);
@@ -848,23 +855,42 @@ impl Server {
     /// mount nothing).
     fn tree_mounts(&self) -> &'static [u64] {
         static MOUNTS: std::sync::OnceLock<Vec<u64>> = std::sync::OnceLock::new();
-        MOUNTS.get_or_init(|| {
-            let name = format!("{}/mountinfo", std::process::id());
-            let mut text = String::new();
-            if let Ok(fd) =
-                rustix::fs::openat(&self.proc, name.as_str(), rustix::fs::OFlags::RDONLY, 0.into())
-            {
-                let _ = std::fs::File::from(fd).read_to_string(&mut text);
-            }
+        MOUNTS.get_or_init(|| self.mount_ids(std::process::id()).unwrap_or_default())
+    }
+
+    /// The mount ids of the namespace the sandbox was started from (its supervisor's, vfs's
+    /// parent), or `None` when they cannot be read.
+    fn host_mounts(&self) -> Option<&'static [u64]> {
+        static MOUNTS: std::sync::OnceLock<Option<Vec<u64>>> = std::sync::OnceLock::new();
+        MOUNTS
+            .get_or_init(|| self.mount_ids(std::os::unix::process::parent_id()))
+            .as_deref()
+    }
+
+    fn mount_ids(&self, pid: u32) -> Option<Vec<u64>> {
+        let name = format!("{pid}/mountinfo");
+        let fd = rustix::fs::openat(&self.proc, name.as_str(), rustix::fs::OFlags::RDONLY, 0.into()).ok()?;
+        let mut text = String::new();
+        std::fs::File::from(fd).read_to_string(&mut text).ok()?;
+        Some(
             text.lines()
                 .filter_map(|line| line.split(' ').next()?.parse().ok())
-                .collect()
-        })
+                .collect(),
+        )
     }
 
     /// What the caller's descriptors of the file `stat` describes let it do: the union of
-    /// their access modes ([`access_of`]).
+    /// their access modes ([`access_of`]); and reading, when the file is the program it runs
+    /// (`/proc/self/exe`: the kernel read it to start it).
     fn access_held(&self, tid: u32, stat: &Facts) -> u32 {
+        let exe = format!("{tid}/exe");
+        let running = rustix::fs::statat(&self.proc, exe.as_str(), rustix::fs::AtFlags::empty())
+            .is_ok_and(|exe| exe.st_dev == stat.dev && exe.st_ino == stat.ino);
+        let from_exe = if running { 1 } else { 0 };
+        from_exe | self.access_of_descriptors(tid, stat)
+    }
+
+    fn access_of_descriptors(&self, tid: u32, stat: &Facts) -> u32 {
         let folder = format!("{tid}/fd");
         let Ok(fds) = rustix::fs::openat(
             &self.proc,

@@ -182,9 +182,9 @@ fn sharing_the_host_network_does_not_reach_the_host_abstract_sockets() {
 /// host file handed in to read, cannot be reopened to write.
 #[test]
 fn a_host_file_handed_in_to_write_to_cannot_be_reopened_to_read() {
-    if escape_binary().is_none() {
+    let Some(binary) = escape_binary() else {
         return;
-    }
+    };
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("host.log");
     std::fs::write(&log, "host secret\n").unwrap();
@@ -217,4 +217,19 @@ fn a_host_file_handed_in_to_write_to_cannot_be_reopened_to_read() {
          read /dev/fd/3: refused\nwrite /dev/stdin: refused\nwritten through /dev/stdout\nappend: ok\n"
     );
     assert_eq!(std::fs::read_to_string(&input).unwrap(), "host input\n");
+    // What still reopens outside the tree: the program, run from the host's disk, and a
+    // memfd, through another process's fd too.
+    let output = Command::new(env!("CARGO_BIN_EXE_hc-sandbox"))
+        .arg("--app-root")
+        .arg(app.path())
+        .arg("--")
+        .arg(&binary)
+        .arg("reopen")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "exe readable\nmemfd reopened\n"
+    );
 }
