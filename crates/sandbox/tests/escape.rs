@@ -10,30 +10,36 @@ use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+/// The escape program, built once per test run: the tests run in parallel, and a build
+/// rewriting the binary while another test executes it would make that run fail.
 fn escape_binary() -> Option<PathBuf> {
-    let required = std::env::var_os("HYPERCOMPAT_REQUIRE_SANDBOX").is_some();
-    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/guest/escape.c");
-    let binary = Path::new(env!("CARGO_TARGET_TMPDIR")).join("sandbox-escape");
-    let built = Command::new("cc")
-        .args(["-static", "-O", "-pthread", "-o"])
-        .arg(&binary)
-        .arg(&source)
-        .status()
-        .is_ok_and(|status| status.success());
-    let probe = Command::new(env!("CARGO_BIN_EXE_hc-sandbox"))
-        .arg("/bin/true")
-        .output();
-    let reason = if !built {
-        Some("`cc -static` could not build tests/guest/escape.c".to_string())
-    } else if !probe.as_ref().is_ok_and(|output| output.status.success()) {
-        Some(format!("this machine cannot make the sandbox: {probe:?}"))
-    } else {
-        None
-    };
-    match reason {
-        None => Some(binary),
-        Some(reason) if required => panic!("HYPERCOMPAT_REQUIRE_SANDBOX is set, but {reason}"),
-        Some(reason) => {
+    static BUILT: std::sync::OnceLock<Result<PathBuf, String>> = std::sync::OnceLock::new();
+    let built = BUILT.get_or_init(|| {
+        let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/guest/escape.c");
+        let binary = Path::new(env!("CARGO_TARGET_TMPDIR")).join("sandbox-escape");
+        let compiled = Command::new("cc")
+            .args(["-static", "-O", "-pthread", "-o"])
+            .arg(&binary)
+            .arg(&source)
+            .status()
+            .is_ok_and(|status| status.success());
+        let probe = Command::new(env!("CARGO_BIN_EXE_hc-sandbox"))
+            .arg("/bin/true")
+            .output();
+        if !compiled {
+            Err("`cc -static` could not build tests/guest/escape.c".to_string())
+        } else if !probe.as_ref().is_ok_and(|output| output.status.success()) {
+            Err(format!("this machine cannot make the sandbox: {probe:?}"))
+        } else {
+            Ok(binary)
+        }
+    });
+    match built {
+        Ok(binary) => Some(binary.clone()),
+        Err(reason) if std::env::var_os("HYPERCOMPAT_REQUIRE_SANDBOX").is_some() => {
+            panic!("HYPERCOMPAT_REQUIRE_SANDBOX is set, but {reason}")
+        }
+        Err(reason) => {
             println!("SKIPPED: {reason}");
             None
         }
