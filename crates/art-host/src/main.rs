@@ -235,11 +235,8 @@ fn run(args: RunArgs) -> Result<ExitCode, Unusable> {
     } else {
         app.as_ref().is_some_and(|app| app.internet)
     };
-    if network && sandbox::launch::landlock_scopes() == 0 {
-        eprintln!(
-            "hyper-compat: warning: this kernel has no Landlock scopes (Linux 6.12+), so the program, \
-             sharing the host's network, can reach the host's abstract AF_UNIX sockets"
-        );
+    if let Some(warning) = sandbox::launch::shared_network_warning(network) {
+        eprintln!("hyper-compat: warning: {warning}");
     }
     let temporary = match &args.app_root {
         Some(dir) => {

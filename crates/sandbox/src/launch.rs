@@ -738,6 +738,15 @@ pub fn landlock_scopes() -> u64 {
     }
 }
 
+/// What to tell the user when the program will share the host's network on a kernel without
+/// Landlock scopes ([`landlock_scopes`]): `None` when there is nothing to say.
+pub fn shared_network_warning(network: bool) -> Option<&'static str> {
+    (network && landlock_scopes() == 0).then_some(
+        "this kernel has no Landlock scopes (Linux 6.12+), so the program, sharing the host's \
+         network, can reach the host's abstract AF_UNIX sockets",
+    )
+}
+
 /// Brings up `lo` in the child's own network namespace (a new one has it down).
 ///
 /// # Safety

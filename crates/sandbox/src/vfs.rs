@@ -350,10 +350,10 @@ impl Facts {
             mount: statx.stx_mnt_id,
         })
     }
-}
 
-fn is_fifo(stat: Option<&rustix::fs::Stat>) -> bool {
-    stat.is_some_and(|stat| rustix::fs::FileType::from_raw_mode(stat.st_mode) == rustix::fs::FileType::Fifo)
+    fn is_fifo(&self) -> bool {
+        self.mode & libc::S_IFMT == libc::S_IFIFO
+    }
 }
 
 type Answer<T> = Result<Reply<T>, ErrorReply>;
@@ -706,13 +706,22 @@ impl Server {
     }
 
     fn status(&self, tid: u32) -> Result<String, ErrorReply> {
-        let name = CString::new(format!("{tid}/status")).map_err(|_| fail(libc::EINVAL))?;
-        let fd = open_at(self.proc.as_raw_fd(), &name, libc::O_RDONLY | libc::O_CLOEXEC)
-            .map_err(|_| fail(libc::ESRCH))?;
-        let mut file = std::fs::File::from(fd);
+        self.proc_text(&format!("{tid}/status"))
+            .ok_or_else(|| fail(libc::ESRCH))
+    }
+
+    /// The text of `name` in the host's `/proc`, or `None` when it cannot be read.
+    fn proc_text(&self, name: &str) -> Option<String> {
+        let fd = rustix::fs::openat(
+            &self.proc,
+            name,
+            rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::CLOEXEC,
+            0.into(),
+        )
+        .ok()?;
         let mut text = String::new();
-        file.read_to_string(&mut text).map_err(|_| fail(libc::ESRCH))?;
-        Ok(text)
+        std::fs::File::from(fd).read_to_string(&mut text).ok()?;
+        Some(text)
     }
 
     /// `vfs.Open` for a caller that cannot wait: a FIFO open that would wait for its other end
@@ -775,7 +784,7 @@ impl Server {
                 if fifo >= 0 {
                     // SAFETY: a fresh fd nobody else owns.
                     let fifo = unsafe { OwnedFd::from_raw_fd(fifo) };
-                    if is_fifo(rustix::fs::fstat(&fifo).ok().as_ref()) {
+                    if Facts::of(&fifo).is_some_and(|facts| facts.is_fifo()) {
                         return Ok(Opened::Wait(crate::fifo::Waiting::Writer(fifo)));
                     }
                 }
@@ -787,10 +796,7 @@ impl Server {
         // One stat for what follows: FIFOs wait, files outside the tree are checked, procmgr's
         // files are swapped in.
         let stat = Facts::of(&file);
-        if stat
-            .as_ref()
-            .is_some_and(|stat| stat.mode & libc::S_IFMT == libc::S_IFIFO)
-        {
+        if stat.as_ref().is_some_and(Facts::is_fifo) {
             if let Some(waiter) = &self.fifo {
                 waiter.hint();
             }
@@ -868,10 +874,7 @@ impl Server {
     }
 
     fn mount_ids(&self, pid: u32) -> Option<Vec<u64>> {
-        let name = format!("{pid}/mountinfo");
-        let fd = rustix::fs::openat(&self.proc, name.as_str(), rustix::fs::OFlags::RDONLY, 0.into()).ok()?;
-        let mut text = String::new();
-        std::fs::File::from(fd).read_to_string(&mut text).ok()?;
+        let text = self.proc_text(&format!("{pid}/mountinfo"))?;
         Some(
             text.lines()
                 .filter_map(|line| line.split(' ').next()?.parse().ok())
@@ -886,8 +889,7 @@ impl Server {
         let exe = format!("{tid}/exe");
         let running = rustix::fs::statat(&self.proc, exe.as_str(), rustix::fs::AtFlags::empty())
             .is_ok_and(|exe| exe.st_dev == stat.dev && exe.st_ino == stat.ino);
-        let from_exe = if running { 1 } else { 0 };
-        from_exe | self.access_of_descriptors(tid, stat)
+        u32::from(running) | self.access_of_descriptors(tid, stat)
     }
 
     fn access_of_descriptors(&self, tid: u32, stat: &Facts) -> u32 {
@@ -914,13 +916,9 @@ impl Server {
             if !same {
                 continue;
             }
-            let info = format!("{tid}/fdinfo/{name}");
-            let mut text = String::new();
-            if let Ok(fd) =
-                rustix::fs::openat(&self.proc, info.as_str(), rustix::fs::OFlags::RDONLY, 0.into())
-            {
-                let _ = std::fs::File::from(fd).read_to_string(&mut text);
-            }
+            let text = self
+                .proc_text(&format!("{tid}/fdinfo/{name}"))
+                .unwrap_or_default();
             let flags = text
                 .lines()
                 .find_map(|line| line.strip_prefix("flags:"))

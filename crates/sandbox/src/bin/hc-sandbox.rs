@@ -80,11 +80,8 @@ fn main() -> ExitCode {
     let mut root = GuestRoot::new(app_root, package);
     root.binds = binds;
     root.network = network;
-    if network && sandbox::launch::landlock_scopes() == 0 {
-        eprintln!(
-            "hc-sandbox: warning: this kernel has no Landlock scopes (Linux 6.12+), so the program, \
-             sharing the host's network, can reach the host's abstract AF_UNIX sockets"
-        );
+    if let Some(warning) = sandbox::launch::shared_network_warning(network) {
+        eprintln!("hc-sandbox: warning: {warning}");
     }
     let mut config = Config::new(program, args.collect(), root);
     if let Some(vfs) = vfs {

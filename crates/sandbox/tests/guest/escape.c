@@ -98,17 +98,21 @@ static void *flip(void *unused) {
     return NULL;
 }
 
+/* The abstract AF_UNIX address "\0<name><suffix>" in `address`; its length. */
+static socklen_t abstract_address(struct sockaddr_un *address, const char *name, const char *suffix) {
+    memset(address, 0, sizeof *address);
+    address->sun_family = AF_UNIX;
+    snprintf(address->sun_path + 1, sizeof address->sun_path - 1, "%s%s", name, suffix);
+    return offsetof(struct sockaddr_un, sun_path) + 1 + strlen(address->sun_path + 1);
+}
+
 /* Run sharing the host's network (an app that holds INTERNET): the host's abstract AF_UNIX
  * sockets are in the same namespace, and each way of reaching them must fail; the sandbox's
  * own abstract sockets must still work (else the failures would prove nothing). */
 static int network_attempts(const char *name) {
-    struct sockaddr_un host = {.sun_family = AF_UNIX};
-    size_t length = strlen(name);
-    memcpy(host.sun_path + 1, name, length);
-    socklen_t host_length = offsetof(struct sockaddr_un, sun_path) + 1 + length;
-    struct sockaddr_un datagram = host;
-    memcpy(datagram.sun_path + 1 + length, "-dgram", 6);
-    socklen_t datagram_length = host_length + 6;
+    struct sockaddr_un host, datagram, own;
+    socklen_t host_length = abstract_address(&host, name, "");
+    socklen_t datagram_length = abstract_address(&datagram, name, "-dgram");
 
     int stream = socket(AF_UNIX, SOCK_STREAM, 0);
     expect_failure("shared_net_abstract_connect", connect(stream, (struct sockaddr *)&host, host_length));
@@ -126,9 +130,7 @@ static int network_attempts(const char *name) {
                    connect(connected, (struct sockaddr *)&datagram, datagram_length));
 
     /* The control: an abstract socket of the sandbox's own, reached from inside. */
-    struct sockaddr_un own = {.sun_family = AF_UNIX};
-    snprintf(own.sun_path + 1, sizeof own.sun_path - 1, "%s-own", name);
-    socklen_t own_length = offsetof(struct sockaddr_un, sun_path) + 1 + strlen(own.sun_path + 1);
+    socklen_t own_length = abstract_address(&own, name, "-own");
     int listener = socket(AF_UNIX, SOCK_STREAM, 0), client = socket(AF_UNIX, SOCK_STREAM, 0);
     int control = bind(listener, (struct sockaddr *)&own, own_length) == 0 && listen(listener, 1) == 0 &&
                   connect(client, (struct sockaddr *)&own, own_length) == 0;
@@ -243,19 +245,16 @@ int main(int argc, char **argv) {
     expect_failure("keyctl", syscall(SYS_keyctl, 1 /* KEYCTL_JOIN_SESSION_KEYRING */, "hc"));
 
     /* The host's sockets: an abstract AF_UNIX name and a loopback TCP port. */
-    struct sockaddr_un unix_address = {.sun_family = AF_UNIX};
-    size_t name_length = strlen(argv[5]);
-    memcpy(unix_address.sun_path + 1, argv[5], name_length);
+    struct sockaddr_un unix_address;
+    socklen_t unix_length = abstract_address(&unix_address, argv[5], "");
     int unix_socket = socket(AF_UNIX, SOCK_STREAM, 0);
     expect_failure("abstract_unix_connect",
-                   connect(unix_socket, (struct sockaddr *)&unix_address,
-                           offsetof(struct sockaddr_un, sun_path) + 1 + name_length));
+                   connect(unix_socket, (struct sockaddr *)&unix_address, unix_length));
     /* The same name with "-dgram": a datagram socket, reached by sendto (which passes natively). */
-    memcpy(unix_address.sun_path + 1 + name_length, "-dgram", 6);
+    unix_length = abstract_address(&unix_address, argv[5], "-dgram");
     int datagram = socket(AF_UNIX, SOCK_DGRAM, 0);
     expect_failure("abstract_unix_sendto",
-                   sendto(datagram, "x", 1, 0, (struct sockaddr *)&unix_address,
-                          offsetof(struct sockaddr_un, sun_path) + 1 + name_length + 6));
+                   sendto(datagram, "x", 1, 0, (struct sockaddr *)&unix_address, unix_length));
     struct sockaddr_in tcp_address = {.sin_family = AF_INET, .sin_port = htons(atoi(argv[6]))};
     tcp_address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     int tcp = socket(AF_INET, SOCK_STREAM, 0);
