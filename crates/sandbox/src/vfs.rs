@@ -202,6 +202,7 @@ pub fn server_main() -> Result<(), StartError> {
             fault: None,
             procmgr: protocol_procmgr,
             fifo: None,
+            statuses: StatusFiles::default(),
         };
         let _ = dispatcher().serve(&mut server, &protocol_channel);
     });
@@ -211,6 +212,7 @@ pub fn server_main() -> Result<(), StartError> {
         untrusted_callers: None,
         procmgr,
         fifo: Some(fifo),
+        statuses: StatusFiles::default(),
     };
     let trace = std::env::var_os(TRACE_ENV).is_some_and(|v| v == "1");
     let binder = match world {
@@ -259,6 +261,53 @@ pub struct Server {
     procmgr: Option<std::sync::Arc<Procmgr>>,
     /// The FIFO opens that wait for their other end (the bridge's; none for channel callers).
     pub(crate) fifo: Option<std::sync::Arc<crate::fifo::Waiter>>,
+    /// Recent callers' `/proc/<tid>/status`, kept open.
+    statuses: StatusFiles,
+}
+
+/// The `/proc/<tid>/status` files of the last few callers, kept open: procfs renders the text
+/// afresh on each read from offset 0, so a creating call learns its caller's umask with one
+/// `pread` instead of an open, reads and a close (12 system calls with `read_to_string`). A
+/// file stays bound to the task it was opened for: once that task has exited, reading it fails
+/// (`ESRCH`) and the tid is opened again, so a reused tid never reads the old task's values.
+#[derive(Debug, Default)]
+struct StatusFiles(std::sync::Mutex<Vec<(u32, OwnedFd)>>);
+
+impl StatusFiles {
+    /// How many are kept; the oldest goes first.
+    const KEPT: usize = 8;
+
+    /// The kept file of `tid`, taken out while it is read (so that two bridge threads never
+    /// wait on each other's read).
+    fn take(&self, tid: u32) -> Option<OwnedFd> {
+        let mut files = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let at = files.iter().position(|(kept, _)| *kept == tid)?;
+        Some(files.remove(at).1)
+    }
+
+    fn keep(&self, tid: u32, file: OwnedFd) {
+        let mut files = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if files.len() >= Self::KEPT {
+            files.remove(0);
+        }
+        files.push((tid, file));
+    }
+}
+
+/// The whole text of an open procfs file, read from its start; `None` when the read fails
+/// (its task is gone).
+fn read_proc_file(file: &OwnedFd) -> Option<String> {
+    let mut text = Vec::new();
+    let mut buffer = [0u8; 4096];
+    loop {
+        let read = rustix::io::pread(file, &mut buffer, text.len() as u64).ok()?;
+        text.extend_from_slice(&buffer[..read]);
+        // A procfs file of one record (`status`) gives all it has at once.
+        if read < buffer.len() {
+            break;
+        }
+    }
+    Some(String::from_utf8_lossy(&text).into_owned())
 }
 
 /// `vfs`'s link to procmgr: a connector, and the channel it opened on it.
@@ -706,8 +755,22 @@ impl Server {
     }
 
     fn status(&self, tid: u32) -> Result<String, ErrorReply> {
-        self.proc_text(&format!("{tid}/status"))
-            .ok_or_else(|| fail(libc::ESRCH))
+        if let Some(file) = self.statuses.take(tid)
+            && let Some(text) = read_proc_file(&file)
+        {
+            self.statuses.keep(tid, file);
+            return Ok(text);
+        }
+        let file = rustix::fs::openat(
+            &self.proc,
+            format!("{tid}/status"),
+            rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::CLOEXEC,
+            0.into(),
+        )
+        .map_err(|_| fail(libc::ESRCH))?;
+        let text = read_proc_file(&file).ok_or_else(|| fail(libc::ESRCH))?;
+        self.statuses.keep(tid, file);
+        Ok(text)
     }
 
     /// The text of `name` in the host's `/proc`, or `None` when it cannot be read.
@@ -807,11 +870,11 @@ impl Server {
             }
         }
         if blocking {
+            // The status flags F_SETFL sets, as the guest asked for them (not O_ASYNC, which
+            // open ignores and F_SETFL would switch on): no F_GETFL needed.
+            let kept = flags & (libc::O_APPEND | libc::O_DIRECT | libc::O_NOATIME);
             // SAFETY: fcntl on an fd we own.
-            unsafe {
-                let status = libc::fcntl(fd, libc::F_GETFL);
-                check(libc::fcntl(fd, libc::F_SETFL, status & !libc::O_NONBLOCK))?;
-            }
+            check(unsafe { libc::fcntl(fd, libc::F_SETFL, kept) })?;
         }
         self.no_more_than_its_descriptors(request.at.tid, stat.as_ref(), flags)?;
         let file = match self.built_by_procmgr(&file, stat.as_ref(), flags)? {
@@ -1386,6 +1449,7 @@ mod tests {
             untrusted_callers,
             procmgr: None,
             fifo: None,
+            statuses: StatusFiles::default(),
         }
     }
 
@@ -1416,5 +1480,37 @@ mod tests {
         assert_eq!(stat(&server(Some(ours)), u32::MAX), Err(libc::ESRCH));
         // The bridge's requests carry kernel-given thread ids and are not checked.
         assert_eq!(stat(&server(None), me), Ok(()));
+    }
+
+    #[test]
+    fn a_kept_status_file_reads_the_callers_umask_as_it_is_now_and_fails_once_it_is_gone() {
+        use std::io::{BufRead, Write};
+        let mut shell = std::process::Command::new("sh")
+            .args([
+                "-c",
+                "umask 027; echo ready; read x; umask 077; echo again; read y",
+            ])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let pid = shell.id();
+        let mut input = shell.stdin.take().unwrap();
+        let mut output = std::io::BufReader::new(shell.stdout.take().unwrap());
+        let mut line = String::new();
+        let server = server(None);
+        output.read_line(&mut line).unwrap();
+        assert_eq!(server.umask(pid).map_err(|e| e.errno), Ok(0o027));
+        // The second read goes through the kept file, and sees the change.
+        writeln!(input).unwrap();
+        output.read_line(&mut line).unwrap();
+        assert_eq!(line, "ready\nagain\n");
+        assert_eq!(server.statuses.0.lock().unwrap().len(), 1);
+        assert_eq!(server.umask(pid).map_err(|e| e.errno), Ok(0o077));
+        writeln!(input).unwrap();
+        assert!(shell.wait().unwrap().success());
+        // Reaped: the kept file fails, and so does opening the pid again.
+        assert_eq!(server.umask(pid).map_err(|e| e.errno), Err(libc::ESRCH));
+        assert!(server.statuses.0.lock().unwrap().is_empty());
     }
 }
