@@ -107,6 +107,7 @@ pub fn serve(
         telemetry,
         in_flight,
         trace,
+        own_cpus: None,
     };
     bridge.run()
 }
@@ -254,6 +255,8 @@ struct Bridge<'a> {
     in_flight: Slot,
     /// Report every served call (`--trace`, `--stats`), not only refusals and stub hits.
     trace: bool,
+    /// This thread's CPU affinity, read once ([`crate::colocate`]).
+    own_cpus: Option<crate::colocate::CpuSet>,
 }
 
 /// The translated calls the bridge emulates; every other translated call is a stub hit.
@@ -689,6 +692,9 @@ impl Bridge<'_> {
         // which it then uses and closes. (Found by killing vfs under load: see the tests.)
         // Installed first and answered after, a call whose server dies in between stays
         // unanswered, and the supervisor fails it with EIO.
+        // Installing the fd runs in the guest and wakes it twice; kept on this CPU, it does
+        // not wait for the other one to come out of halt ([`crate::colocate`]).
+        let _together = crate::colocate::Colocated::on_this_cpu(call.tid, &mut self.own_cpus);
         add_fd(self.listener, call.id, file.as_fd(), cloexec).map(|fd| Answer::Value(i64::from(fd)))
     }
 

@@ -32,6 +32,7 @@
 pub mod binder;
 pub mod bridge;
 mod caps;
+mod colocate;
 pub mod fifo;
 pub mod filter;
 pub mod launch;
