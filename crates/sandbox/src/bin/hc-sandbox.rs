@@ -19,11 +19,11 @@ use std::process::ExitCode;
 
 use sandbox::{Bind, Config, Exit, GuestRoot};
 
+const USAGE: &str = "usage: hc-sandbox [--app-root DIR] [--package NAME] [--ro HOST[:GUEST]] [--rw HOST[:GUEST]] [--network] [--keep-fd N] [--vfs PATH] [--] PROGRAM [ARGS...]";
+
 fn usage(problem: &str) -> ExitCode {
     eprintln!("hc-sandbox: {problem}");
-    eprintln!(
-        "usage: hc-sandbox [--app-root DIR] [--package NAME] [--ro HOST[:GUEST]] [--rw HOST[:GUEST]] [--network] [--keep-fd N] [--vfs PATH] [--] PROGRAM [ARGS...]"
-    );
+    eprintln!("{USAGE}");
     ExitCode::from(125)
 }
 
@@ -41,6 +41,11 @@ fn main() -> ExitCode {
             args.next();
             break;
         }
+        if flag == b"--help" || flag == b"-h" {
+            println!("{USAGE}");
+            println!("(hyper-compat run is the full interface: hyper-compat run --help)");
+            return ExitCode::SUCCESS;
+        }
         if !flag.starts_with(b"--") {
             break;
         }
@@ -49,6 +54,9 @@ fn main() -> ExitCode {
         if flag == "--network" {
             network = true;
             continue;
+        }
+        if !["--app-root", "--package", "--ro", "--rw", "--vfs", "--keep-fd"].contains(&flag.as_str()) {
+            return usage(&format!("unknown option {flag}"));
         }
         let Some(value) = args.next() else {
             return usage(&format!("{flag} needs a value"));
