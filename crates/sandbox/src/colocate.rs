@@ -32,6 +32,13 @@ impl std::fmt::Debug for CpuSet {
     }
 }
 
+impl PartialEq for CpuSet {
+    fn eq(&self, other: &CpuSet) -> bool {
+        // SAFETY: CPU_EQUAL compares two valid sets.
+        unsafe { libc::CPU_EQUAL(&self.0, &other.0) }
+    }
+}
+
 impl CpuSet {
     fn empty() -> CpuSet {
         // SAFETY: cpu_set_t is a plain bit array; all-zero is the empty set.
@@ -103,6 +110,10 @@ impl Colocated {
             return None;
         }
         let here = CpuSet::only(cpu);
+        if guest_cpus == here && own_cpus == here {
+            // Both already held there (`taskset -c N hyper-compat …`).
+            return None;
+        }
         here.apply_to(guest).ok()?;
         let colocated = Colocated {
             guest,
@@ -190,6 +201,22 @@ mod tests {
         assert!(Colocated::on_this_cpu(guest_tid as u32, &mut own).is_none());
         let guest_now = CpuSet::of(guest_tid).unwrap();
         assert!(guest_now.contains(cpus[1]) && !guest_now.contains(cpus[0]));
+        own_before.apply_to(0).unwrap();
+        end.send(()).unwrap();
+        thread.join().unwrap();
+    }
+
+    #[test]
+    fn threads_already_on_one_cpu_are_left_alone() {
+        let own_before = CpuSet::of(0).unwrap();
+        // SAFETY: as in the module.
+        let cpu = unsafe { libc::sched_getcpu() } as usize;
+        CpuSet::only(cpu).apply_to(0).unwrap();
+        // The guest inherits this thread's one CPU.
+        let (guest_tid, end, thread) = guest();
+        let mut own = None;
+        assert!(Colocated::on_this_cpu(guest_tid as u32, &mut own).is_none());
+        assert!(CpuSet::of(guest_tid).unwrap() == CpuSet::only(cpu));
         own_before.apply_to(0).unwrap();
         end.send(()).unwrap();
         thread.join().unwrap();
