@@ -48,6 +48,21 @@ pub fn done_with(bytes: &[u8]) {
     }
 }
 
+/// Runs `a` and `b`, possibly at once on rayon's pool, each with this thread's pager (the
+/// pager is per thread: without this, a pass run on another thread would keep every page it
+/// read resident).
+pub fn join<RA: Send, RB: Send>(a: impl FnOnce() -> RA + Send, b: impl FnOnce() -> RB + Send) -> (RA, RB) {
+    fn with<R>(pager: Option<Arc<dyn Pager>>, f: impl FnOnce() -> R) -> R {
+        match pager {
+            Some(pager) => scoped(pager, f),
+            None => f(),
+        }
+    }
+    let pager = CURRENT.with(|current| current.borrow().clone());
+    let other = pager.clone();
+    rayon::join(|| with(pager, a), || with(other, b))
+}
+
 /// Feeds `data` to `update` in 1 MiB pieces, reporting each piece as done: a whole-file pass
 /// (a digest) that keeps no more than a piece of the input resident.
 pub fn for_each_piece(data: &[u8], mut update: impl FnMut(&[u8])) {
@@ -85,5 +100,33 @@ mod tests {
             2,
             "reported after the scope ended"
         );
+    }
+
+    #[test]
+    fn both_halves_of_a_join_report_to_the_callers_pager() {
+        let recorder = Arc::new(Recorder::default());
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
+        // Each half waits for the other, so they run at once: on two threads.
+        let both = std::sync::Barrier::new(2);
+        let threads = pool.install(|| {
+            scoped(recorder.clone(), || {
+                join(
+                    || {
+                        both.wait();
+                        done_with(&[1; 10]);
+                        std::thread::current().id()
+                    },
+                    || {
+                        both.wait();
+                        done_with(&[2; 20]);
+                        std::thread::current().id()
+                    },
+                )
+            })
+        });
+        assert_ne!(threads.0, threads.1);
+        let mut seen = recorder.0.lock().unwrap().clone();
+        seen.sort_unstable();
+        assert_eq!(seen, vec![10, 20]);
     }
 }

@@ -385,8 +385,22 @@ fn apk_facts(
         }
     };
     fill_manifest_facts(&mut facts, &manifest);
-    facts.signing = Some(signing_facts(&zip, &manifest, problems));
-    walk_code(data, &zip, &mut facts, problems)?;
+    // The signatures (every entry hashed for v1, the whole file for v2/v3) and the code walk
+    // (every DEX file scanned, every native library disassembled) read different things and
+    // take comparable time on a large app: both at once when a core is free. Problems are
+    // listed in the same order either way.
+    let mut walk_problems = Vec::new();
+    let ((signing, signing_problems), walked) = crate::pager::join(
+        || {
+            let mut found = Vec::new();
+            (signing_facts(&zip, &manifest, &mut found), found)
+        },
+        || walk_code(data, &zip, &mut facts, &mut walk_problems),
+    );
+    facts.signing = Some(signing);
+    problems.extend(signing_problems);
+    problems.extend(walk_problems);
+    walked?;
     // The root DEX files are what Android runs: one that does not parse makes the APK unusable.
     let broken_root_dex = problems
         .iter()
