@@ -256,7 +256,7 @@ struct Bridge<'a> {
     /// Report every served call (`--trace`, `--stats`), not only refusals and stub hits.
     trace: bool,
     /// This thread's CPU affinity, read once ([`crate::colocate`]).
-    own_cpus: Option<crate::colocate::CpuSet>,
+    own_cpus: Option<rustix::thread::CpuSet>,
 }
 
 /// The translated calls the bridge emulates; every other translated call is a stub hit.
