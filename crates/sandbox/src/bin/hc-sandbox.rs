@@ -51,27 +51,29 @@ fn main() -> ExitCode {
         }
         let flag = String::from_utf8_lossy(flag).into_owned();
         args.next();
-        if flag == "--network" {
-            network = true;
-            continue;
-        }
-        if !["--app-root", "--package", "--ro", "--rw", "--vfs", "--keep-fd"].contains(&flag.as_str()) {
-            return usage(&format!("unknown option {flag}"));
-        }
-        let Some(value) = args.next() else {
-            return usage(&format!("{flag} needs a value"));
+        // The value is taken only for an option known to have one: an unknown option is named
+        // as such, not as one missing its value.
+        let mut value = || args.next().ok_or_else(|| format!("{flag} needs a value"));
+        let applied = match flag.as_str() {
+            "--network" => {
+                network = true;
+                Ok(())
+            }
+            "--app-root" => value().map(|v| app_root = Some(PathBuf::from(v))),
+            "--package" => value().map(|v| package = v.to_string_lossy().into_owned()),
+            "--ro" => value().map(|v| binds.push(Bind::from_spec(&v, false))),
+            "--rw" => value().map(|v| binds.push(Bind::from_spec(&v, true))),
+            "--vfs" => value().map(|v| vfs = Some(PathBuf::from(v))),
+            "--keep-fd" => value().and_then(|v| {
+                let fd = v.to_str().and_then(|n| n.parse().ok());
+                let fd = fd.ok_or_else(|| format!("--keep-fd takes a descriptor number, not {v:?}"))?;
+                keep_fds.push(fd);
+                Ok(())
+            }),
+            _ => Err(format!("unknown option {flag}")),
         };
-        match flag.as_str() {
-            "--app-root" => app_root = Some(PathBuf::from(value)),
-            "--package" => package = value.to_string_lossy().into_owned(),
-            "--ro" => binds.push(Bind::from_spec(&value, false)),
-            "--rw" => binds.push(Bind::from_spec(&value, true)),
-            "--vfs" => vfs = Some(PathBuf::from(value)),
-            "--keep-fd" => match value.to_str().and_then(|v| v.parse().ok()) {
-                Some(fd) => keep_fds.push(fd),
-                None => return usage(&format!("--keep-fd takes a descriptor number, not {value:?}")),
-            },
-            _ => return usage(&format!("unknown option {flag}")),
+        if let Err(problem) = applied {
+            return usage(&problem);
         }
     }
     let Some(program) = args.next() else {
