@@ -294,9 +294,11 @@ impl StatusFiles {
     }
 }
 
-/// The whole text of an open procfs file, read from its start; `None` when the read fails
-/// (its task is gone).
-fn read_proc_file(file: &OwnedFd) -> Option<String> {
+/// The whole text of an open procfs file of one record (`status`: procfs hands over all of
+/// it at once, so a short read is its end), read from its start; `None` when the read fails
+/// (its task is gone). Files of many records (`mountinfo`) may read short before their end:
+/// [`Server::proc_text`] reads those to the end.
+fn read_proc_record(file: &OwnedFd) -> Option<String> {
     let mut text = Vec::new();
     let mut buffer = [0u8; 4096];
     loop {
@@ -756,34 +758,36 @@ impl Server {
 
     fn status(&self, tid: u32) -> Result<String, ErrorReply> {
         if let Some(file) = self.statuses.take(tid)
-            && let Some(text) = read_proc_file(&file)
+            && let Some(text) = read_proc_record(&file)
         {
             self.statuses.keep(tid, file);
             return Ok(text);
         }
-        let file = rustix::fs::openat(
-            &self.proc,
-            format!("{tid}/status"),
-            rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::CLOEXEC,
-            0.into(),
-        )
-        .map_err(|_| fail(libc::ESRCH))?;
-        let text = read_proc_file(&file).ok_or_else(|| fail(libc::ESRCH))?;
+        let file = self
+            .open_host_proc(&format!("{tid}/status"))
+            .ok_or_else(|| fail(libc::ESRCH))?;
+        let text = read_proc_record(&file).ok_or_else(|| fail(libc::ESRCH))?;
         self.statuses.keep(tid, file);
         Ok(text)
     }
 
-    /// The text of `name` in the host's `/proc`, or `None` when it cannot be read.
-    fn proc_text(&self, name: &str) -> Option<String> {
-        let fd = rustix::fs::openat(
+    /// `name` in the host's `/proc`, open for reading; `None` when it cannot be opened.
+    fn open_host_proc(&self, name: &str) -> Option<OwnedFd> {
+        rustix::fs::openat(
             &self.proc,
             name,
             rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::CLOEXEC,
             0.into(),
         )
-        .ok()?;
+        .ok()
+    }
+
+    /// The text of `name` in the host's `/proc`, or `None` when it cannot be read.
+    fn proc_text(&self, name: &str) -> Option<String> {
         let mut text = String::new();
-        std::fs::File::from(fd).read_to_string(&mut text).ok()?;
+        std::fs::File::from(self.open_host_proc(name)?)
+            .read_to_string(&mut text)
+            .ok()?;
         Some(text)
     }
 
