@@ -274,6 +274,15 @@ fn run(args: RunArgs) -> Result<ExitCode, Unusable> {
     let program = command.next().expect("clap requires the program");
     let mut config = Config::new(program, command.collect(), root);
     config.trace = args.trace.is_some() || args.stats;
+    let recorder = std::sync::Arc::new(Recorder::new(args.trace.as_deref(), args.stats).map_err(|e| {
+        Unusable(format!(
+            "{}: {e}",
+            args.trace.as_deref().unwrap_or(Path::new("")).display()
+        ))
+    })?);
+    if config.trace {
+        config.events = Some(std::sync::Arc::clone(&recorder) as std::sync::Arc<dyn sandbox::EventSink>);
+    }
     config.policy = match args.policy {
         Some(PolicyArg::Android) => sandbox::Policy::AndroidApp,
         Some(PolicyArg::Linux) => sandbox::Policy::Linux,
@@ -345,11 +354,16 @@ fn run(args: RunArgs) -> Result<ExitCode, Unusable> {
     if procmgr_starts > 1 {
         eprintln!("hyper-compat: procmgr was started {procmgr_starts} times");
     }
-    if let Some(path) = &args.trace {
-        write_trace(path, &run.events).map_err(|e| Unusable(format!("{}: {e}", path.display())))?;
+    // The supervising thread that fed it has ended with the run.
+    config.events = None;
+    if let Some(stats) = recorder.stats() {
+        eprint!("{stats}");
     }
-    if args.stats {
-        eprint!("{}", stats(&run.events));
+    if let Some(path) = &args.trace {
+        let recorder = std::sync::Arc::into_inner(recorder).expect("the run has let go of the recorder");
+        recorder
+            .finish_trace(path)
+            .map_err(|e| Unusable(format!("{}: {e}", path.display())))?;
     }
     if run.vfs_starts > 1 {
         eprintln!(
@@ -504,71 +518,141 @@ fn start_service(svcmgr: &mut Channel, program: &Path) -> Result<Process, Unusab
     Ok(process)
 }
 
-/// The trace as JSON lines, written beside `path` and renamed over it.
-fn write_trace(path: &Path, events: &[TelemetryRequest]) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut file = tempfile::NamedTempFile::new_in(dir)?;
-    {
-        let mut out = std::io::BufWriter::new(file.as_file_mut());
-        for event in events {
-            let mut line = serde_json::json!({
-                "syscall": event.name,
-                "fate": event.kind,
-                "result": event.result,
-                "latency_ns": event.latency_ns,
-                "tid": event.tid,
-            });
-            for (key, value) in &event.attributes {
-                line[key] = serde_json::Value::String(value.clone());
-            }
-            serde_json::to_writer(&mut out, &line)?;
-            out.write_all(b"\n")?;
-        }
-        out.flush()?;
-    }
-    file.persist(path).map_err(|e| e.error)?;
-    Ok(())
+/// Where `--trace` and `--stats` take the run's events, one at a time as they arrive: the
+/// trace goes straight to a temporary file beside its path (renamed over it at the end) and the
+/// statistics are counted, so a program making millions of calls costs no memory for them.
+#[derive(Debug)]
+struct Recorder {
+    trace: Option<std::sync::Mutex<TraceFile>>,
+    stats: Option<std::sync::Mutex<BTreeMap<(String, String), Row>>>,
 }
 
-/// One row per (syscall, fate): calls, failures, mean and largest latency.
-fn stats(events: &[TelemetryRequest]) -> String {
-    #[derive(Default)]
-    struct Row {
-        calls: u64,
-        failed: u64,
-        total_ns: u64,
-        max_ns: u64,
+#[derive(Debug)]
+struct TraceFile {
+    out: std::io::BufWriter<tempfile::NamedTempFile>,
+    /// The first write that failed; nothing is written after it.
+    failed: Option<std::io::Error>,
+}
+
+/// One `--stats` row: calls, failures, total and largest latency of a (syscall, fate).
+#[derive(Debug, Default)]
+struct Row {
+    calls: u64,
+    failed: u64,
+    total_ns: u64,
+    max_ns: u64,
+}
+
+impl Recorder {
+    /// Makes the trace's temporary file now, so that a path that cannot be written is found
+    /// before the program runs.
+    fn new(trace: Option<&Path>, stats: bool) -> std::io::Result<Recorder> {
+        let trace = match trace {
+            None => None,
+            Some(path) => {
+                let dir = path
+                    .parent()
+                    .filter(|p| !p.as_os_str().is_empty())
+                    .unwrap_or(Path::new("."));
+                // tempfile's errors name the temporary file; the caller names `path`.
+                let file = tempfile::NamedTempFile::new_in(dir).map_err(|e| {
+                    let text = e.to_string();
+                    match text.split_once(" at path ") {
+                        Some((reason, _)) => std::io::Error::new(e.kind(), reason.to_owned()),
+                        None => e,
+                    }
+                })?;
+                Some(std::sync::Mutex::new(TraceFile {
+                    out: std::io::BufWriter::new(file),
+                    failed: None,
+                }))
+            }
+        };
+        Ok(Recorder {
+            trace,
+            stats: stats.then(Default::default),
+        })
     }
-    let mut rows: BTreeMap<(&str, &str), Row> = BTreeMap::new();
-    for event in events {
-        let row = rows
-            .entry((event.name.as_str(), event.kind.as_str()))
-            .or_default();
-        row.calls += 1;
-        row.failed += u64::from(event.result < 0);
-        row.total_ns += event.latency_ns;
-        row.max_ns = row.max_ns.max(event.latency_ns);
+
+    /// Writes out the trace and renames it over `path`.
+    fn finish_trace(self, path: &Path) -> std::io::Result<()> {
+        let Some(trace) = self.trace else { return Ok(()) };
+        let trace = trace
+            .into_inner()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(error) = trace.failed {
+            return Err(error);
+        }
+        let file = trace
+            .out
+            .into_inner()
+            .map_err(std::io::IntoInnerError::into_error)?;
+        file.persist(path).map_err(|e| e.error)?;
+        Ok(())
     }
-    let mut sorted: Vec<_> = rows.into_iter().collect();
-    sorted.sort_by(|a, b| b.1.calls.cmp(&a.1.calls).then(a.0.cmp(&b.0)));
-    let mut text = format!(
-        "{:<20} {:<10} {:>8} {:>8} {:>12} {:>12}\n",
-        "syscall", "fate", "calls", "failed", "mean µs", "max µs"
-    );
-    for ((name, kind), row) in sorted {
-        let mean = row.total_ns as f64 / row.calls as f64 / 1000.0;
-        text.push_str(&format!(
-            "{:<20} {:<10} {:>8} {:>8} {:>12.1} {:>12.1}\n",
-            name,
-            kind,
-            row.calls,
-            row.failed,
-            mean,
-            row.max_ns as f64 / 1000.0
-        ));
+
+    /// One row per (syscall, fate), the most frequent first.
+    fn stats(&self) -> Option<String> {
+        let rows = self
+            .stats
+            .as_ref()?
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut sorted: Vec<_> = rows.iter().collect();
+        sorted.sort_by(|a, b| b.1.calls.cmp(&a.1.calls).then(a.0.cmp(b.0)));
+        let mut text = format!(
+            "{:<20} {:<10} {:>8} {:>8} {:>12} {:>12}\n",
+            "syscall", "fate", "calls", "failed", "mean µs", "max µs"
+        );
+        for ((name, kind), row) in sorted {
+            let mean = row.total_ns as f64 / row.calls as f64 / 1000.0;
+            text.push_str(&format!(
+                "{:<20} {:<10} {:>8} {:>8} {:>12.1} {:>12.1}\n",
+                name,
+                kind,
+                row.calls,
+                row.failed,
+                mean,
+                row.max_ns as f64 / 1000.0
+            ));
+        }
+        Some(text)
     }
-    text
+}
+
+impl sandbox::EventSink for Recorder {
+    fn event(&self, event: &TelemetryRequest) {
+        if let Some(trace) = &self.trace {
+            let mut trace = trace.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            if trace.failed.is_none() {
+                let mut line = serde_json::json!({
+                    "syscall": event.name,
+                    "fate": event.kind,
+                    "result": event.result,
+                    "latency_ns": event.latency_ns,
+                    "tid": event.tid,
+                });
+                for (key, value) in &event.attributes {
+                    line[key] = serde_json::Value::String(value.clone());
+                }
+                let written = serde_json::to_writer(&mut trace.out, &line)
+                    .map_err(std::io::Error::from)
+                    .and_then(|()| trace.out.write_all(b"\n"));
+                if let Err(error) = written {
+                    trace.failed = Some(error);
+                }
+            }
+        }
+        if let Some(stats) = &self.stats {
+            let mut rows = stats.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            let row = match rows.get_mut(&(event.name.clone(), event.kind.clone())) {
+                Some(row) => row,
+                None => rows.entry((event.name.clone(), event.kind.clone())).or_default(),
+            };
+            row.calls += 1;
+            row.failed += u64::from(event.result < 0);
+            row.total_ns += event.latency_ns;
+            row.max_ns = row.max_ns.max(event.latency_ns);
+        }
+    }
 }

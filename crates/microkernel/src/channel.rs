@@ -25,7 +25,8 @@ pub struct Message {
 }
 
 /// One end of a channel. Writes never block: when the peer's queue is full they fail with
-/// [`Error::QueueFull`]. Reads block until a message arrives or the peer closes.
+/// [`Error::QueueFull`] ([`Channel::write_waiting`] waits for room instead). Reads block until
+/// a message arrives or the peer closes.
 #[derive(Debug)]
 pub struct Channel {
     fd: OwnedFd,
@@ -92,6 +93,27 @@ impl Channel {
             Err(Errno::PIPE | Errno::CONNRESET) => Err(Error::PeerClosed),
             Err(Errno::AGAIN) => Err(Error::QueueFull),
             Err(e) => Err(Error::io("sendmsg", e)),
+        }
+    }
+
+    /// Sends a message, waiting while the peer's queue is full: for a stream of reports the
+    /// reader must get every one of (telemetry), where a writer faster than its reader is to
+    /// be slowed down, not to lose messages or make the reader hold them all.
+    pub fn write_waiting(&self, message: &Message) -> Result<(), Error> {
+        loop {
+            match self.write(message) {
+                Err(Error::QueueFull) => {
+                    let mut poll = [rustix::event::PollFd::new(
+                        &self.fd,
+                        rustix::event::PollFlags::OUT,
+                    )];
+                    match rustix::event::poll(&mut poll, None) {
+                        Ok(_) | Err(Errno::INTR) => {}
+                        Err(e) => return Err(Error::io("poll", e)),
+                    }
+                }
+                other => return other,
+            }
         }
     }
 
@@ -226,6 +248,30 @@ mod tests {
             body: body.to_vec(),
             handles,
         }
+    }
+
+    #[test]
+    fn a_waiting_write_to_a_full_queue_goes_through_once_the_reader_makes_room() {
+        let (writer, reader) = Channel::pair().unwrap();
+        let mut queued = 0u32;
+        loop {
+            match writer.write(&message(&queued.to_le_bytes(), Vec::new())) {
+                Ok(()) => queued += 1,
+                Err(Error::QueueFull) => break,
+                Err(other) => panic!("{other}"),
+            }
+        }
+        assert!(queued > 0);
+        // The reader drains the queue and one more; the waiting write is that one.
+        let draining = std::thread::spawn(move || {
+            (0..=queued)
+                .map(|_| u32::from_le_bytes(reader.read().unwrap().body.try_into().unwrap()))
+                .collect::<Vec<_>>()
+        });
+        writer
+            .write_waiting(&message(&queued.to_le_bytes(), Vec::new()))
+            .unwrap();
+        assert_eq!(draining.join().unwrap(), (0..=queued).collect::<Vec<_>>());
     }
 
     #[test]

@@ -77,7 +77,22 @@ pub fn call<M: Method>(
 }
 
 /// Sends one-way method `M`: no reply comes, and failures on the server's side go unreported.
+/// Fails with [`Error::QueueFull`] when the peer's queue is full.
 pub fn send<M: Method>(channel: &Channel, request: &M::Request, handles: Vec<Handle>) -> Result<(), Error> {
+    channel.write(&one_way::<M>(request, handles)?)
+}
+
+/// Sends one-way method `M` as [`send`] does, but waits while the peer's queue is full
+/// ([`Channel::write_waiting`]).
+pub fn send_waiting<M: Method>(
+    channel: &Channel,
+    request: &M::Request,
+    handles: Vec<Handle>,
+) -> Result<(), Error> {
+    channel.write_waiting(&one_way::<M>(request, handles)?)
+}
+
+fn one_way<M: Method>(request: &M::Request, handles: Vec<Handle>) -> Result<Message, Error> {
     assert!(
         M::ONE_WAY,
         "{}.{} expects a reply: use rpc::call",
@@ -85,7 +100,7 @@ pub fn send<M: Method>(channel: &Channel, request: &M::Request, handles: Vec<Han
         M::NAME
     );
     check_handles(M::REQUEST_HANDLES.len(), handles.len())?;
-    channel.write(&Message {
+    Ok(Message {
         header: Header::request(M::ORDINAL, M::VERSION, 0),
         body: encode_body(request)?,
         handles,

@@ -496,7 +496,7 @@ impl Binder {
                         && let Ok(event) =
                             microkernel::wire::decode_body::<logd::TelemetryRequest>(&message.body)
                     {
-                        let _ = rpc::send::<logd::Telemetry>(telemetry, &event, Vec::new());
+                        let _ = rpc::send_waiting::<logd::Telemetry>(telemetry, &event, Vec::new());
                     }
                 }
             }
@@ -742,7 +742,7 @@ impl World {
                             send_answers(&self.tokens, vec![(token, value)]);
                         }
                         for event in events.iter().filter(|event| reported(event, trace)) {
-                            let _ = rpc::send::<logd::Telemetry>(
+                            let _ = rpc::send_waiting::<logd::Telemetry>(
                                 channel,
                                 &telemetry(event, ioctl.tid),
                                 Vec::new(),

@@ -417,7 +417,7 @@ impl Bridge<'_> {
             latency_ns: u64::try_from(latency.as_nanos()).unwrap_or(u64::MAX),
             attributes: Vec::new(),
         };
-        let _ = microkernel::rpc::send::<logd::Telemetry>(self.telemetry, &event, Vec::new());
+        let _ = microkernel::rpc::send_waiting::<logd::Telemetry>(self.telemetry, &event, Vec::new());
     }
 
     /// Whether `name` is a translated call this bridge does not emulate (a stub).
@@ -513,14 +513,14 @@ impl Bridge<'_> {
             latency_ns: 0,
             attributes: vec![("args".to_string(), data.args.map(|a| format!("{a:#x}")).join(","))],
         };
-        let _ = microkernel::rpc::send::<logd::Telemetry>(self.telemetry, &event, Vec::new());
+        let _ = microkernel::rpc::send_waiting::<logd::Telemetry>(self.telemetry, &event, Vec::new());
         Answer::Error(errno)
     }
 
     /// Tells the supervisor about a stub hit; a supervisor that cannot take it misses it.
     fn report_stub(&self, stub: &StubEvent) {
         let event = stub_telemetry(stub);
-        let _ = microkernel::rpc::send::<logd::Telemetry>(self.telemetry, &event, Vec::new());
+        let _ = microkernel::rpc::send_waiting::<logd::Telemetry>(self.telemetry, &event, Vec::new());
     }
 
     /// The guest path at `address` of `call`, as the vfs protocol takes it.
@@ -1037,7 +1037,7 @@ impl Bridge<'_> {
             .filter(|event| crate::binder::reported(event, self.trace))
         {
             let telemetry = crate::binder::telemetry(event, call.tid);
-            let _ = microkernel::rpc::send::<logd::Telemetry>(self.telemetry, &telemetry, Vec::new());
+            let _ = microkernel::rpc::send_waiting::<logd::Telemetry>(self.telemetry, &telemetry, Vec::new());
         }
         from_binder(answer)
     }

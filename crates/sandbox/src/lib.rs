@@ -91,8 +91,12 @@ pub struct Config {
     /// Descriptors of this process the program inherits (none by default: every descriptor
     /// from 3 up is closed in the sandbox).
     pub keep_fds: Vec<std::os::fd::RawFd>,
-    /// Record every served call in [`Run::events`] (each costs a message to the supervisor).
+    /// Report every served call to [`Config::events`], not only refusals and stub hits (each
+    /// costs a message to the supervisor).
     pub trace: bool,
+    /// Where every event the bridge reports goes, as it arrives (the run keeps only the first
+    /// [`KEPT_EVENTS`] refusals and stub hits, and counts the rest).
+    pub events: Option<std::sync::Arc<dyn EventSink>>,
     /// Startup handles (`microkernel::startup`): each is placed at its fd number in the
     /// program (fd 3 is its channel to svcmgr).
     pub startup: Vec<(std::os::fd::OwnedFd, std::os::fd::RawFd)>,
@@ -118,6 +122,7 @@ impl Config {
             vfs_args: Vec::new(),
             keep_fds: Vec::new(),
             trace: false,
+            events: None,
             startup: Vec::new(),
             policy: Policy::Linux,
             binder_world: None,
@@ -146,22 +151,31 @@ pub fn guest_env(root: &GuestRoot) -> Vec<(OsString, OsString)> {
     env
 }
 
+/// Receives the bridge's events during a run ([`Config::events`]): called on the supervising
+/// thread, one event at a time; the bridge waits while it is busy.
+pub trait EventSink: Send + Sync + std::fmt::Debug {
+    fn event(&self, event: &logd::TelemetryRequest);
+}
+
+/// How many refusals and stub hits a [`Run`] keeps in full: a program can make any number of
+/// them, and the supervisor's memory must not grow with it ([`Run::denied`] counts them all).
+pub const KEPT_EVENTS: usize = 4096;
+
 /// A finished run: how the program ended and the gaps it ran into.
 #[derive(Debug)]
 pub struct Run {
     pub exit: Exit,
+    /// The first [`KEPT_EVENTS`] calls the sandbox does not emulate, in order.
     pub stubs: Vec<StubEvent>,
-    /// Every call the sandbox refused (denied by the table, outside it, or with refused
-    /// arguments), in order.
+    /// The first [`KEPT_EVENTS`] calls the sandbox refused (denied by the table, outside it, or
+    /// with refused arguments), in order.
     pub denials: Vec<Denial>,
+    /// Every refused call, counted by syscall (name, or `#<number>`) and errno.
+    pub denied: std::collections::BTreeMap<(String, i32), u64>,
     /// Whether the kernel accepted `SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP`.
     pub sync_wake_up: bool,
     /// How many times the vfs server was started (more than once: it died and was restarted).
     pub vfs_starts: u32,
-    /// Everything the bridge reported, in order: with [`Config::trace`], every served call
-    /// (`translate`, `continue`) with its result and latency; always the `deny` and `stub`
-    /// events.
-    pub events: Vec<logd::TelemetryRequest>,
 }
 
 /// How many times a dying vfs server is restarted in one run before the sandbox is given up.
@@ -236,7 +250,7 @@ pub fn run(config: &Config) -> Result<Run, RunError> {
         exit,
         stubs: events.stubs,
         denials: events.denials,
-        events: events.all,
+        denied: events.denied,
         sync_wake_up,
         vfs_starts,
     })
@@ -247,7 +261,26 @@ pub fn run(config: &Config) -> Result<Run, RunError> {
 struct Events {
     stubs: Vec<StubEvent>,
     denials: Vec<Denial>,
-    all: Vec<logd::TelemetryRequest>,
+    denied: std::collections::BTreeMap<(String, i32), u64>,
+}
+
+impl Events {
+    fn add(&mut self, event: &logd::TelemetryRequest) {
+        if let Some(stub) = bridge::stub_from_telemetry(event)
+            && self.stubs.len() < KEPT_EVENTS
+        {
+            self.stubs.push(stub);
+        }
+        if let Some(denial) = bridge::denial_from_telemetry(event) {
+            *self
+                .denied
+                .entry((denial.syscall.clone(), denial.errno))
+                .or_insert(0) += 1;
+            if self.denials.len() < KEPT_EVENTS {
+                self.denials.push(denial);
+            }
+        }
+    }
 }
 
 /// How the end of a run reaches the supervisor thread.
@@ -307,9 +340,10 @@ fn supervise(
                 Ok(message) if message.header.ordinal == logd::Telemetry::ORDINAL => {
                     if let Ok(event) = microkernel::wire::decode_body::<logd::TelemetryRequest>(&message.body)
                     {
-                        events.stubs.extend(bridge::stub_from_telemetry(&event));
-                        events.denials.extend(bridge::denial_from_telemetry(&event));
-                        events.all.push(event);
+                        events.add(&event);
+                        if let Some(sink) = &config.events {
+                            sink.event(&event);
+                        }
                     }
                 }
                 Ok(_) | Err(microkernel::Error::Truncated | microkernel::Error::Wire(_)) => {}

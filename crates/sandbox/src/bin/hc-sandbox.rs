@@ -103,11 +103,7 @@ fn main() -> ExitCode {
             for stub in &run.stubs {
                 eprintln!("hc-sandbox: {stub}");
             }
-            let mut denied = std::collections::BTreeMap::new();
-            for denial in &run.denials {
-                *denied.entry((denial.syscall.as_str(), denial.errno)).or_insert(0) += 1;
-            }
-            for ((syscall, errno), count) in denied {
+            for ((syscall, errno), count) in &run.denied {
                 eprintln!("hc-sandbox: denied {syscall} ({count}×, errno {errno})");
             }
             if run.vfs_starts > 1 {

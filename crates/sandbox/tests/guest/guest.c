@@ -110,6 +110,14 @@ int main(int argc, char **argv) {
                fails(syscall(SYS_init_module, 0, 0, "")),
                fails(syscall(SYS_kexec_load, 0, 0, 0, 0)),
                fails(syscall(SYS_uselib, "/nonexistent")));
+    } else if (!strcmp(mode, "deny-many") && argc > 2) {
+        /* A flood of refused calls: keyctl, then a number outside the table. */
+        long n = atol(argv[2]), failed = 0;
+        for (long i = 0; i < n; i++) {
+            failed += syscall(SYS_keyctl, 0, 0, 0, 0, 0) == -1 && errno == EPERM;
+            failed += syscall(400) == -1 && errno == ENOSYS;
+        }
+        printf("failed=%ld\n", failed);
     } else if (!strcmp(mode, "unknown")) {
         /* 400 is in the gap of the x86-64 numbering; 100000 beyond it. */
         printf("400=%d 100000=%d\n", fails(syscall(400)), fails(syscall(100000)));
