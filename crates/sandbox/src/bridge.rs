@@ -430,24 +430,25 @@ impl Bridge<'_> {
         let row = u64::try_from(data.nr)
             .ok()
             .and_then(|nr| syscall_bridge::lookup(Arch::X86_64, nr));
+        // A refused argument (the registers the kernel copied, so no race) is refused whatever
+        // the call's fate: the filter notifies a passed call only for one.
+        let refused = row.and_then(|row| {
+            row.refused
+                .iter()
+                .find(|rule| rule.test.holds(data.args[usize::from(rule.index)]))
+        });
+        if let (Some(row), Some(rule)) = (row, refused) {
+            return self.deny(notification, row.name, i32::from(rule.refusal.errno()));
+        }
         let row = match row {
             Some(row) if row.fate == Fate::Translate => row,
             Some(row) if row.fate == Fate::Deny => {
                 let errno = i32::from(row.refusal().map_or(38, |refusal| refusal.errno()));
                 return self.deny(notification, row.name, errno);
             }
-            Some(row) => {
-                // A passed call the filter notified: one of its refused arguments (the
-                // registers the kernel copied, so no race) holds.
-                let refused = row
-                    .refused
-                    .iter()
-                    .find(|rule| rule.test.holds(data.args[usize::from(rule.index)]));
-                return match refused {
-                    Some(rule) => self.deny(notification, row.name, i32::from(rule.refusal.errno())),
-                    None => Answer::Continue,
-                };
-            }
+            // A passed call the filter notified without a refused argument (none holds now:
+            // the registers cannot change).
+            Some(_) => return Answer::Continue,
             // Outside the table (or an x32 number): refused as the kernel refuses an unknown
             // call.
             None => return self.deny(notification, "", ENOSYS),

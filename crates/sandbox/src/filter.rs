@@ -90,7 +90,9 @@ pub fn x86_64() -> Vec<libc::sock_filter> {
             let block = if row.fate == Fate::Pass && !row.refused.is_empty() {
                 argument_checks(row.refused)
             } else if row.fate == Fate::Translate && !row.native_when.is_empty() {
-                native_checks(row.native_when)
+                let mut block = refusal_checks(row.refused);
+                block.extend(native_checks(row.native_when));
+                block
             } else if row.fate == Fate::Pass {
                 vec![ret(Action::Allow)]
             } else {
@@ -203,12 +205,19 @@ fn test_block(index: u8, test: ArgumentTest) -> Vec<libc::sock_filter> {
 /// The instructions after a matched number whose row refuses arguments: each rule's test,
 /// notifying the call when it holds (the bridge refuses it and records that), then allow.
 fn argument_checks(refused: &[RefusedArgument]) -> Vec<libc::sock_filter> {
+    let mut block = refusal_checks(refused);
+    block.push(ret(Action::Allow));
+    block
+}
+
+/// Each refused argument's test, notifying the call when it holds; falls through when none
+/// does.
+fn refusal_checks(refused: &[RefusedArgument]) -> Vec<libc::sock_filter> {
     let mut block = Vec::new();
     for rule in refused {
         block.extend(test_block(rule.index, rule.test));
         block.push(ret(Action::Notify));
     }
-    block.push(ret(Action::Allow));
     block
 }
 
@@ -462,6 +471,16 @@ mod tests {
         assert_eq!(ioctl(0x5401), libc::SECCOMP_RET_ALLOW); // TCGETS
         assert_eq!(ioctl(0x541b), libc::SECCOMP_RET_ALLOW); // FIONREAD
         assert_eq!(ioctl(0x8004_6601), libc::SECCOMP_RET_ALLOW); // FS_IOC_GETFLAGS
+        // Refused terminal requests are notified (and refused there), also with high bits set
+        // that the kernel's `unsigned int` request drops.
+        assert_eq!(ioctl(0x5412), libc::SECCOMP_RET_USER_NOTIF); // TIOCSTI
+        assert_eq!(ioctl(0x1_0000_540e), libc::SECCOMP_RET_USER_NOTIF); // TIOCSCTTY
+        assert_eq!(ioctl(0x541c), libc::SECCOMP_RET_USER_NOTIF); // TIOCLINUX
+        // fchmod runs natively unless the mode has a set-id bit.
+        let fchmod = |mode: u64| run_with(&program, AUDIT_ARCH_X86_64, nr("fchmod"), [3, mode, 0, 0, 0, 0]);
+        assert_eq!(fchmod(0o755), libc::SECCOMP_RET_ALLOW);
+        assert_eq!(fchmod(0o4755), libc::SECCOMP_RET_USER_NOTIF);
+        assert_eq!(fchmod(0o2700), libc::SECCOMP_RET_USER_NOTIF);
         // The flag means nothing to openat: still notified.
         let openat = run_with(
             &program,

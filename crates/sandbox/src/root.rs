@@ -437,10 +437,13 @@ pub(crate) fn plan(root: &GuestRoot) -> Result<Vec<Step>, LaunchError> {
         });
     }
     planner.tmpfs("/dev", "mode=0755,size=64k")?;
+    // The host's own device inodes, bound read-only: reading and writing a device ignores the
+    // mount's flag, but `chmod`, `chown` and `utimensat` of the host's `/dev/null` fail
+    // (`EROFS`) instead of changing it for the whole machine.
     for name in DEVICES {
         let host = Path::new("/dev").join(name);
         if host.exists() {
-            planner.bind(&host, &host, false, true, true)?;
+            planner.bind(&host, &host, false, false, true)?;
         }
     }
     for (link, target) in [
@@ -484,8 +487,10 @@ pub(crate) fn plan(root: &GuestRoot) -> Result<Vec<Step>, LaunchError> {
             link: cstring(&under(NEW, &Path::new("/dev").join(name)))?,
         });
     }
-    planner.tmpfs("/dev/shm", "mode=1777")?;
-    planner.tmpfs("/tmp", "mode=1777")?;
+    // Sized, so that a guest filling them cannot take the machine's memory (tmpfs defaults to
+    // half of it each).
+    planner.tmpfs("/dev/shm", "mode=1777,size=256m")?;
+    planner.tmpfs("/tmp", "mode=1777,size=1g,nr_inodes=262144")?;
     planner.folders(Path::new("/proc"), true)?;
     planner.push(Step::Proc(cstring(&under(NEW, Path::new("/proc")))?));
     // The parts of procfs that reach the whole machine are read-only, as in bubblewrap and

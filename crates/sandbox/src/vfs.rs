@@ -411,6 +411,12 @@ type Answer<T> = Result<Reply<T>, ErrorReply>;
 
 /// Reading is 1, writing 2: what open `flags` ask of a file (`O_TRUNC` writes; `O_PATH`
 /// neither).
+/// The set-user-id and set-group-id bits, which no mode the guest gives keeps: its files are
+/// the host's, owned by the user who started the sandbox (root, often), and a set-id program
+/// left in the app's folder, or set on a file handed in, would run as that user for anyone on
+/// the host. Dropped silently, as Linux drops `S_ISGID` for a group the caller is not in.
+const SET_ID: u32 = libc::S_ISUID | libc::S_ISGID;
+
 fn access_of(flags: libc::c_int) -> u32 {
     if flags & libc::O_PATH != 0 {
         return 0;
@@ -813,13 +819,14 @@ impl Server {
         let flags = request.flags as libc::c_int;
         let creating = flags & libc::O_CREAT != 0 || flags & libc::O_TMPFILE == libc::O_TMPFILE;
         let mode = if creating {
-            request.mode & 0o7777 & !self.umask(request.at.tid)?
+            request.mode & 0o7777 & !SET_ID & !self.umask(request.at.tid)?
         } else {
             0
         };
         // Never wait on a FIFO's other end here (module docs); the guest's own flag is put
-        // back below.
-        let open_flags = flags | libc::O_CLOEXEC | libc::O_NONBLOCK;
+        // back below. `O_TRUNC` waits for the checks below: a file outside the tree must not
+        // be emptied before it is found that the guest may not write it.
+        let open_flags = (flags | libc::O_CLOEXEC | libc::O_NONBLOCK) & !libc::O_TRUNC;
         let fd = if request.resolve == 0 {
             // SAFETY: openat on a live dirfd and a NUL-terminated path.
             unsafe { libc::openat(at.dirfd(), at.path.as_ptr(), open_flags, mode) }
@@ -885,6 +892,30 @@ impl Server {
             Some(built) => built,
             None => file,
         };
+        // What `O_TRUNC` does, as Linux does it: regular files only, and (for a read-only open)
+        // only with write permission, which a truncate through the descriptor's link checks.
+        if flags & libc::O_TRUNC != 0
+            && stat
+                .as_ref()
+                .is_some_and(|stat| stat.mode & libc::S_IFMT == libc::S_IFREG)
+        {
+            if flags & libc::O_ACCMODE == libc::O_RDONLY {
+                // Reopened for writing through its link in the host's /proc (vfs is in no
+                // pid namespace the guest's /proc shows), which checks write permission.
+                let link =
+                    CString::new(format!("self/fd/{}", file.as_raw_fd())).map_err(|_| fail(libc::EINVAL))?;
+                let writable = open_at(
+                    self.proc.as_raw_fd(),
+                    &link,
+                    libc::O_WRONLY | libc::O_CLOEXEC | libc::O_NONBLOCK,
+                )?;
+                // SAFETY: ftruncate on an fd we own, open for writing.
+                check(unsafe { libc::ftruncate(writable.as_raw_fd(), 0) })?;
+            } else {
+                // SAFETY: ftruncate on an fd we own, open for writing.
+                check(unsafe { libc::ftruncate(file.as_raw_fd(), 0) })?;
+            }
+        }
         Ok(Opened::File(file))
     }
 
@@ -1110,7 +1141,8 @@ impl Server {
             return Err(fail(libc::EPERM));
         }
         let at = self.resolve(&request.at)?;
-        let mode = (request.mode & libc::S_IFMT) | (request.mode & 0o7777 & !self.umask(request.at.tid)?);
+        let mode = (request.mode & libc::S_IFMT)
+            | (request.mode & 0o7777 & !SET_ID & !self.umask(request.at.tid)?);
         // SAFETY: mknodat on a live dirfd and a NUL-terminated path.
         check(unsafe { libc::mknodat(at.dirfd(), at.path.as_ptr(), mode, 0) })?;
         done(vfs::MknodResponse {})
@@ -1235,17 +1267,18 @@ impl Server {
 
     pub fn chmod(&self, request: vfs::ChmodRequest, _: Vec<Handle>) -> Answer<vfs::ChmodResponse> {
         let at = self.resolve(&request.at)?;
+        let mode = request.mode & !SET_ID;
         // SAFETY: fchmodat2 (Linux 6.6; fchmodat without flags) on a live dirfd and a
         // NUL-terminated path.
         let result = unsafe {
             if request.flags == 0 {
-                libc::syscall(libc::SYS_fchmodat, at.dirfd(), at.path.as_ptr(), request.mode)
+                libc::syscall(libc::SYS_fchmodat, at.dirfd(), at.path.as_ptr(), mode)
             } else {
                 libc::syscall(
                     452, // fchmodat2
                     at.dirfd(),
                     at.path.as_ptr(),
-                    request.mode,
+                    mode,
                     request.flags,
                 )
             }
@@ -1278,6 +1311,9 @@ impl Server {
             &at.path,
             libc::O_WRONLY | libc::O_CLOEXEC | libc::O_NONBLOCK,
         )?;
+        // A file outside the tree (a descriptor's link) only when one of the caller's
+        // descriptors of it may write.
+        self.no_more_than_its_descriptors(request.at.tid, Facts::of(&file).as_ref(), libc::O_WRONLY)?;
         // SAFETY: ftruncate on an fd we own.
         check(unsafe { libc::ftruncate(file.as_raw_fd(), length) })?;
         done(vfs::TruncateResponse {})

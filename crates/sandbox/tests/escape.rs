@@ -239,3 +239,58 @@ fn a_host_file_handed_in_to_write_to_cannot_be_reopened_to_read() {
         "exe readable\nmemfd reopened\n"
     );
 }
+
+/// The host sees the files the guest reaches as they are (the app's folder without `nosuid`,
+/// a file handed in, the program, the host's `/dev` nodes), owned by whoever started the
+/// sandbox, root often. None may come out set-id (a set-id-root program left for the host's
+/// users), emptied by an `O_TRUNC` refused too late, truncated through its link, or re-moded;
+/// and a terminal handed in is never typed into.
+#[test]
+fn the_host_files_the_guest_reaches_never_turn_set_id_nor_lose_their_content() {
+    let Some(binary) = escape_binary() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("host.input");
+    std::fs::write(&input, "host input\n").unwrap();
+    // A copy of the program, so that the chmod it tries lands on a file of this test's.
+    let program = dir.path().join("escape");
+    std::fs::copy(&binary, &program).unwrap();
+    let null_before = std::fs::metadata("/dev/null").unwrap();
+    let app = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_hc-sandbox"))
+        .arg("--app-root")
+        .arg(app.path())
+        .arg("--")
+        .arg(&program)
+        .arg("host-files")
+        .stdin(std::fs::File::open(&input).unwrap())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stdout.contains("ESCAPED"), "{stdout}\n{stderr}");
+    assert!(stdout.contains("attempts 15 escapes 0"), "{stdout}\n{stderr}");
+    assert!(output.status.success(), "{output:?}");
+    // What the host sees afterwards.
+    assert_eq!(std::fs::read_to_string(&input).unwrap(), "host input\n");
+    for file in [
+        app.path().join("planted"),
+        app.path().join("planted-node"),
+        program,
+    ] {
+        let mode = std::fs::metadata(&file).unwrap().mode();
+        assert_eq!(mode & 0o6000, 0, "{} is {mode:o}", file.display());
+    }
+    let null_after = std::fs::metadata("/dev/null").unwrap();
+    assert_eq!(
+        (null_after.mode(), null_after.mtime()),
+        (null_before.mode(), null_before.mtime())
+    );
+    for syscall in ["fchmod", "ioctl"] {
+        assert!(
+            stderr.contains(&format!("hc-sandbox: denied {syscall} (")),
+            "{syscall} was not recorded:\n{stderr}"
+        );
+    }
+}

@@ -40,6 +40,14 @@ const fn pass_partly(name: &'static str, note: &'static str, refused: &'static [
 const CLONE_NAMESPACES: u32 =
     0x0002_0000 | 0x0200_0000 | 0x0400_0000 | 0x0800_0000 | 0x1000_0000 | 0x2000_0000 | 0x4000_0000;
 const PR_CAPBSET_DROP: u32 = 24;
+/// `S_ISUID | S_ISGID`.
+const SET_ID: u32 = 0o6000;
+/// Terminal requests no app gets: `TIOCSTI` (type into the terminal's input), `TIOCSCTTY`
+/// (take a terminal as controlling terminal: the sandbox's session has none, and taking the
+/// caller's would make `TIOCSTI` and job control reach the host's shell) and `TIOCLINUX`.
+const TIOCSTI: u32 = 0x5412;
+const TIOCSCTTY: u32 = 0x540E;
+const TIOCLINUX: u32 = 0x541C;
 const PR_SET_MM: u32 = 35;
 
 /// The socket families an app gets: `AF_UNIX`, `AF_INET`, `AF_INET6`, `AF_NETLINK` (routes
@@ -252,7 +260,11 @@ pub(crate) static TABLE: &[Row] = &[
     deny("fanotify_init", "filesystem-wide monitoring: needs CAP_SYS_ADMIN"),
     deny("fanotify_mark", "filesystem-wide monitoring: needs CAP_SYS_ADMIN"),
     pass("fchdir", FD),
-    pass("fchmod", FD),
+    pass_partly(
+        "fchmod",
+        "runs natively on the fd the app holds; a mode with the set-user-id or set-group-id bit is refused (EPERM): the app's files are the host's, and a set-id file there would run as their host owner",
+        &[refuse(1, ArgumentTest::AnyBit(SET_ID))],
+    ),
     path("fchmodat"),
     pass("fchown", FD),
     pass("fchown32", FD),
@@ -360,6 +372,11 @@ pub(crate) static TABLE: &[Row] = &[
         "io_uring: its operations bypass seccomp entirely; Android's app policy blocks it too",
     ),
     Row {
+        refused: &[
+            refuse(1, ArgumentTest::Equals(TIOCSTI)),
+            refuse(1, ArgumentTest::Equals(TIOCSCTTY)),
+            refuse(1, ArgumentTest::Equals(TIOCLINUX)),
+        ],
         // The request's type byte (bits 8 to 15) is 'b' for every Binder ioctl.
         native_when: &[NativeArgument {
             index: 1,
@@ -373,7 +390,8 @@ pub(crate) static TABLE: &[Row] = &[
             Handler::Devices,
             Level::Partial,
             "requests of Binder's type ('b') are notified for the Binder shim; every other \
-             request runs natively on the fd the app holds",
+             request runs natively on the fd the app holds, but TIOCSTI, TIOCSCTTY and TIOCLINUX, \
+             which are refused (EPERM): a terminal handed in must not become the app's to type into",
         )
     },
     deny("ioperm", HARDWARE),

@@ -163,8 +163,51 @@ static int reopen_controls(void) {
     return ok ? 0 : 1;
 }
 
+/* Whether path carries a set-user-id or set-group-id bit. */
+static int set_id(const char *path) {
+    struct stat st;
+    return stat(path, &st) == 0 && (st.st_mode & (S_ISUID | S_ISGID));
+}
+
+/* The host's files the guest reaches (its app folder, which the host sees without nosuid; its
+ * stdin, a host file handed in to read; its own program; the host's device nodes) and
+ * the terminal: none may come out set-id, emptied, re-moded or typed into. stdin must be a
+ * host file with content. */
+static int host_files_attempts(void) {
+    /* O_TRUNC on a file handed in to read: refused, and refused before it empties it. */
+    expect_failure("trunc_stdin_on_open", open("/dev/stdin", O_RDONLY | O_TRUNC));
+    expect_failure("truncate_stdin", truncate("/dev/stdin", 1));
+    expect_failure("truncate_stdin_fd_link", truncate("/proc/self/fd/0", 0));
+    /* Set-id programs left in the app's folder, by every call that sets a mode. */
+    int fd = open("planted", O_CREAT | O_WRONLY, 06755);
+    report("setid_on_create", set_id("planted"), "planted");
+    chmod("planted", 06755);
+    report("setid_by_chmod", set_id("planted"), "planted");
+    fchmodat(AT_FDCWD, "planted", 04755, 0);
+    report("setid_by_fchmodat", set_id("planted"), "planted");
+    expect_failure("setid_by_fchmod", fchmod(fd, 04755));
+    report("setid_by_fchmod_result", set_id("planted"), "planted");
+    mknod("planted-node", S_IFREG | 06755, 0);
+    report("setid_by_mknod", set_id("planted-node"), "planted-node");
+    /* Its own program, a host file. */
+    chmod("/proc/self/exe", 06755);
+    report("setid_on_own_program", set_id("/proc/self/exe"), "/proc/self/exe");
+    /* The host's device nodes. */
+    expect_failure("chmod_dev_null", chmod("/dev/null", 0));
+    struct timespec epoch[2] = {{0, 0}, {0, 0}};
+    expect_failure("utimens_dev_null", utimensat(AT_FDCWD, "/dev/null", epoch, 0));
+    int null = open("/dev/null", O_WRONLY);
+    report("control dev_null_writable", !(null >= 0 && write(null, "x", 1) == 1), "write");
+    /* A terminal handed in: never the guest's controlling terminal, never typed into. */
+    expect_failure("tiocsctty", ioctl(0, TIOCSCTTY, 0));
+    expect_failure("tiocsti", ioctl(0, TIOCSTI, "x"));
+    printf("attempts %d escapes %d\n", attempts, escapes);
+    return escapes ? 1 : 0;
+}
+
 int main(int argc, char **argv) {
     if (argc == 3 && strcmp(argv[1], "network") == 0) return network_attempts(argv[2]);
+    if (argc == 2 && strcmp(argv[1], "host-files") == 0) return host_files_attempts();
     if (argc == 2 && strcmp(argv[1], "reopen") == 0) return reopen_controls();
     if (argc < 7) return 2;
     supervisor = atoi(argv[1]);
