@@ -161,6 +161,22 @@ pub fn launch(
     startup: &[(BorrowedFd<'_>, RawFd)],
     policy: Policy,
 ) -> Result<Launched, LaunchError> {
+    // A folder handed in would be a way out of the tree: the kernel walks `..` from a
+    // descriptor on a mount outside the guest's namespace up that mount's own tree, the host's,
+    // and the guest may `fchdir` to it. Folders are given with `--ro`/`--rw` instead.
+    for fd in [0, 1, 2].iter().chain(keep_fds).filter(|fd| **fd >= 0) {
+        if rustix::fs::fstat(
+            // SAFETY: only inspected while the caller's descriptor is open.
+            unsafe { BorrowedFd::borrow_raw(*fd) },
+        )
+        .is_ok_and(|stat| stat.st_mode & libc::S_IFMT == libc::S_IFDIR)
+        {
+            return Err(LaunchError::Root(format!(
+                "descriptor {fd} is a folder; a folder is given to the program with --ro or --rw, \
+                 never as a descriptor (`..` from it would reach the host's files)"
+            )));
+        }
+    }
     let mut keep_fds: Vec<RawFd> = keep_fds
         .iter()
         .copied()

@@ -294,3 +294,23 @@ fn the_host_files_the_guest_reaches_never_turn_set_id_nor_lose_their_content() {
         );
     }
 }
+
+/// A folder handed in as a descriptor would be a way out: `..` from a descriptor on a mount
+/// outside the guest's namespace walks that mount's tree, the host's. The sandbox refuses to
+/// start with one, before anything runs.
+#[test]
+fn a_folder_handed_in_as_a_descriptor_is_refused_before_the_program_runs() {
+    let app = tempfile::tempdir().unwrap();
+    let marker = app.path().join("ran");
+    let output = Command::new(env!("CARGO_BIN_EXE_hc-sandbox"))
+        .arg("--app-root")
+        .arg(app.path())
+        .args(["--", "/bin/sh", "-c", "touch ran"])
+        .stdin(std::fs::File::open("/etc").unwrap())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(125), "{stderr}");
+    assert!(stderr.contains("descriptor 0 is a folder"), "{stderr}");
+    assert!(!marker.exists());
+}
