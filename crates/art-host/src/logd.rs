@@ -87,7 +87,10 @@ pub fn parse(datagram: &[u8]) -> Option<Record> {
     })
 }
 
-/// `logcat -v threadtime`'s line for a record (UTC): `MM-DD HH:MM:SS.mmm  PID  TID P TAG: MSG`.
+/// `logcat -v threadtime`'s lines for a record (UTC): `MM-DD HH:MM:SS.mmm  PID  TID P TAG: MSG`,
+/// one per line of the message, each with the whole prefix, as logcat prints them (so a
+/// message cannot pass a line of its own for another writer's). Control characters but tabs
+/// are shown escaped (`\x1b`): a guest's log must not drive the reader's terminal.
 pub fn format(record: &Record, pid: u32) -> String {
     let priority = match record.priority {
         // Binary event records carry no priority; logcat shows them as I.
@@ -108,13 +111,34 @@ pub fn format(record: &Record, pid: u32) -> String {
             BUFFERS.get(usize::from(record.buffer)).copied().unwrap_or("?")
         )
     };
-    format!(
-        "{month:02}-{day:02} {hour:02}:{minute:02}:{second:02}.{:03} {pid:5} {:5} {priority} {buffer}{}: {}",
-        record.nanoseconds / 1_000_000,
+    let prefix = format!(
+        "{month:02}-{day:02} {hour:02}:{minute:02}:{second:02}.{:03} {pid:5} {:5} {priority} {buffer}{}: ",
+        record.nanoseconds.min(999_999_999) / 1_000_000,
         record.tid,
-        record.tag,
-        record.message,
-    )
+        printable(&record.tag),
+    );
+    record
+        .message
+        .split('\n')
+        .map(|line| format!("{prefix}{}", printable(line)))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// `text` with its control characters but tabs escaped.
+fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(|c| c.is_control() && c != '\t') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut shown = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() && c != '\t' {
+            shown.push_str(&format!("\\x{:02x}", u32::from(c)));
+        } else {
+            shown.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(shown)
 }
 
 /// Month, day, hour, minute, second of a Unix time (UTC).
@@ -206,7 +230,7 @@ fn receive(socket: &std::os::unix::net::UnixDatagram, buffer: &mut [u8]) -> std:
     message.msg_control = control.0.as_mut_ptr().cast();
     message.msg_controllen = control.0.len();
     // SAFETY: recvmsg fills the buffers the msghdr points at.
-    let length = unsafe { libc::recvmsg(socket.as_raw_fd(), &mut message, 0) };
+    let length = unsafe { libc::recvmsg(socket.as_raw_fd(), &mut message, libc::MSG_CMSG_CLOEXEC) };
     if length < 0 {
         return Err(std::io::Error::last_os_error());
     }
@@ -218,6 +242,15 @@ fn receive(socket: &std::os::unix::net::UnixDatagram, buffer: &mut [u8]) -> std:
             if (*header).cmsg_level == libc::SOL_SOCKET && (*header).cmsg_type == libc::SCM_CREDENTIALS {
                 let credentials = std::ptr::read_unaligned(libc::CMSG_DATA(header).cast::<libc::ucred>());
                 pid = credentials.pid as u32;
+            }
+            // Descriptors a writer sent along mean nothing to a log: closed, or a guest could
+            // fill logd's table with them and keep their files (a pipe's write end) alive.
+            if (*header).cmsg_level == libc::SOL_SOCKET && (*header).cmsg_type == libc::SCM_RIGHTS {
+                let bytes = (*header).cmsg_len as usize - libc::CMSG_LEN(0) as usize;
+                let fds = libc::CMSG_DATA(header).cast::<libc::c_int>();
+                for i in 0..bytes / size_of::<libc::c_int>() {
+                    libc::close(std::ptr::read_unaligned(fds.add(i)));
+                }
             }
             header = libc::CMSG_NXTHDR(&message, header);
         }
@@ -420,6 +453,23 @@ mod tests {
         assert_eq!((event.tag.as_str(), event.message.as_str()), ("10000", "0005"));
         assert!(format(&event, 1).contains("[events] 10000: 0005"));
         assert_eq!(parse(b"short"), None);
+    }
+
+    #[test]
+    fn a_message_cannot_forge_a_line_nor_drive_the_terminal() {
+        let record = parse(&datagram(
+            0,
+            42,
+            1_796_270_706,
+            2_000_000_000,
+            b"\x06Ta\x1bg\0first\n12-03 04:05:06.789     1     1 I init: forged\x1b[2J\tend\0",
+        ))
+        .unwrap();
+        assert_eq!(
+            format(&record, 7),
+            "12-03 04:05:06.999     7    42 E Ta\\x1bg: first\n\
+             12-03 04:05:06.999     7    42 E Ta\\x1bg: 12-03 04:05:06.789     1     1 I init: forged\\x1b[2J\tend"
+        );
     }
 
     #[test]
