@@ -737,8 +737,15 @@ impl Shim {
             return Outcome::Done(-i64::from(e));
         }
         if bwr.read_size > 0 {
+            let depth = self.stack_depth(proc, tid);
             match self.read(guest, proc, tid, call, &bwr) {
-                Ok(Some(out)) => return done(hand_over(guest, tid, arg, &mut bwr, &out)),
+                Ok(Some(out)) => {
+                    let handed = hand_over(guest, tid, arg, &mut bwr, &out);
+                    if handed.is_err() {
+                        self.fail_undelivered(proc, tid, depth);
+                    }
+                    return done(handed);
+                }
                 Ok(None) => {
                     self.thread_mut(proc, tid).parked = Some(Parked { call, arg, bwr });
                     return Outcome::Parked;
@@ -1162,6 +1169,10 @@ impl Shim {
         Some(start)
     }
 
+    /// `BC_TRANSACTION` and `BC_REPLY`. A reply that fails once the call it answers is taken
+    /// off the stacks (bad objects, no room in the caller's mapping, unreadable data, a dead
+    /// caller) fails that call, as the kernel's `binder_send_failed_reply` does: the caller
+    /// reads the failure, and the replier `BR_TRANSACTION_COMPLETE`, its part being done.
     fn transaction(
         &mut self,
         guest: &mut dyn Guest,
@@ -1170,6 +1181,47 @@ impl Shim {
         tr: &TransactionData,
         extra: u64,
         reply: bool,
+    ) -> Result<(), Failure> {
+        let mut answered = None;
+        let result = self.transaction_to(guest, proc, tid, tr, extra, reply, &mut answered);
+        match (result, answered) {
+            (Err(failure), Some(caller)) => {
+                if let Some((from_proc, from_thread)) = caller
+                    && let Some(p) = self.procs.get_mut(&from_proc)
+                    && let Some(thread) = p.threads.get_mut(&from_thread)
+                {
+                    thread.todo.push_back(Work::ReturnError(failure.code));
+                }
+                self.events.push(Event {
+                    kind: if failure.code == BR_DEAD_REPLY {
+                        "dead_reply"
+                    } else {
+                        "failed_reply"
+                    },
+                    code: tr.code,
+                    size: tr.data_size,
+                });
+                self.thread_mut(proc, tid)
+                    .todo
+                    .push_back(Work::Complete { deferred: false });
+                Ok(())
+            }
+            (result, _) => result,
+        }
+    }
+
+    /// The work of `transaction`; `answered` is set to the call's sender (if it still has
+    /// a thread) once a reply has taken its call off the stacks.
+    #[allow(clippy::too_many_arguments)]
+    fn transaction_to(
+        &mut self,
+        guest: &mut dyn Guest,
+        proc: ProcId,
+        tid: u32,
+        tr: &TransactionData,
+        extra: u64,
+        reply: bool,
+        answered: &mut Option<Option<(ProcId, u32)>>,
     ) -> Result<(), Failure> {
         let one_way = !reply && tr.flags & TF_ONE_WAY != 0;
         // Where it goes.
@@ -1184,6 +1236,7 @@ impl Shim {
             }
             let t = self.forget_transaction(in_reply_to).expect("checked above");
             let from = t.from;
+            *answered = Some(from);
             let accept_fds = t.flags & TF_ACCEPT_FDS != 0;
             if let Some(b) = self
                 .procs
@@ -1770,6 +1823,29 @@ impl Shim {
         Ok(Delivered::More)
     }
 
+    /// The thread's read could not be written to its buffer: a two-way call the read took (now
+    /// on the thread's stack above `depth`) fails with `BR_FAILED_REPLY`, as the kernel fails
+    /// a transaction it could not copy out, instead of waiting for a reply nobody will send.
+    fn fail_undelivered(&mut self, proc: ProcId, tid: u32, depth: usize) {
+        let taken: Vec<TxId> = self
+            .procs
+            .get(&proc)
+            .and_then(|p| p.threads.get(&tid))
+            .and_then(|thread| thread.stack.get(depth..))
+            .map(<[TxId]>::to_vec)
+            .unwrap_or_default();
+        for tx in taken.into_iter().rev() {
+            self.fail_transaction(tx, BR_FAILED_REPLY);
+        }
+    }
+
+    fn stack_depth(&self, proc: ProcId, tid: u32) -> usize {
+        self.procs
+            .get(&proc)
+            .and_then(|p| p.threads.get(&tid))
+            .map_or(0, |thread| thread.stack.len())
+    }
+
     /// Ends transaction `tx` unanswered: its waiting sender reads `code`.
     fn fail_transaction(&mut self, tx: TxId, code: u32) {
         let Some(t) = self.forget_transaction(tx) else {
@@ -1937,11 +2013,15 @@ impl Shim {
                 continue;
             }
             let mut bwr = parked.bwr;
+            let depth = self.stack_depth(proc, tid);
             match self.read(guest, proc, tid, parked.call, &bwr) {
                 Ok(Some(out)) => {
                     let result = match hand_over(guest, tid, parked.arg, &mut bwr, &out) {
                         Ok(()) => 0,
-                        Err(e) => -i64::from(e),
+                        Err(e) => {
+                            self.fail_undelivered(proc, tid, depth);
+                            -i64::from(e)
+                        }
                     };
                     guest.answer(parked.call, result);
                 }

@@ -612,7 +612,9 @@ fn death_notices_reach_holders_and_dead_calls_fail() {
     w.shim.release(&mut w.fake, client.proc);
     let r = w.answered(idle, wait).expect("the death wakes the idle looper");
     assert_eq!(r, vec![Ret::Noop, Ret::Dead(0xdead)]);
-    // Its reply goes nowhere: the replier learns the caller is gone.
+    // Its reply goes nowhere. As in the kernel (a reply's failure goes to the call's sender,
+    // `binder_send_failed_reply`, which finds no thread), the replier's part is done: it
+    // reads BR_TRANSACTION_COMPLETE.
     let r = w
         .write_read(
             manager,
@@ -625,7 +627,7 @@ fn death_notices_reach_holders_and_dead_calls_fail() {
             true,
         )
         .1;
-    assert_eq!(r, Some(vec![Ret::Noop, Ret::DeadReply]));
+    assert_eq!(r, Some(vec![Ret::Noop, Ret::Complete]));
     // A call on the dead handle fails the same way.
     let r = w
         .write_read(
@@ -1061,4 +1063,81 @@ fn a_read_buffer_that_cannot_be_written_fails_the_call_with_efault_and_reads_not
         "the commands ran: write_consumed counts them"
     );
     assert_eq!(field(4), 0, "read_consumed: nothing was read");
+}
+
+#[test]
+fn a_reply_that_fails_fails_the_call_it_answers() {
+    // The kernel's binder_send_failed_reply: the caller reads BR_FAILED_REPLY instead of
+    // waiting for ever, and the replier BR_TRANSACTION_COMPLETE.
+    let mut w = World::new();
+    let (manager, client, wait) = manager_and_client(&mut w);
+    let (client_wait, r) = w.write_read(
+        client,
+        Commands::default().transaction(BC_TRANSACTION, 0, 7, 0, 1, 0),
+        b"x",
+        &[],
+        true,
+    );
+    assert_eq!(r, None);
+    let tx = transaction(&w.answered(manager, wait).unwrap());
+    // A reply whose one object offset lies outside its data.
+    let object = flat(TYPE_BINDER, 0, 1, 1);
+    let reply = Commands::default()
+        .cmd(BC_FREE_BUFFER)
+        .u64(tx.buffer)
+        .transaction(BC_REPLY, 0, 0, 0, object.len(), 1);
+    let (_, r) = w.write_read(manager, reply, &object, &[8], true);
+    assert_eq!(r, Some(vec![Ret::Noop, Ret::Complete]));
+    assert_eq!(
+        w.answered(client, client_wait),
+        Some(vec![Ret::Noop, Ret::Complete, Ret::FailedReply])
+    );
+}
+
+#[test]
+fn a_call_taken_by_a_read_that_cannot_be_written_back_fails() {
+    // A read into a buffer outside the reader's memory fails with EFAULT; the call it took
+    // fails with BR_FAILED_REPLY instead of staying on the reader's stack for ever.
+    let mut w = World::new();
+    let (manager, client, wait) = manager_and_client(&mut w);
+    let (_, r) = w.write_read(
+        client,
+        Commands::default().transaction(BC_TRANSACTION, 0, 1, 0, 1, 0),
+        b"x",
+        &[],
+        true,
+    );
+    assert_eq!(r, None);
+    let first = transaction(&w.answered(manager, wait).unwrap());
+    // A second caller's call queues while the manager owes the first reply.
+    let client2 = w.open(3);
+    let (client2_wait, r) = w.write_read(
+        client2,
+        Commands::default().transaction(BC_TRANSACTION, 0, 2, 0, 1, 0),
+        b"y",
+        &[],
+        true,
+    );
+    assert_eq!(r, None);
+    let reply = Commands::default()
+        .cmd(BC_FREE_BUFFER)
+        .u64(first.buffer)
+        .transaction(BC_REPLY, 0, 0, 0, 0, 0);
+    w.write_read(manager, reply, &[], &[], false);
+    // Now the manager reads the second call into memory it does not have.
+    let unmapped = MEM + MEM_SIZE as u64 + 0x1000;
+    let bwr = Commands::default()
+        .u64(0)
+        .u64(0)
+        .u64(WRITE_AT)
+        .u64(READ_SIZE as u64)
+        .u64(0)
+        .u64(unmapped);
+    w.fake.poke(manager.tid, bwr_at(manager.tid), &bwr.0);
+    let (_, outcome) = w.ioctl(manager, BINDER_WRITE_READ, bwr_at(manager.tid));
+    assert_eq!(outcome, Outcome::Done(-i64::from(libc::EFAULT)));
+    assert_eq!(
+        w.answered(client2, client2_wait),
+        Some(vec![Ret::Noop, Ret::Complete, Ret::FailedReply])
+    );
 }
