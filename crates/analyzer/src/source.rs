@@ -80,13 +80,34 @@ impl std::fmt::Debug for Input {
     }
 }
 
+/// The most read from a pipe, FIFO or socket (which cannot be mapped): 4 GiB, the largest
+/// zip without ZIP64, and more than any APK store accepts.
+pub const MAX_STREAMED: u64 = 4 << 30;
+
 impl Input {
-    /// Opens `path`; a directory, or a file that cannot be read, is an error.
+    /// Opens `path`; a directory, a device, or a file that cannot be read, is an error. A
+    /// FIFO without a writer reads as empty rather than waiting for one; a pipe is read up to
+    /// [`MAX_STREAMED`] bytes.
     pub fn open(path: &Path) -> std::io::Result<Input> {
-        let mut file = File::open(path)?;
+        use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
+        // Non-blocking, so that opening a FIFO nobody writes to does not wait for ever.
+        let mut file = std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open(path)?;
         let metadata = file.metadata()?;
-        if metadata.is_dir() {
+        let kind = metadata.file_type();
+        if kind.is_dir() {
             return Err(std::io::Error::other("is a directory"));
+        }
+        if kind.is_char_device() || kind.is_block_device() {
+            // /dev/zero would be read for ever, a disk whole, a terminal until end of input.
+            return Err(std::io::Error::other("is a device, not a file"));
+        }
+        // Reads block again from here: a FIFO with a writer waits for its data.
+        // SAFETY: fcntl on a descriptor this function owns.
+        if unsafe { libc::fcntl(std::os::fd::AsRawFd::as_raw_fd(&file), libc::F_SETFL, 0) } != 0 {
+            return Err(std::io::Error::last_os_error());
         }
         if metadata.is_file() && metadata.len() > 0 {
             // Some filesystems cannot map: then the file is read instead.
@@ -99,7 +120,13 @@ impl Input {
         // Read from the file already opened, not the path again: a pipe yields its data once,
         // and the path may name another file by now.
         let mut data = Vec::new();
-        file.read_to_end(&mut data)?;
+        (&mut file).take(MAX_STREAMED + 1).read_to_end(&mut data)?;
+        if data.len() as u64 > MAX_STREAMED {
+            return Err(std::io::Error::other(format!(
+                "more than {} GiB to read, the most an input can be",
+                MAX_STREAMED >> 30
+            )));
+        }
         Ok(Input {
             data: InputData::Read(data),
         })

@@ -402,6 +402,15 @@ fn changes(zip: &analyzer::zip::ZipArchive<'_>, plan: &Plan, edit: &ManifestEdit
     Ok(changes)
 }
 
+/// A key's error, naming `file` unless the error names the file it is about already (a file
+/// that cannot be read: the key's, or the certificate's).
+fn naming(file: &Path, err: &migrator::sign::keys::KeyError) -> String {
+    match err {
+        migrator::sign::keys::KeyError::Io { .. } => err.to_string(),
+        _ => format!("{}: {err}", file.display()),
+    }
+}
+
 fn signing_key(args: &FixArgs) -> Result<SigningKey, String> {
     if let Some(keystore) = &args.ks {
         let password: PasswordSource = args
@@ -411,10 +420,10 @@ fn signing_key(args: &FixArgs) -> Result<SigningKey, String> {
             .parse()
             .map_err(|err| format!("--ks-pass: {err}"))?;
         return SigningKey::load_pkcs12(keystore, &password, args.ks_key_alias.as_deref())
-            .map_err(|err| format!("{}: {err}", keystore.display()));
+            .map_err(|err| naming(keystore, &err));
     }
     if let (Some(key), Some(cert)) = (&args.key, &args.cert) {
-        return SigningKey::load_pkcs8(key, cert).map_err(|err| format!("{}: {err}", key.display()));
+        return SigningKey::load_pkcs8(key, cert).map_err(|err| naming(key, &err));
     }
     let debug = debug_key().map_err(|err| format!("debug key: {err}"))?;
     eprintln!(

@@ -18,22 +18,17 @@ impl fmt::Display for InputError {
 
 /// Files are taken as given; directories are searched recursively for the kinds of file the
 /// analyzer reads (by extension, see [`ANALYZED`]), in sorted order so output is stable,
-/// skipping hidden entries (build trees such as `.work/`).
+/// skipping hidden entries (build trees such as `.work/`). A path that does not exist, and a
+/// directory holding no such file, stay in the list as they are: opening them fails, and that
+/// input's report says why while the others are analysed.
 pub fn expand(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, InputError> {
     let mut files = Vec::new();
     for input in inputs {
-        let meta = std::fs::metadata(input).map_err(|err| InputError {
-            path: input.clone(),
-            reason: err.to_string(),
-        })?;
-        if meta.is_dir() {
+        if std::fs::metadata(input).is_ok_and(|meta| meta.is_dir()) {
             let start = files.len();
             collect(input, &mut files)?;
             if files.len() == start {
-                return Err(InputError {
-                    path: input.clone(),
-                    reason: format!("directory holds no .{} files", ANALYZED.join("/.")),
-                });
+                files.push(input.clone());
             }
         } else {
             files.push(input.clone());

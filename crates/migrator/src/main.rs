@@ -10,7 +10,7 @@ mod rule_options;
 mod sarif;
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use analyzer::report::Options;
@@ -225,6 +225,14 @@ fn analyze(args: &AnalyzeArgs) -> Result<ExitCode, Failure> {
         }
         if threshold.is_some_and(|t| report.findings.iter().any(|f| f.severity >= t)) {
             failing = true;
+        }
+        let mut report = report;
+        if report.error.is_some() && Path::new(&report.file).is_dir() {
+            // Only a directory with nothing to analyze is an input of its own (inputs::expand).
+            report.error = Some(format!(
+                "directory holds no .{} files",
+                inputs::ANALYZED.join("/.")
+            ));
         }
         if let Some(error) = &report.error {
             unusable += 1;

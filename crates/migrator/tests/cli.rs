@@ -343,6 +343,72 @@ fn a_bad_input_does_not_stop_the_others() {
 }
 
 #[test]
+fn a_missing_path_or_an_empty_directory_is_an_input_that_cannot_be_read() {
+    let (out, _) = corpus_dir();
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("missing.apk");
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let good = out.join("minimal.apk");
+    let result = hyper_migrate(&[
+        "analyze".as_ref(),
+        "--format".as_ref(),
+        "jsonl".as_ref(),
+        missing.as_os_str(),
+        good.as_os_str(),
+        empty.as_os_str(),
+    ]);
+    assert_eq!(result.status.code(), Some(2));
+    let reports = jsonl(&result);
+    assert_eq!(reports.len(), 3, "{}", text(&result.stdout));
+    assert!(reports[0]["error"].as_str().unwrap().contains("No such file"));
+    assert_eq!(reports[1]["facts"]["package"], "org.hypercompat.corpus.minimal");
+    assert!(reports[2]["error"].as_str().unwrap().contains("holds no"));
+    assert_eq!(
+        text(&result.stderr).lines().count(),
+        2,
+        "{}",
+        text(&result.stderr)
+    );
+}
+
+#[test]
+fn devices_and_a_fifo_without_a_writer_are_refused_without_waiting() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe.apk");
+    let status = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(status.success());
+    // Before, /dev/zero was read until memory ran out and the FIFO's open waited for ever:
+    // `timeout` turns a hang into a failure here.
+    let result = Command::new("timeout")
+        .arg("60")
+        .arg(env!("CARGO_BIN_EXE_hyper-migrate"))
+        .args(["analyze", "--format", "jsonl", "/dev/zero"])
+        .arg(&fifo)
+        .output()
+        .unwrap();
+    assert_eq!(result.status.code(), Some(2), "{}", text(&result.stderr));
+    let reports = jsonl(&result);
+    assert_eq!(reports[0]["error"], "is a device, not a file");
+    assert_eq!(reports[1]["error"], "empty file");
+    // A pipe with a writer is read.
+    let (out, _) = corpus_dir();
+    let piped = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "cat {} | {} analyze --format jsonl /dev/stdin",
+            out.join("minimal.apk").display(),
+            env!("CARGO_BIN_EXE_hyper-migrate")
+        ))
+        .output()
+        .unwrap();
+    assert_eq!(
+        jsonl(&piped)[0]["facts"]["package"],
+        "org.hypercompat.corpus.minimal"
+    );
+}
+
+#[test]
 fn usage_errors_exit_with_2() {
     let result = hyper_migrate(&["analyze"]);
     assert_eq!(result.status.code(), Some(2));

@@ -66,6 +66,31 @@ pub enum KeyError {
     Generate(String),
 }
 
+/// A key, certificate or keystore file: read whole, but never a device (`/dev/zero` would be
+/// read for ever) nor more than 16 MiB (the largest keystore or chain is kilobytes).
+fn read_key_file(path: &Path) -> Result<Vec<u8>, KeyError> {
+    use std::io::Read;
+    use std::os::unix::fs::FileTypeExt;
+    const LIMIT: u64 = 16 << 20;
+    let file = std::fs::File::open(path).map_err(io_error(path))?;
+    let kind = file.metadata().map_err(io_error(path))?.file_type();
+    let refuse = |reason: &str| io_error(path)(std::io::Error::new(std::io::ErrorKind::InvalidInput, reason));
+    if kind.is_dir() {
+        return Err(refuse("is a directory"));
+    }
+    if kind.is_char_device() || kind.is_block_device() {
+        return Err(refuse("is a device, not a file"));
+    }
+    let mut data = Vec::new();
+    file.take(LIMIT + 1)
+        .read_to_end(&mut data)
+        .map_err(io_error(path))?;
+    if data.len() as u64 > LIMIT {
+        return Err(refuse("larger than 16 MiB: not a key, certificate or keystore"));
+    }
+    Ok(data)
+}
+
 fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> KeyError + '_ {
     move |source| KeyError::Io {
         path: path.to_path_buf(),
@@ -189,8 +214,8 @@ impl SigningKey {
 
     /// [`SigningKey::from_pkcs8`] with the files at `key` and `certificates`.
     pub fn load_pkcs8(key: &Path, certificates: &Path) -> Result<Self, KeyError> {
-        let key_bytes = std::fs::read(key).map_err(io_error(key))?;
-        let certificate_bytes = std::fs::read(certificates).map_err(io_error(certificates))?;
+        let key_bytes = read_key_file(key)?;
+        let certificate_bytes = read_key_file(certificates)?;
         Self::from_pkcs8(&key_bytes, &certificate_bytes)
     }
 
@@ -210,8 +235,8 @@ impl SigningKey {
         certificates: &Path,
         password: &PasswordSource,
     ) -> Result<Self, KeyError> {
-        let key_bytes = std::fs::read(key).map_err(io_error(key))?;
-        let certificate_bytes = std::fs::read(certificates).map_err(io_error(certificates))?;
+        let key_bytes = read_key_file(key)?;
+        let certificate_bytes = read_key_file(certificates)?;
         Self::from_encrypted_pkcs8(&key_bytes, &certificate_bytes, &password.read()?)
     }
 
@@ -255,7 +280,7 @@ impl SigningKey {
         password: &PasswordSource,
         alias: Option<&str>,
     ) -> Result<Self, KeyError> {
-        let data = std::fs::read(path).map_err(io_error(path))?;
+        let data = read_key_file(path)?;
         Self::from_pkcs12(&data, &password.read()?, alias)
     }
 
