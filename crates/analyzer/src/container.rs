@@ -188,9 +188,16 @@ impl Walk<'_> {
         let Some(zip) = zip else {
             return Ok(());
         };
+        // Entries that share their local header (a zip whose central directory names one
+        // stored data many times) are walked once: a few kilobytes nesting such aliases a
+        // few levels deep would otherwise be visited hundreds of thousands of times.
+        let mut walked = std::collections::HashSet::new();
         for entry in zip.entries() {
             let name = entry.name_lossy();
             if !interesting(&name) || name.ends_with('/') || !(self.want)(&name) {
+                continue;
+            }
+            if !walked.insert(entry.local_header_offset) {
                 continue;
             }
             let child_path = format!("{path}!/{name}");
@@ -213,9 +220,9 @@ impl Walk<'_> {
                     continue;
                 }
             };
-            if let Cow::Owned(inflated) = &bytes {
-                self.budget -= inflated.len() as u64;
-            }
+            // Stored entries count too: what bounds the walk is the bytes it visits, which an
+            // archive can make far more than its size by naming one stored entry many times.
+            self.budget = self.budget.saturating_sub(bytes.len() as u64);
             self.at(&child_path, &bytes, depth + 1)?;
         }
         Ok(())
@@ -432,6 +439,66 @@ mod tests {
         ];
         let expect: Vec<(String, Kind)> = expect.iter().map(|(p, k)| (p.to_string(), *k)).collect();
         assert_eq!(found, expect);
+    }
+
+    /// A stored zip whose central directory names its one entry (`x0.jar`, holding `data`)
+    /// `aliases` times, each entry at the same local header.
+    fn aliased(data: &[u8], aliases: u16) -> Vec<u8> {
+        let crc = crc32fast::hash(data);
+        let size = data.len() as u32;
+        let header = |signature: u32| {
+            let mut h = signature.to_le_bytes().to_vec();
+            if signature == 0x0201_4b50 {
+                h.extend_from_slice(&20u16.to_le_bytes()); // made by
+            }
+            h.extend_from_slice(&20u16.to_le_bytes()); // needed
+            h.extend_from_slice(&[0; 4]); // flags, method: stored
+            h.extend_from_slice(&[0; 4]); // time, date
+            h.extend_from_slice(&crc.to_le_bytes());
+            h.extend_from_slice(&size.to_le_bytes());
+            h.extend_from_slice(&size.to_le_bytes());
+            h
+        };
+        let mut out = header(0x0403_4b50);
+        out.extend_from_slice(&6u16.to_le_bytes());
+        out.extend_from_slice(&0u16.to_le_bytes());
+        out.extend_from_slice(b"x0.jar");
+        out.extend_from_slice(data);
+        let directory = out.len() as u32;
+        for i in 0..aliases {
+            let name = format!("x{i}.jar");
+            out.extend(header(0x0201_4b50));
+            out.extend_from_slice(&(name.len() as u16).to_le_bytes());
+            out.extend_from_slice(&[0; 12]); // extra, comment, disk, attributes
+            out.extend_from_slice(&0u32.to_le_bytes()); // the local header: always the first
+            out.extend_from_slice(name.as_bytes());
+        }
+        let directory_size = out.len() as u32 - directory;
+        out.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
+        out.extend_from_slice(&[0; 4]);
+        out.extend_from_slice(&aliases.to_le_bytes());
+        out.extend_from_slice(&aliases.to_le_bytes());
+        out.extend_from_slice(&directory_size.to_le_bytes());
+        out.extend_from_slice(&directory.to_le_bytes());
+        out.extend_from_slice(&0u16.to_le_bytes());
+        out
+    }
+
+    #[test]
+    fn entries_sharing_one_local_header_are_walked_once() {
+        // Three levels of 20 aliases: 8,000 DEX visits when each alias was walked (four
+        // levels, 160,000, and a report growing by the second, from 6 KB).
+        let mut data = zip(&[("classes.dex", b"dex\n035\0")]);
+        for _ in 0..3 {
+            data = aliased(&data, 20);
+        }
+        let mut visits = 0;
+        walk("bomb.jar", &data, &mut |_| {
+            visits += 1;
+            true
+        })
+        .unwrap();
+        assert_eq!(visits, 5, "the input, three nested jars, one DEX file");
     }
 
     #[test]
