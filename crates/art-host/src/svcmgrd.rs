@@ -39,6 +39,24 @@ struct Journal {
     services: BTreeMap<String, Channel>,
     /// Calls read and not answered: (client, txid) → the method's ordinal.
     open: BTreeMap<(u64, u32), u64>,
+    /// How many clients and services the journal may hold before the gone ones are dropped.
+    prune_at: usize,
+}
+
+/// The journal's size below which it is never pruned.
+const PRUNE_FROM: usize = 256;
+
+/// Whether `channel`'s other end is closed.
+fn hung_up(channel: &Channel) -> bool {
+    use std::os::fd::AsRawFd;
+    let mut poll = libc::pollfd {
+        fd: channel.as_fd().as_raw_fd(),
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    // SAFETY: poll reads and writes the one pollfd it is given; a zero timeout never waits.
+    let ready = unsafe { libc::poll(&raw mut poll, 1, 0) };
+    ready == 1 && poll.revents & (libc::POLLHUP | libc::POLLRDHUP) != 0
 }
 
 impl Journal {
@@ -75,6 +93,22 @@ impl Journal {
         {
             self.open.remove(&(done.client, done.txid));
         }
+        if self.clients.len() + self.services.len() >= self.prune_at.max(PRUNE_FROM) {
+            self.prune();
+        }
+    }
+
+    /// Drops the clients and services whose other end is closed (the channel reports a hang
+    /// up), with their open calls: a run whose program makes and closes channels all along
+    /// would otherwise keep one descriptor for each in this process, and a new svcmgr would
+    /// adopt them all. Done when the journal has doubled since the last time, so it costs a
+    /// poll per entry now and then.
+    fn prune(&mut self) {
+        self.clients.retain(|_, channel| !hung_up(channel));
+        self.services.retain(|_, channel| !hung_up(channel));
+        let clients = &self.clients;
+        self.open.retain(|(client, _), _| clients.contains_key(client));
+        self.prune_at = 2 * (self.clients.len() + self.services.len());
     }
 
     /// Fails every open call with `EIO`, as its server died serving it.

@@ -49,6 +49,15 @@ impl Slot {
     }
 }
 
+/// What one svcmgr serves at most, so that a client making channels, names or waits without
+/// end runs into an error of its own instead of taking svcmgr's descriptors (each client and
+/// service is one) or memory: clients made by `Clone`, registered services, and `WaitFor`
+/// calls held back, per client and in all.
+const MAX_CLIENTS: usize = 4096;
+const MAX_SERVICES: usize = 1024;
+const MAX_WAITS_PER_CLIENT: usize = 64;
+const MAX_WAITS: usize = 4096;
+
 #[derive(Debug)]
 struct Registry {
     waitset: WaitSet,
@@ -159,6 +168,12 @@ fn dispatcher() -> Dispatcher<Registry> {
     Dispatcher::<Registry>::new()
         .on::<svcmgr::Register>(|registry, request, handles| {
             check_name(&request.name)?;
+            if registry.names.len() >= MAX_SERVICES {
+                return Err(ErrorReply::failed(
+                    Errno::NOSPC,
+                    format!("{MAX_SERVICES} services are registered, the most svcmgr holds"),
+                ));
+            }
             if registry.names.contains_key(&request.name) {
                 return Err(ErrorReply::failed(
                     Errno::EXIST,
@@ -195,6 +210,17 @@ fn dispatcher() -> Dispatcher<Registry> {
             Ok((svcmgr::ListResponse { names }, vec![]))
         })
         .on::<svcmgr::Clone>(|registry, _, _| {
+            let clients = registry
+                .slots
+                .values()
+                .filter(|slot| matches!(slot, Slot::Client { .. }))
+                .count();
+            if clients >= MAX_CLIENTS {
+                return Err(ErrorReply::failed(
+                    Errno::MFILE,
+                    format!("{MAX_CLIENTS} clients are connected, the most svcmgr serves"),
+                ));
+            }
             let (client, server) = Channel::pair()?;
             registry.add_client(server, None)?;
             Ok((svcmgr::CloneResponse {}, vec![client.into()]))
@@ -242,7 +268,30 @@ fn held_back(registry: &mut Registry, key: u64, message: &Message) -> bool {
     }
     match crate::wire::decode_body::<svcmgr::WaitForRequest>(&message.body) {
         Ok(request) if check_name(&request.name).is_ok() && !registry.names.contains_key(&request.name) => {
-            registry.waiters.push((key, header, request.name));
+            let own = registry
+                .waiters
+                .iter()
+                .filter(|(waiter, _, _)| *waiter == key)
+                .count();
+            if own >= MAX_WAITS_PER_CLIENT || registry.waiters.len() >= MAX_WAITS {
+                let error = ErrorReply::failed(
+                    Errno::AGAIN,
+                    format!(
+                        "too many WaitFor calls wait already ({MAX_WAITS_PER_CLIENT} a client, {MAX_WAITS} in all)"
+                    ),
+                );
+                if let Ok(body) = crate::wire::encode_body(&error) {
+                    let reply = Message {
+                        header: header.reply(true),
+                        body,
+                        handles: Vec::new(),
+                    };
+                    reply_to(registry, key, &reply);
+                }
+                registry.done(key, header);
+            } else {
+                registry.waiters.push((key, header, request.name));
+            }
             true
         }
         _ => false,
@@ -524,6 +573,48 @@ mod tests {
         assert!(control.try_read().unwrap().is_none(), "nothing more");
         drop(control);
         second.join().unwrap().unwrap();
+    }
+
+    #[test]
+    fn a_client_cannot_hold_back_waits_without_end() {
+        // Before, every WaitFor of a name never registered stayed in svcmgr's memory (600,000
+        // took it to 190 MB).
+        let (mut client, server) = start();
+        let wait_for = |channel: &Channel, txid: u32| {
+            channel
+                .write(&Message {
+                    header: Header::request(svcmgr::WaitFor::ORDINAL, 1, txid),
+                    body: crate::wire::encode_body(&svcmgr::WaitForRequest { name: "never".into() }).unwrap(),
+                    handles: vec![],
+                })
+                .unwrap();
+        };
+        // txid 0 would make them one-way.
+        for txid in 1..=MAX_WAITS_PER_CLIENT as u32 {
+            wait_for(&client, txid);
+        }
+        // The next one is refused at once; the first ones are still held.
+        let refused = call::<svcmgr::WaitFor>(
+            &mut client,
+            &svcmgr::WaitForRequest { name: "never".into() },
+            vec![],
+        );
+        match refused {
+            Err(Error::Remote(reply)) => assert_eq!(reply.errno, Errno::AGAIN.raw_os_error()),
+            other => panic!("{other:?}"),
+        }
+        assert!(client.try_read().unwrap().is_none());
+        // Another client still gets its own.
+        let (_, mut handles) = call::<svcmgr::Clone>(&mut client, &svcmgr::CloneRequest {}, vec![]).unwrap();
+        let other = Channel::try_from(handles.remove(0)).unwrap();
+        wait_for(&other, 1);
+        let connector = register(&mut client, "never");
+        // Answered once the name comes (with the service's channel, or an error should the
+        // service's connector be full of the other waiters' connections).
+        let answer = other.read().unwrap().header;
+        assert_eq!((answer.txid, answer.is_reply()), (1, true));
+        drop((client, connector, other));
+        server.join().unwrap().unwrap();
     }
 
     #[test]
