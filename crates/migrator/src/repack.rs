@@ -67,6 +67,8 @@ pub enum RepackError {
     Zip(#[from] ZipError),
     #[error("entry `{name}` has an unsafe name (absolute, `..`, drive letter, backslash or NUL)")]
     UnsafeName { name: String },
+    #[error("entry `{name}` has a name Android's zip reader refuses ({reason})")]
+    InvalidName { name: String, reason: &'static str },
     #[error("entry `{name}` occurs more than once")]
     DuplicateName { name: String },
     #[error("entries `{first}` and `{second}` overlap")]
@@ -292,6 +294,22 @@ pub fn check_input(zip: &ZipArchive<'_>) -> Result<(), RepackError> {
     if let Some(entry) = zip.entries().iter().find(|e| e.has_unsafe_name()) {
         return Err(RepackError::UnsafeName {
             name: lossy(entry.name),
+        });
+    }
+    // libziparchive (aapt, the package manager) refuses an archive with an entry whose name
+    // is not UTF-8, and zipalign crashes on an empty one: an output carrying them would not
+    // be accepted by Android's own tools.
+    for entry in zip.entries() {
+        let reason = if entry.name.is_empty() {
+            "empty"
+        } else if std::str::from_utf8(entry.name).is_err() {
+            "not UTF-8"
+        } else {
+            continue;
+        };
+        return Err(RepackError::InvalidName {
+            name: lossy(entry.name),
+            reason,
         });
     }
     if let Some(name) = zip.duplicate_names().first() {

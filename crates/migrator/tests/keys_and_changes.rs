@@ -530,6 +530,26 @@ fn refusals_are_typed_errors_never_panics() {
         assert!(ok, "{app}: {err}");
         assert!(!err.to_string().contains('\n'), "one line: {err}");
     }
+    // A name Android's zip reader refuses (not UTF-8): aapt would not open the output.
+    let mut input = corpus_apk("minimal");
+    let (name, renamed): (&[u8], &[u8]) = (b"classes.dex", b"class\xff\xfe.dex");
+    let mut at = 0;
+    while let Some(found) = input[at..].windows(name.len()).position(|w| w == name) {
+        input[at + found..at + found + name.len()].copy_from_slice(renamed);
+        at += found + name.len();
+    }
+    assert!(at > 0, "the name is in the archive");
+    let err = repack_and_sign(&input, &Changes::new(), &key, &options).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            FixError::Repack(RepackError::InvalidName {
+                reason: "not UTF-8",
+                ..
+            })
+        ),
+        "{err}"
+    );
     // Truncated and damaged inputs: errors, never panics.
     let input = corpus_apk("minimal");
     let step = (input.len() / 200).max(1);
