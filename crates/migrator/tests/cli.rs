@@ -409,6 +409,42 @@ fn devices_and_a_fifo_without_a_writer_are_refused_without_waiting() {
 }
 
 #[test]
+fn an_interrupt_leaves_no_temporary_output_behind() {
+    use std::os::unix::process::ExitStatusExt;
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("input.apk");
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    // The report's file is made first; the input, a FIFO whose writer (this process: opened
+    // read-write, which does not wait for the other end) says nothing, holds the run there
+    // until it is interrupted.
+    let writer = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(&fifo)
+        .unwrap();
+    let mut run = Command::new(env!("CARGO_BIN_EXE_hyper-migrate"))
+        .args(["analyze", "--format", "json", "-o"])
+        .arg(out.join("report.json"))
+        .arg(&fifo)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // The temporary report exists once the run has got as far as reading its input.
+    let listed = || std::fs::read_dir(&out).unwrap().count();
+    while listed() == 0 {
+        std::thread::yield_now();
+    }
+    // SAFETY: kill takes plain values; the child is not reaped yet.
+    unsafe { libc::kill(run.id() as i32, libc::SIGINT) };
+    let status = run.wait().unwrap();
+    drop(writer);
+    assert_eq!(status.signal(), Some(libc::SIGINT));
+    assert_eq!(listed(), 0, "the temporary report was removed");
+}
+
+#[test]
 fn usage_errors_exit_with_2() {
     let result = hyper_migrate(&["analyze"]);
     assert_eq!(result.status.code(), Some(2));
