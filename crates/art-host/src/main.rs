@@ -97,6 +97,10 @@ struct RunArgs {
     /// A host folder or file visible read-write, at GUEST (default: the same path).
     #[arg(long, value_name = "HOST[:GUEST]")]
     rw: Vec<OsString>,
+    /// A variable for the program: NAME=VALUE, or NAME for the host's value. The program
+    /// otherwise gets only TERM, the locale and the guest's HOME, PWD, TMPDIR and PATH.
+    #[arg(long = "env", value_name = "NAME[=VALUE]")]
+    env: Vec<OsString>,
     /// Write every translated, continued, denied and stubbed call as JSON lines (syscall,
     /// fate, result, latency in ns, thread).
     #[arg(long, value_name = "FILE")]
@@ -273,6 +277,9 @@ fn run(args: RunArgs) -> Result<ExitCode, Unusable> {
     let mut command = args.command.into_iter();
     let program = command.next().expect("clap requires the program");
     let mut config = Config::new(program, command.collect(), root);
+    for spec in &args.env {
+        sandbox::pass_env(&mut config.env, spec);
+    }
     config.trace = args.trace.is_some() || args.stats;
     let recorder = std::sync::Arc::new(Recorder::new(args.trace.as_deref(), args.stats).map_err(|e| {
         Unusable(format!(

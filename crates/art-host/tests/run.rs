@@ -536,7 +536,16 @@ fn a_binder_world_serves_the_raw_protocol_and_outlives_its_sandboxes() {
     // again, and the parked reads are answered all the same.
     let fault = "/tmp/binder-fault";
     let output = Command::new(env!("CARGO_BIN_EXE_hyper-compat"))
-        .args(["run", "--binder-world", socket, "--", guest, "100"])
+        .args([
+            "run",
+            "--binder-world",
+            socket,
+            "--env",
+            "BINDER_FAULT_PATH",
+            "--",
+            guest,
+            "100",
+        ])
         .env("HC_VFS_FAULT_PATH", fault)
         .env("BINDER_FAULT_PATH", fault)
         .output()

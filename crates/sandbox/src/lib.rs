@@ -131,24 +131,51 @@ impl Config {
     }
 }
 
-/// The host's environment with the variables that name host places set to the guest's:
-/// `HOME` and `PWD` are the app's folder, `TMPDIR` is `/tmp`, `PATH` the system's.
+/// The host variables the guest gets as they are: the terminal's kind and the locale, which
+/// say how to show text and nothing about the host. Anything else of the caller's environment
+/// (tokens, credentials, host paths) stays out unless asked for ([`pass_env`]).
+const HOST_ENV: [&str; 5] = ["TERM", "COLORTERM", "LANG", "LANGUAGE", "TZ"];
+
+/// The guest's environment: `HOME` and `PWD` its app folder, `TMPDIR` `/tmp`, `PATH` the
+/// system's, and of the host's only [`HOST_ENV`] and the `LC_*` locale variables.
 pub fn guest_env(root: &GuestRoot) -> Vec<(OsString, OsString)> {
     let app = root.app_dir().into_os_string();
-    let fixed: [(&str, OsString); 4] = [
-        ("HOME", app.clone()),
-        ("PWD", app),
-        ("TMPDIR", "/tmp".into()),
+    let mut env: Vec<(OsString, OsString)> = std::env::vars_os()
+        .filter(|(key, _)| {
+            HOST_ENV.iter().any(|name| key == name) || key.as_encoded_bytes().starts_with(b"LC_")
+        })
+        .collect();
+    env.extend([
+        ("HOME".into(), app.clone()),
+        ("PWD".into(), app),
+        ("TMPDIR".into(), "/tmp".into()),
         (
-            "PATH",
+            "PATH".into(),
             "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".into(),
         ),
-    ];
-    let mut env: Vec<(OsString, OsString)> = std::env::vars_os()
-        .filter(|(key, _)| !fixed.iter().any(|(name, _)| key == name) && key != "OLDPWD")
-        .collect();
-    env.extend(fixed.into_iter().map(|(key, value)| (key.into(), value)));
+    ]);
     env
+}
+
+/// Applies an `--env` option to `env`: `NAME=VALUE` sets the variable, `NAME` alone passes the
+/// host's value (and nothing when the host has none).
+pub fn pass_env(env: &mut Vec<(OsString, OsString)>, spec: &std::ffi::OsStr) {
+    let bytes = spec.as_encoded_bytes();
+    let (name, value) = match bytes.iter().position(|&b| b == b'=') {
+        // SAFETY: split at an ASCII '=', so both halves are valid OsStr encodings.
+        Some(at) => unsafe {
+            (
+                OsString::from_encoded_bytes_unchecked(bytes[..at].to_vec()),
+                Some(OsString::from_encoded_bytes_unchecked(bytes[at + 1..].to_vec())),
+            )
+        },
+        None => (spec.to_os_string(), None),
+    };
+    let Some(value) = value.or_else(|| std::env::var_os(&name)) else {
+        return;
+    };
+    env.retain(|(key, _)| *key != name);
+    env.push((name, value));
 }
 
 /// Receives the bridge's events during a run ([`Config::events`]): called on the supervising

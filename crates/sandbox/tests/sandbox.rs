@@ -150,6 +150,52 @@ fn every_refused_call_of_a_flood_is_counted_and_only_the_first_are_kept() {
 }
 
 #[test]
+fn the_program_gets_none_of_the_callers_environment_but_what_is_asked_for() {
+    let Some(guest) = guest() else { return };
+    let app = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_hc-sandbox"))
+        .arg("--app-root")
+        .arg(app.path())
+        .args(["--env", "HC_TEST_PASSED", "--env", "HC_TEST_SET=given", "--"])
+        .arg(guest)
+        .arg("env")
+        .env("HC_TEST_SECRET", "host token")
+        .env("HC_TEST_PASSED", "passed")
+        .env("LANG", "C.UTF-8")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let mut names: Vec<String> = stdout(&output).lines().map(str::to_owned).collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "HC_TEST_PASSED=passed",
+            "HC_TEST_SET=given",
+            "HOME=/data/data/com.hypercompat.app",
+            "LANG=C.UTF-8",
+            "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+            "PWD=/data/data/com.hypercompat.app",
+            "TMPDIR=/tmp",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .chain(std::env::var("TERM").ok().map(|term| format!("TERM={term}")))
+        .chain(std::env::var("COLORTERM").ok().map(|v| format!("COLORTERM={v}")))
+        .chain(std::env::var("LANGUAGE").ok().map(|v| format!("LANGUAGE={v}")))
+        .chain(std::env::var("TZ").ok().map(|v| format!("TZ={v}")))
+        .chain(
+            std::env::vars()
+                .filter(|(k, _)| k.starts_with("LC_"))
+                .map(|(k, v)| format!("{k}={v}"))
+        )
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect::<Vec<_>>()
+    );
+}
+
+#[test]
 fn calls_outside_the_table_fail_with_enosys() {
     let Some(output) = sandboxed(&["unknown"]) else {
         return;

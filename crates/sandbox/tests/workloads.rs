@@ -67,12 +67,17 @@ fn both(argv: &[&str], env: &[(&str, &str)], setup: impl Fn(&Path)) -> Runs {
         .envs(env.iter().copied())
         .output()
         .unwrap();
+    // The program gets the variables only when asked for.
+    let passed = env
+        .iter()
+        .flat_map(|(name, value)| ["--env".to_string(), format!("{name}={value}")]);
     let sandboxed = Command::new(env!("CARGO_BIN_EXE_hc-sandbox"))
         .arg("--app-root")
         .arg(app_root.path())
-        .args(["--package", PACKAGE, "--"])
+        .args(["--package", PACKAGE])
+        .args(passed)
+        .arg("--")
         .args(argv)
-        .envs(env.iter().copied())
         .output()
         .unwrap();
     Runs {
@@ -357,7 +362,16 @@ echo "sys: $($b ls /sys) $($b ls /sys/devices) $($b ls /sys/devices/system)"
     let output = Command::new(env!("CARGO_BIN_EXE_hc-sandbox"))
         .arg("--app-root")
         .arg(app.path())
-        .args(["--package", PACKAGE, "--", "/bin/busybox", "sh", "look.sh"])
+        .args([
+            "--package",
+            PACKAGE,
+            "--env",
+            "MARKER",
+            "--",
+            "/bin/busybox",
+            "sh",
+            "look.sh",
+        ])
         .env("MARKER", &marker)
         .output()
         .unwrap();

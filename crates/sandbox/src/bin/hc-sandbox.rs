@@ -11,6 +11,9 @@
 //! - `--network`: share the host's network (default: a private one, loopback only);
 //! - `--keep-fd N`: the program inherits this descriptor (every other one from 3 up is
 //!   closed);
+//! - `--env NAME[=VALUE]`: a variable for the program, the host's value with `NAME` alone
+//!   (the program otherwise gets only `TERM`, the locale and the guest's `HOME`, `PWD`,
+//!   `TMPDIR` and `PATH`);
 //! - `--vfs PATH`: the `hc-vfs` binary (default: beside this one).
 
 use std::os::unix::ffi::OsStrExt;
@@ -19,7 +22,7 @@ use std::process::ExitCode;
 
 use sandbox::{Bind, Config, Exit, GuestRoot};
 
-const USAGE: &str = "usage: hc-sandbox [--app-root DIR] [--package NAME] [--ro HOST[:GUEST]] [--rw HOST[:GUEST]] [--network] [--keep-fd N] [--vfs PATH] [--] PROGRAM [ARGS...]";
+const USAGE: &str = "usage: hc-sandbox [--app-root DIR] [--package NAME] [--ro HOST[:GUEST]] [--rw HOST[:GUEST]] [--network] [--keep-fd N] [--env NAME[=VALUE]] [--vfs PATH] [--] PROGRAM [ARGS...]";
 
 fn usage(problem: &str) -> ExitCode {
     eprintln!("hc-sandbox: {problem}");
@@ -35,6 +38,7 @@ fn main() -> ExitCode {
     let mut vfs = None;
     let mut keep_fds = Vec::new();
     let mut network = false;
+    let mut env_specs = Vec::new();
     while let Some(arg) = args.peek() {
         let flag = arg.as_bytes();
         if flag == b"--" {
@@ -64,6 +68,7 @@ fn main() -> ExitCode {
             "--ro" => value().map(|v| binds.push(Bind::from_spec(&v, false))),
             "--rw" => value().map(|v| binds.push(Bind::from_spec(&v, true))),
             "--vfs" => value().map(|v| vfs = Some(PathBuf::from(v))),
+            "--env" => value().map(|v| env_specs.push(v)),
             "--keep-fd" => value().and_then(|v| {
                 let fd = v.to_str().and_then(|n| n.parse().ok());
                 let fd = fd.ok_or_else(|| format!("--keep-fd takes a descriptor number, not {v:?}"))?;
@@ -94,6 +99,9 @@ fn main() -> ExitCode {
         eprintln!("hc-sandbox: warning: {warning}");
     }
     let mut config = Config::new(program, args.collect(), root);
+    for spec in &env_specs {
+        sandbox::pass_env(&mut config.env, spec);
+    }
     if let Some(vfs) = vfs {
         config.vfs = vfs;
     }

@@ -110,6 +110,9 @@ int main(int argc, char **argv) {
                fails(syscall(SYS_init_module, 0, 0, "")),
                fails(syscall(SYS_kexec_load, 0, 0, 0, 0)),
                fails(syscall(SYS_uselib, "/nonexistent")));
+    } else if (!strcmp(mode, "env")) {
+        extern char **environ;
+        for (char **var = environ; *var; var++) puts(*var);
     } else if (!strcmp(mode, "deny-many") && argc > 2) {
         /* A flood of refused calls: keyctl, then a number outside the table. */
         long n = atol(argv[2]), failed = 0;

@@ -81,6 +81,8 @@ impl Launcher {
                     .arg(package(role))
                     .arg("--binder-world")
                     .arg(world)
+                    // The guest gets these from the host only when asked (set or not).
+                    .args(["--env", "PEER_LAZY", "--env", "PEER_NATIVE_ECHO", "--env", "NOTIFY_SOCKET"])
                     .arg("--")
                     .arg(root.join(name));
                 command
