@@ -66,6 +66,30 @@ pub const SYSTEM: &[&str] = &["usr", "bin", "sbin", "lib", "lib32", "lib64", "li
 /// The entries of the guest's `/proc` made read-only.
 pub const PROC_READ_ONLY: &[&str] = &["sys", "sysrq-trigger", "irq", "bus", "fs"];
 
+/// The files of procfs that describe the host machine's kernel rather than the guest's
+/// processes, hidden behind the guest's `/dev/null` (read empty) as container runtimes mask
+/// them: the host's keyrings, its kernel's configuration, symbols, boot command line, memory
+/// layout and timers. The guest's uid is the host's root when root starts the sandbox, which
+/// would otherwise pass the owner check of the root-only ones.
+pub const PROC_MASKED: &[&str] = &[
+    "keys",
+    "key-users",
+    "config.gz",
+    "cmdline",
+    "kallsyms",
+    "modules",
+    "timer_list",
+    "sched_debug",
+    "latency_stats",
+    "vmallocinfo",
+    "slabinfo",
+    "iomem",
+    "ioports",
+    "kpagecount",
+    "kpageflags",
+    "kpagecgroup",
+];
+
 /// The parts of the host's `/sys` the guest sees, read-only: the CPUs (`online`, `possible`,
 /// topology, frequencies), which Android's libraries (cpu_features, XNNPACK, ART's own) and
 /// the C libraries read to size thread pools; nothing else of sysfs.
@@ -504,6 +528,17 @@ pub(crate) fn plan(root: &GuestRoot) -> Result<Vec<Step>, LaunchError> {
                 target: path,
                 writable: false,
                 devices: false,
+            });
+        }
+    }
+    let null = cstring(&under(NEW, Path::new("/dev/null")))?;
+    for name in PROC_MASKED {
+        if Path::new("/dev/null").exists() && Path::new("/proc").join(name).exists() {
+            planner.push(Step::Bind {
+                source: null.clone(),
+                target: cstring(&under(NEW, &Path::new("/proc").join(name)))?,
+                writable: false,
+                devices: true,
             });
         }
     }

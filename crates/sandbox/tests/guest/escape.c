@@ -198,6 +198,14 @@ static int host_files_attempts(void) {
     expect_failure("utimens_dev_null", utimensat(AT_FDCWD, "/dev/null", epoch, 0));
     int null = open("/dev/null", O_WRONLY);
     report("control dev_null_writable", !(null >= 0 && write(null, "x", 1) == 1), "write");
+    /* procfs files about the host's kernel read empty: its keyrings, its boot line. */
+    const char *masked[] = {"/proc/keys", "/proc/cmdline"};
+    for (int i = 0; i < 2; i++) {
+        char byte;
+        int fd = open(masked[i], O_RDONLY);
+        report(masked[i], fd >= 0 && read(fd, &byte, 1) == 1, "read");
+        if (fd >= 0) close(fd);
+    }
     /* A terminal handed in: never the guest's controlling terminal, never typed into. */
     expect_failure("tiocsctty", ioctl(0, TIOCSCTTY, 0));
     expect_failure("tiocsti", ioctl(0, TIOCSTI, "x"));
