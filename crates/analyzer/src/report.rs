@@ -370,6 +370,14 @@ fn apk_facts(
     manifest_out: &mut Option<Manifest>,
 ) -> Result<Facts, Unreadable> {
     let (zip, layout) = open_zip(data)?;
+    // Readers that go by the local header see another name than those that go by the central
+    // directory (the package manager's reader refuses the archive for it).
+    for entry in zip.entries().iter().filter(|entry| entry.local_name_differs) {
+        problems.push(problem(
+            &entry.name_lossy(),
+            "its local header names it differently: Android's zip reader refuses the archive",
+        ));
+    }
     let mut facts = Facts {
         kind: "apk",
         zip: Some(layout),
@@ -384,6 +392,16 @@ fn apk_facts(
             });
         }
     };
+    if manifest.package.is_empty() {
+        // The package manager refuses such an APK, as aapt does: its name or its <manifest>
+        // element (an unreadable string pool) cannot be read.
+        return Err(Unreadable {
+            facts: Some(Box::new(facts)),
+            reason:
+                "AndroidManifest.xml: no package name (its <manifest> element or string pool cannot be read)"
+                    .to_string(),
+        });
+    }
     fill_manifest_facts(&mut facts, &manifest);
     // The signatures (every entry hashed for v1, the whole file for v2/v3) and the code walk
     // (every DEX file scanned, every native library disassembled) read different things and
@@ -667,6 +685,17 @@ fn walk_code(
                 }
                 _ if entry.ends_with(".so") && item.depth > 0 => {
                     problems.push(problem(entry, "not an ELF file"));
+                }
+                // A code file the runtime loads (`classes*.dex` at an APK's root) that is not
+                // DEX, an empty one included: ART refuses it, so the app cannot start.
+                _ if item.depth == 1 && facts.kind == "apk" && crate::apk::dex_order(entry).is_some() => {
+                    problems.push(problem(
+                        entry,
+                        format!(
+                            "not a DEX file ({} bytes): the runtime cannot load it",
+                            item.data.len()
+                        ),
+                    ));
                 }
                 _ => {}
             }

@@ -296,22 +296,6 @@ pub fn check_input(zip: &ZipArchive<'_>) -> Result<(), RepackError> {
             name: lossy(entry.name),
         });
     }
-    // libziparchive (aapt, the package manager) refuses an archive with an entry whose name
-    // is not UTF-8, and zipalign crashes on an empty one: an output carrying them would not
-    // be accepted by Android's own tools.
-    for entry in zip.entries() {
-        let reason = if entry.name.is_empty() {
-            "empty"
-        } else if std::str::from_utf8(entry.name).is_err() {
-            "not UTF-8"
-        } else {
-            continue;
-        };
-        return Err(RepackError::InvalidName {
-            name: lossy(entry.name),
-            reason,
-        });
-    }
     if let Some(name) = zip.duplicate_names().first() {
         return Err(RepackError::DuplicateName { name: lossy(name) });
     }
@@ -325,6 +309,25 @@ pub fn check_input(zip: &ZipArchive<'_>) -> Result<(), RepackError> {
         return Err(RepackError::OverlappingEntries {
             first: name(first),
             second: name(second),
+        });
+    }
+    // libziparchive (aapt, the package manager) refuses an archive with an entry whose name
+    // is not UTF-8 or differs in its local header (after overlap, its usual cause), and
+    // zipalign crashes on an empty one: an output carrying them would not
+    // be accepted by Android's own tools.
+    for entry in zip.entries() {
+        let reason = if entry.name.is_empty() {
+            "empty"
+        } else if std::str::from_utf8(entry.name).is_err() {
+            "not UTF-8"
+        } else if entry.local_name_differs {
+            "its local header names it differently"
+        } else {
+            continue;
+        };
+        return Err(RepackError::InvalidName {
+            name: lossy(entry.name),
+            reason,
         });
     }
     if let Some(entry) = zip.entries().iter().find(|e| e.is_encrypted()) {

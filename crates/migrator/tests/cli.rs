@@ -444,6 +444,97 @@ fn an_interrupt_leaves_no_temporary_output_behind() {
     assert_eq!(listed(), 0, "the temporary report was removed");
 }
 
+/// `apk` rewritten (stored entries) with `change` applied to each entry's bytes.
+fn rebuilt(apk: &Path, change: impl Fn(&str, Vec<u8>) -> Vec<u8>) -> Vec<u8> {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(apk).unwrap()).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).unwrap();
+        let name = entry.name().to_string();
+        let mut bytes = Vec::new();
+        entry.read_to_end(&mut bytes).unwrap();
+        out.start_file(name.as_str(), options).unwrap();
+        out.write_all(&change(&name, bytes)).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+#[test]
+fn an_apk_android_cannot_load_is_reported_so() {
+    let (out, _) = corpus_dir();
+    let dir = tempfile::tempdir().unwrap();
+    let minimal = out.join("minimal.apk");
+    // A manifest whose string pool says it holds no string: aapt cannot name its elements,
+    // and the package manager refuses the APK.
+    let no_strings = dir.path().join("no-strings.apk");
+    std::fs::write(
+        &no_strings,
+        rebuilt(&minimal, |name, mut bytes| {
+            if name == "AndroidManifest.xml" {
+                // The string pool chunk follows the 8-byte XML header; its string count is at 8.
+                bytes[16..20].copy_from_slice(&0u32.to_le_bytes());
+            }
+            bytes
+        }),
+    )
+    .unwrap();
+    // An empty classes.dex: ART cannot load it.
+    let empty_dex = dir.path().join("empty-dex.apk");
+    std::fs::write(
+        &empty_dex,
+        rebuilt(
+            &minimal,
+            |name, bytes| if name == "classes.dex" { Vec::new() } else { bytes },
+        ),
+    )
+    .unwrap();
+    // A local header naming its entry otherwise than the central directory (the first
+    // occurrence of the name is the local header's).
+    let renamed = dir.path().join("renamed.apk");
+    let mut bytes = rebuilt(&minimal, |_, bytes| bytes);
+    let at = bytes
+        .windows(19)
+        .position(|w| w == b"AndroidManifest.xml")
+        .unwrap();
+    bytes[at + 14] = b'T';
+    std::fs::write(&renamed, bytes).unwrap();
+    let result = hyper_migrate(&[
+        "analyze".as_ref(),
+        "--format".as_ref(),
+        "jsonl".as_ref(),
+        no_strings.as_os_str(),
+        empty_dex.as_os_str(),
+        renamed.as_os_str(),
+    ]);
+    assert_eq!(result.status.code(), Some(2), "{}", text(&result.stderr));
+    let reports = jsonl(&result);
+    assert!(
+        reports[0]["error"].as_str().unwrap().contains("no package name"),
+        "{}",
+        reports[0]
+    );
+    let problems = reports[1]["problems"].as_array().unwrap();
+    assert!(
+        problems
+            .iter()
+            .any(|p| p["entry"] == "classes.dex" && p["reason"].as_str().unwrap().contains("not a DEX file")),
+        "{}",
+        reports[1]
+    );
+    let problems = reports[2]["problems"].as_array().unwrap();
+    assert!(
+        problems.iter().any(|p| p["entry"] == "AndroidManifest.xml"
+            && p["reason"]
+                .as_str()
+                .unwrap()
+                .contains("local header names it differently")),
+        "{}",
+        reports[2]
+    );
+}
+
 #[test]
 fn usage_errors_exit_with_2() {
     let result = hyper_migrate(&["analyze"]);

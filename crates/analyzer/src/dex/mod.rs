@@ -270,6 +270,13 @@ impl<'a> DexFile<'a> {
             at += size;
             files.push(file);
         }
+        if files.is_empty() {
+            // A container of no file (`container_size` 0): nothing the runtime can load.
+            return Err(DexError::Malformed {
+                what: "container_size (it holds no DEX file)",
+                offset: 0,
+            });
+        }
         Ok(files)
     }
 
@@ -613,6 +620,10 @@ mod tests {
         // A header that lies about its own position breaks the chain.
         container[0x78 + 0x74] = 0x10;
         assert!(DexFile::parse_all(&container).is_err());
+        // A container that says it holds nothing (container_size 0) is no DEX file at all.
+        let mut empty = one(0);
+        empty[0x70..0x74].copy_from_slice(&0u32.to_le_bytes());
+        assert!(DexFile::parse_all(&empty).is_err());
     }
 
     #[test]
