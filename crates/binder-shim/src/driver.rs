@@ -435,6 +435,19 @@ impl Failure {
             errno: libc::EHOSTDOWN,
         }
     }
+
+    /// The telemetry record of a transaction that failed so.
+    fn event(&self, tr: &TransactionData) -> Event {
+        Event {
+            kind: if self.code == BR_DEAD_REPLY {
+                "dead_reply"
+            } else {
+                "failed_reply"
+            },
+            code: tr.code,
+            size: tr.data_size,
+        }
+    }
 }
 
 /// A counted record of what the driver did, for telemetry.
@@ -833,15 +846,7 @@ impl Shim {
                 let debug_id = self.id() as u32;
                 self.thread_mut(proc, tid).extended = (debug_id, BR_OK, 0);
                 if let Err(failure) = self.transaction(guest, proc, tid, &tr, extra, reply) {
-                    self.events.push(Event {
-                        kind: if failure.code == BR_DEAD_REPLY {
-                            "dead_reply"
-                        } else {
-                            "failed_reply"
-                        },
-                        code: tr.code,
-                        size: tr.data_size,
-                    });
+                    self.events.push(failure.event(&tr));
                     let thread = self.thread_mut(proc, tid);
                     thread.extended = (debug_id, failure.code, -failure.errno);
                     thread.todo.push_back(Work::ReturnError(failure.code));
@@ -1192,15 +1197,7 @@ impl Shim {
                 {
                     thread.todo.push_back(Work::ReturnError(failure.code));
                 }
-                self.events.push(Event {
-                    kind: if failure.code == BR_DEAD_REPLY {
-                        "dead_reply"
-                    } else {
-                        "failed_reply"
-                    },
-                    code: tr.code,
-                    size: tr.data_size,
-                });
+                self.events.push(failure.event(tr));
                 self.thread_mut(proc, tid)
                     .todo
                     .push_back(Work::Complete { deferred: false });
