@@ -167,7 +167,7 @@ fn main() -> ExitCode {
         Command::Fix(args) => match fix_cli::run(&args) {
             Ok(()) => ExitCode::SUCCESS,
             Err(message) => {
-                eprintln!("hyper-migrate: error: {message}");
+                eprintln!("hyper-migrate: error: {}", one_line(&message));
                 ExitCode::from(EXIT_UNUSABLE)
             }
         },
@@ -178,7 +178,7 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             }
             Err(message) => {
-                eprintln!("hyper-migrate: error: {message}");
+                eprintln!("hyper-migrate: error: {}", one_line(&message.to_string()));
                 ExitCode::from(EXIT_UNUSABLE)
             }
         },
@@ -236,7 +236,12 @@ fn analyze(args: &AnalyzeArgs) -> Result<ExitCode, Failure> {
         }
         if let Some(error) = &report.error {
             unusable += 1;
-            progress.suspend(|| eprintln!("hyper-migrate: error: {}: {error}", report.file));
+            progress.suspend(|| {
+                eprintln!(
+                    "hyper-migrate: error: {}",
+                    one_line(&format!("{}: {error}", report.file))
+                )
+            });
         }
         let result = match args.format {
             Format::Sarif | Format::Html => {
@@ -319,4 +324,24 @@ fn out_name(args: &AnalyzeArgs) -> String {
     args.output
         .as_ref()
         .map_or_else(|| "stdout".into(), |p| p.display().to_string())
+}
+
+/// `text` as one printable line: control characters (a NUL or a newline in an entry name, an
+/// escape sequence) shown escaped, so that an error stays one line and cannot drive the
+/// terminal.
+fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(
+        text.chars()
+            .map(|c| {
+                if c.is_control() {
+                    c.escape_default().collect()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect(),
+    )
 }
