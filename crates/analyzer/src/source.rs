@@ -85,18 +85,13 @@ impl std::fmt::Debug for Input {
 pub const MAX_STREAMED: u64 = 4 << 30;
 
 impl Input {
-    /// Opens `path`; a directory, a device, or a file that cannot be read, is an error. A
-    /// FIFO without a writer reads as empty rather than waiting for one; a pipe is read up to
+    /// Opens `path`; a directory, a device, or a file that cannot be read, is an error. A FIFO
+    /// is read once its writer comes (as `cat` reads one); a pipe is read up to
     /// [`MAX_STREAMED`] bytes.
     pub fn open(path: &Path) -> std::io::Result<Input> {
-        use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
-        // Non-blocking, so that opening a FIFO nobody writes to does not wait for ever.
-        let mut file = std::fs::OpenOptions::new()
-            .read(true)
-            .custom_flags(libc::O_NONBLOCK)
-            .open(path)?;
-        let metadata = file.metadata()?;
-        let kind = metadata.file_type();
+        use std::os::unix::fs::FileTypeExt;
+        // Judged before opening: opening a device can itself act (a terminal, a tape).
+        let kind = std::fs::metadata(path)?.file_type();
         if kind.is_dir() {
             return Err(std::io::Error::other("is a directory"));
         }
@@ -104,10 +99,14 @@ impl Input {
             // /dev/zero would be read for ever, a disk whole, a terminal until end of input.
             return Err(std::io::Error::other("is a device, not a file"));
         }
-        // Reads block again from here: a FIFO with a writer waits for its data.
-        // SAFETY: fcntl on a descriptor this function owns.
-        if unsafe { libc::fcntl(std::os::fd::AsRawFd::as_raw_fd(&file), libc::F_SETFL, 0) } != 0 {
-            return Err(std::io::Error::last_os_error());
+        let mut file = File::open(path)?;
+        let metadata = file.metadata()?;
+        if metadata.is_dir()
+            || metadata.file_type().is_char_device()
+            || metadata.file_type().is_block_device()
+        {
+            // Swapped for another file since the check above.
+            return Err(std::io::Error::other("is not a file"));
         }
         if metadata.is_file() && metadata.len() > 0 {
             // Some filesystems cannot map: then the file is read instead.
