@@ -129,23 +129,9 @@ impl Journal {
     }
 }
 
-/// Sends `request`, waiting while the server's queue is full.
+/// Sends `request` with a copy of `channel`, waiting while the server's queue is full.
 fn send<M: Method>(control: &Channel, request: &M::Request, channel: &Channel) -> Result<(), Error> {
-    loop {
-        match rpc::send::<M>(control, request, vec![Handle::from(channel.try_clone()?)]) {
-            Err(Error::QueueFull) => {
-                use std::os::fd::AsRawFd;
-                let mut poll = libc::pollfd {
-                    fd: control.as_fd().as_raw_fd(),
-                    events: libc::POLLOUT,
-                    revents: 0,
-                };
-                // SAFETY: poll reads and writes the one pollfd it is given.
-                unsafe { libc::poll(&raw mut poll, 1, -1) };
-            }
-            other => return other,
-        }
-    }
+    rpc::send_waiting::<M>(control, request, vec![Handle::from(channel.try_clone()?)])
 }
 
 /// Starts `exe MODE` (a server mode of `hyper-compat`) with its end of a new control channel at
